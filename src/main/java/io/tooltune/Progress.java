@@ -1,0 +1,75 @@
+package io.tooltune;
+
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.io.PrintStream;
+
+/**
+ * Progress for long work: a live bar with ETA on a terminal, and a plain line every few percent otherwise
+ * (CI logs, pipes), so a log never fills with carriage returns.
+ */
+public final class Progress implements AutoCloseable {
+    private final ProgressBar bar;
+    private final String task;
+    private final long total;
+    private final PrintStream plain;
+    private long current;
+    private long lastPrinted = -1;
+    private String extra = "";
+    private final long started = System.nanoTime();
+
+    private Progress(String task, long total, boolean interactive) {
+        this.task = task;
+        this.total = total;
+        if (interactive) {
+            this.bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+            this.plain = null;
+        } else {
+            this.bar = null;
+            this.plain = System.err;
+        }
+    }
+
+    /** A bar on a terminal, plain lines elsewhere (or when TOOLTUNE_PLAIN_PROGRESS is set). */
+    public static Progress start(String task, long total) {
+        boolean interactive = System.console() != null && System.getenv("CI") == null
+                && System.getenv("TOOLTUNE_PLAIN_PROGRESS") == null;
+        return new Progress(task, total, interactive);
+    }
+
+    /** Sets the trailing status text (loss, rate, ...). */
+    public Progress status(String text) {
+        extra = text;
+        if (bar != null) bar.setExtraMessage(text);
+        return this;
+    }
+
+    public void stepTo(long n) {
+        current = n;
+        if (bar != null) {
+            bar.stepTo(n);
+            return;
+        }
+        long bucket = total <= 0 ? n : (n * 20) / Math.max(1, total); // every 5%
+        if (bucket != lastPrinted || n == total) {
+            lastPrinted = bucket;
+            double secs = (System.nanoTime() - started) / 1e9;
+            String eta = n > 0 && total > n ? String.format(" eta %.0fs", secs / n * (total - n)) : "";
+            plain.printf("%s %d/%d %.0fs%s %s%n", task, n, total, secs, eta, extra);
+        }
+    }
+
+    public void step() {
+        stepTo(current + 1);
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) bar.close();
+    }
+}

@@ -1,0 +1,37 @@
+package io.tooltune.cli;
+
+import io.tooltune.BadInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The tooltune command line: one subcommand per pipeline stage, each a thin layer over its package. */
+@Command(name = "tooltune", mixinStandardHelpOptions = true, version = "tooltune 0.1.0",
+        description = "Fine-tune, run, evaluate and serve small tool-calling language models.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns the exit code: 0 success, 1 failed run, 2 bad usage or bad input. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            Throwable t = ex;
+            while (t != null && !(t instanceof BadInputException) && t.getCause() != null && t.getCause() != t) {
+                t = t.getCause();
+            }
+            if (t instanceof BadInputException) {
+                cmd.getErr().println("tooltune: " + t.getMessage());
+                return 2;
+            }
+            cmd.getErr().println("tooltune: " + ex);
+            ex.printStackTrace(cmd.getErr());
+            return 1;
+        });
+        return cli.execute(args);
+    }
+}

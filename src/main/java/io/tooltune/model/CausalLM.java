@@ -1,0 +1,52 @@
+package io.tooltune.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import java.util.Map;
+
+/**
+ * A decoder-only causal language model over DJL NDArrays. The forward pass is split into stages (embed, one
+ * decoder layer at a time, head) so that a trainer can recompute layers during backward (gradient checkpointing)
+ * and a generator can drive a KV cache.
+ */
+public interface CausalLM extends AutoCloseable {
+
+    /** The family's config (for OPT an {@code OptConfig}). */
+    ModelConfig config();
+
+    /** The manager that owns the parameters. */
+    NDManager manager();
+
+    /**
+     * Every parameter by its Hugging Face name ({@code model.decoder.*}), in a stable order; the tied output
+     * matrix appears once, as the input embedding.
+     */
+    Map<String, NDArray> parameters();
+
+    /** Token and position embeddings for {@code inputIds [B,T]}, plus the additive attention bias. */
+    Embedded embed(NDArray inputIds, NDArray attentionMask, KvCache cache);
+
+    /** Decoder layer {@code index} on {@code hidden [B,T,H]}; appends to {@code cache} when it is not null. */
+    NDArray layer(int index, NDArray hidden, NDArray attentionBias, KvCache cache, boolean training);
+
+    /** Final norm / projection and the (tied) output head: hidden states to logits {@code [B,T,V]}. */
+    NDArray head(NDArray hidden);
+
+    /** The whole forward pass: logits {@code [B,T,V]} for ids and mask (1 = token, 0 = pad). */
+    default NDArray forward(NDArray inputIds, NDArray attentionMask, KvCache cache, boolean training) {
+        Embedded e = embed(inputIds, attentionMask, cache);
+        NDArray h = e.hidden();
+        for (int i = 0; i < config().numLayers(); i++) {
+            h = layer(i, h, e.attentionBias(), cache, training);
+        }
+        if (cache != null) cache.advance(inputIds.getShape().get(1));
+        return head(h);
+    }
+
+    @Override
+    void close();
+
+    /** Hidden states after the embeddings, and the additive attention bias [B,1,T,past+T] (0 allowed, large negative masked). */
+    record Embedded(NDArray hidden, NDArray attentionBias) {}
+}

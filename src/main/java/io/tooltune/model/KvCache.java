@@ -1,0 +1,68 @@
+package io.tooltune.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+
+/**
+ * Keys and values of every layer for the tokens seen so far, [B,heads,past,headDim] each, plus the attention
+ * mask of those tokens [B,past] (needed for positions and padding when decoding continues).
+ */
+public final class KvCache implements AutoCloseable {
+    private final NDArray[] keys;
+    private final NDArray[] values;
+    private NDArray mask;
+    private long length;
+
+    public KvCache(int numLayers) {
+        this.keys = new NDArray[numLayers];
+        this.values = new NDArray[numLayers];
+    }
+
+    /** Tokens already cached (the past length). */
+    public long length() {
+        return length;
+    }
+
+    /** The attention mask of the cached tokens and the ones being added, or null before the first call. */
+    public NDArray mask() {
+        return mask;
+    }
+
+    public void setMask(NDArray fullMask) {
+        if (mask != null && mask != fullMask) mask.close();
+        mask = fullMask;
+    }
+
+    /** Appends this step's keys and values for a layer and returns the full keys and values. */
+    public NDArray[] append(int layer, NDArray k, NDArray v) {
+        if (keys[layer] == null) {
+            keys[layer] = k;
+            values[layer] = v;
+        } else {
+            NDArray nk = NDArrays.concat(new ai.djl.ndarray.NDList(keys[layer], k), 2);
+            NDArray nv = NDArrays.concat(new ai.djl.ndarray.NDList(values[layer], v), 2);
+            keys[layer].close();
+            values[layer].close();
+            keys[layer] = nk;
+            values[layer] = nv;
+        }
+        return new NDArray[] {keys[layer], values[layer]};
+    }
+
+    /** Marks {@code tokens} more positions as cached; called once per forward pass, after all layers. */
+    public void advance(long tokens) {
+        length += tokens;
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != null) keys[i].close();
+            if (values[i] != null) values[i].close();
+            keys[i] = values[i] = null;
+        }
+        if (mask != null) mask.close();
+        mask = null;
+        length = 0;
+    }
+}
