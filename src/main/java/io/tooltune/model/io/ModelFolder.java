@@ -56,7 +56,7 @@ public final class ModelFolder {
                 if (t == null) throw new BadInputException(weights.source() + ": missing tensor " + name);
                 if (!new Shape(t.shape()).equals(e.getValue())) {
                     throw new BadInputException(weights.source() + ": tensor " + name + " has shape " + Arrays.toString(t.shape())
-                            + " but config.json implies " + e.getValue());
+                            + " but config.json implies " + Arrays.toString(e.getValue().getShape()));
                 }
                 params.put(name, mgr.create(t.data(), e.getValue()));
             }

@@ -1,0 +1,119 @@
+package io.tooltune.model.opt;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.tooltune.model.KvCache;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OptModelTest {
+    private static final OptConfig POST = new OptConfig(300, 32, 64, 2, 4, 16, 64, false, 0.0, true, 1, 2, 2);
+    private static final OptConfig PRE = new OptConfig(300, 32, 64, 2, 4, 32, 64, true, 0.0, true, 1, 2, 2);
+
+    /** Prefill of a left-padded prefix, then one token at a time through the cache, equals one full forward pass. */
+    @Test
+    void cachedDecodingEqualsFullForward() {
+        for (OptConfig c : new OptConfig[] {POST, PRE}) {
+            try (OptModel model = OptModel.random(c, 3); NDManager m = model.manager().newSubManager()) {
+                long[] ids = {1, 1, 2, 50, 60, 70, 80, 90, 2, 11, 12, 13, 14, 15, 16, 17};
+                long[] mask = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+                float[] full = model.forward(m.create(ids, new Shape(2, 8)), m.create(mask, new Shape(2, 8)), null, false).toFloatArray();
+                int v = c.vocabSize();
+                try (KvCache cache = new KvCache(c.numLayers())) {
+                    NDArray prefix = model.forward(m.create(new long[] {1, 1, 2, 50, 2, 11, 12, 13}, new Shape(2, 4)),
+                            m.create(new long[] {0, 0, 1, 1, 1, 1, 1, 1}, new Shape(2, 4)), cache, false);
+                    float[] p = prefix.toFloatArray();
+                    for (int r = 0; r < 2; r++) {
+                        for (int pos = 2; pos < 4; pos++) {
+                            assertClose(full, (r * 8 + pos) * v, p, (r * 4 + pos) * v, v);
+                        }
+                    }
+                    for (int step = 4; step < 8; step++) {
+                        float[] got = model.forward(m.create(new long[] {ids[step], ids[8 + step]}, new Shape(2, 1)),
+                                m.create(new long[] {1, 1}, new Shape(2, 1)), cache, false).toFloatArray();
+                        assertEquals(step + 1, cache.length());
+                        for (int r = 0; r < 2; r++) assertClose(full, (r * 8 + step) * v, got, r * v, v);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Left padding only shifts the positions: a padded row gives the same logits as the row alone. */
+    @Test
+    void leftPaddingDoesNotChangeLogits() {
+        try (OptModel model = OptModel.random(POST, 4); NDManager m = model.manager().newSubManager()) {
+            float[] alone = model.forward(m.create(new long[] {2, 7, 8, 9}, new Shape(1, 4)),
+                    m.create(new long[] {1, 1, 1, 1}, new Shape(1, 4)), null, false).toFloatArray();
+            float[] padded = model.forward(m.create(new long[] {1, 1, 2, 7, 8, 9}, new Shape(1, 6)),
+                    m.create(new long[] {0, 0, 1, 1, 1, 1}, new Shape(1, 6)), null, false).toFloatArray();
+            int v = POST.vocabSize();
+            assertClose(alone, 0, padded, 2 * v, 4 * v);
+        }
+    }
+
+    /** As nn.Embedding(padding_idx): the lookup gives the pad row no gradient; the tied head still does. */
+    @Test
+    void padRowGetsNoLookupGradient() {
+        OptConfig c = new OptConfig(50, 16, 32, 1, 2, 16, 32, true, 0.0, true, 1, 2, 2);
+        try (OptModel model = OptModel.random(c, 5); NDManager m = model.manager().newSubManager()) {
+            NDArray table = model.parameters().get(OptModel.PREFIX + "embed_tokens.weight");
+            NDArray positions = model.parameters().get(OptModel.PREFIX + "embed_positions.weight");
+            table.setRequiresGradient(true);
+            positions.setRequiresGradient(true);
+            NDArray ids = m.create(new long[] {2, 5, 1, 1, 9, 1}, new Shape(1, 6));
+            NDArray mask = m.create(new long[] {1, 1, 1, 1, 1, 1}, new Shape(1, 6));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                CausalLMHidden.sum(model, ids, mask, gc);
+            }
+            float[] grad = table.getGradient().toFloatArray();
+            for (int j = 0; j < 16; j++) assertEquals(0f, grad[16 + j], "pad row, column " + j);
+            float[] g5 = new float[16];
+            System.arraycopy(grad, 5 * 16, g5, 0, 16);
+            assertTrue(norm(g5) > 0, "a real token's row gets a gradient");
+            table.setRequiresGradient(false);
+            positions.setRequiresGradient(false);
+        }
+    }
+
+    /** Backward through the last hidden state only (no head), so the pad row's gradient is the lookup's alone. */
+    private static final class CausalLMHidden {
+        static void sum(OptModel model, NDArray ids, NDArray mask, GradientCollector gc) {
+            var e = model.embed(ids, mask, null);
+            NDArray h = e.hidden();
+            for (int i = 0; i < model.config().numLayers(); i++) h = model.layer(i, h, e.attentionBias(), null, true);
+            gc.backward(h.square().sum());
+        }
+    }
+
+    @Test
+    void randomFollowsTransformersInit() {
+        try (OptModel model = OptModel.random(POST, 9)) {
+            float[] table = model.parameters().get(OptModel.PREFIX + "embed_tokens.weight").toFloatArray();
+            for (int j = 0; j < 16; j++) assertEquals(0f, table[16 + j]);
+            double sq = 0;
+            for (float x : table) sq += x * x;
+            assertEquals(0.02, Math.sqrt(sq / (table.length - 16)), 0.002);
+            assertArrayEquals(new float[32], model.parameters().get(OptModel.PREFIX + "layers.0.fc2.bias").toFloatArray());
+            float[] ln = model.parameters().get(OptModel.PREFIX + "layers.1.final_layer_norm.weight").toFloatArray();
+            for (float x : ln) assertEquals(1f, x);
+            assertEquals(OptModel.shapes(POST).keySet(), model.parameters().keySet());
+        }
+    }
+
+    private static double norm(float[] x) {
+        double s = 0;
+        for (float v : x) s += v * v;
+        return Math.sqrt(s);
+    }
+
+    private static void assertClose(float[] want, int wantAt, float[] got, int gotAt, int n) {
+        for (int j = 0; j < n; j++) assertEquals(want[wantAt + j], got[gotAt + j], 2e-5, "element " + j);
+    }
+}
