@@ -49,6 +49,20 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {keys[layer], values[layer]};
     }
 
+    /** The cached keys and values of one layer (null before its first append). */
+    public NDArray[] layer(int layer) {
+        return new NDArray[] {keys[layer], values[layer]};
+    }
+
+    /** Moves every cached array (keys, values, mask) to {@code manager}, so per-step managers can be closed. */
+    public void attachAll(ai.djl.ndarray.NDManager manager) {
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != null) keys[i].attach(manager);
+            if (values[i] != null) values[i].attach(manager);
+        }
+        if (mask != null) mask.attach(manager);
+    }
+
     /** Marks {@code tokens} more positions as cached; called once per forward pass, after all layers. */
     public void advance(long tokens) {
         length += tokens;

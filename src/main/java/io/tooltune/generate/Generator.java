@@ -1,0 +1,215 @@
+package io.tooltune.generate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import io.tooltune.BadInputException;
+import io.tooltune.model.CausalLM;
+import io.tooltune.model.KvCache;
+import io.tooltune.tokenizer.Tokenizer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.IntPredicate;
+
+/**
+ * Autoregressive generation for one prompt or several as one left-padded batch. Each step runs one forward pass
+ * over the whole batch (only the new tokens when the KV cache is on, the full sequences otherwise) and takes the
+ * last position's logits; every sequence stops on its own (EOS, stop string, max new tokens, the model's position
+ * limit, or abandoned by the caller) and then only feeds masked pads. Runs with grad mode off on the calling
+ * thread. Not thread-safe.
+ */
+public final class Generator {
+    private final CausalLM model;
+    private final Tokenizer tokenizer;
+    private final boolean useKvCache;
+
+    public Generator(CausalLM model, Tokenizer tokenizer) {
+        this(model, tokenizer, true);
+    }
+
+    /** {@code useKvCache} false recomputes every sequence in full at each step (the reference for the cached path). */
+    public Generator(CausalLM model, Tokenizer tokenizer, boolean useKvCache) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.useKvCache = useKvCache;
+    }
+
+    /**
+     * One sequence's result: the new ids (an EOS that ended it included), their text without special tokens and cut
+     * before a stop string, and whether the token or position limit ended it.
+     */
+    public record Output(long[] ids, String text, boolean hitMaxTokens) {}
+
+    public Output generate(String prompt, GenerationConfig cfg) {
+        return generate(List.of(tokenizer.encode(prompt)), cfg).get(0);
+    }
+
+    public List<Output> generate(List<long[]> prompts, GenerationConfig cfg) {
+        return generate(prompts, cfg, i -> false);
+    }
+
+    /** {@code abandoned.test(i)} is checked every step; an abandoned sequence stops where it is. */
+    public List<Output> generate(List<long[]> prompts, GenerationConfig cfg, IntPredicate abandoned) {
+        int maxPos = model.config().maxPositionEmbeddings();
+        for (int i = 0; i < prompts.size(); i++) {
+            int n = prompts.get(i).length;
+            if (n == 0) throw new BadInputException("prompt " + i + ": empty");
+            if (n > maxPos) {
+                throw new BadInputException("prompt " + i + ": " + n + " tokens, more than max_position_embeddings " + maxPos);
+            }
+        }
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return new Run(prompts, cfg, abandoned).decode();
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    /** The state of one batch. */
+    private final class Run {
+        private final GenerationConfig cfg;
+        private final IntPredicate abandoned;
+        private final int b;
+        private final int pad = model.config().padTokenId();
+        private final List<long[]> prompts;
+        private final List<List<Long>> generated = new ArrayList<>();
+        private final String[] texts;
+        private final boolean[] done;
+        private final boolean[] hitMax;
+        private final Random[] rngs;
+        /** The whole batch so far (left-padded prompts, then one column per step), for the uncached path. */
+        private long[][] ids;
+        private long[][] mask;
+
+        Run(List<long[]> prompts, GenerationConfig cfg, IntPredicate abandoned) {
+            this.prompts = prompts;
+            this.cfg = cfg;
+            this.abandoned = abandoned;
+            this.b = prompts.size();
+            texts = new String[b];
+            done = new boolean[b];
+            hitMax = new boolean[b];
+            rngs = new Random[b];
+            int len = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+            ids = new long[b][len];
+            mask = new long[b][len];
+            for (int i = 0; i < b; i++) {
+                long[] p = prompts.get(i);
+                Arrays.fill(ids[i], pad);
+                System.arraycopy(p, 0, ids[i], len - p.length, p.length);
+                Arrays.fill(mask[i], len - p.length, len, 1);
+                generated.add(new ArrayList<>());
+                texts[i] = "";
+                rngs[i] = cfg.seed() != null ? new Random(cfg.seed()) : new Random();
+                done[i] = cfg.maxNewTokens() == 0;
+            }
+        }
+
+        List<Output> decode() {
+            try (NDManager run = model.manager().newSubManager();
+                 KvCache cache = useKvCache ? new KvCache(model.config().numLayers()) : null) {
+                long[][] stepIds = ids;
+                long[][] stepMask = mask;
+                while (!allDone()) {
+                    float[] logits;
+                    try (NDManager step = run.newSubManager()) {
+                        logits = lastLogits(step, stepIds, stepMask, cache);
+                        if (cache != null) cache.attachAll(run);
+                    }
+                    long[] next = new long[b];
+                    long[] nextMask = new long[b];
+                    int vocab = logits.length / b;
+                    for (int i = 0; i < b; i++) {
+                        if (done[i] || abandoned.test(i)) {
+                            done[i] = true;
+                            next[i] = pad;
+                            continue;
+                        }
+                        next[i] = Sampler.next(logits, i * vocab, vocab, cfg, rngs[i]);
+                        nextMask[i] = 1;
+                        accept(i, next[i]);
+                    }
+                    stepIds = column(next);
+                    stepMask = column(nextMask);
+                    if (cache == null) {
+                        ids = append(ids, next);
+                        mask = append(mask, nextMask);
+                    }
+                }
+            }
+            List<Output> out = new ArrayList<>();
+            for (int i = 0; i < b; i++) {
+                out.add(new Output(generated.get(i).stream().mapToLong(Long::longValue).toArray(), texts[i], hitMax[i]));
+            }
+            return out;
+        }
+
+        private void accept(int i, long token) {
+            List<Long> g = generated.get(i);
+            g.add(token);
+            if (cfg.stopAtEos() && token == model.config().eosTokenId()) {
+                done[i] = true;
+                return;
+            }
+            texts[i] = tokenizer.decode(g.stream().mapToLong(Long::longValue).toArray(), true);
+            for (String s : cfg.stopStrings()) {
+                int at = texts[i].indexOf(s);
+                if (at >= 0) {
+                    texts[i] = texts[i].substring(0, at);
+                    done[i] = true;
+                }
+            }
+            if (!done[i] && (g.size() >= cfg.maxNewTokens()
+                    || prompts.get(i).length + g.size() >= model.config().maxPositionEmbeddings())) {
+                done[i] = true;
+                hitMax[i] = true;
+            }
+        }
+
+        private boolean allDone() {
+            for (boolean d : done) if (!d) return false;
+            return true;
+        }
+
+        private float[] lastLogits(NDManager m, long[][] stepIds, long[][] stepMask, KvCache cache) {
+            int t = cache == null ? ids[0].length : stepIds[0].length;
+            long[][] src = cache == null ? ids : stepIds;
+            long[][] srcMask = cache == null ? mask : stepMask;
+            NDArray in = m.create(flat(src), new Shape(b, t));
+            NDArray am = m.create(flat(srcMask), new Shape(b, t));
+            CausalLM.Embedded e = model.embed(in, am, cache);
+            NDArray h = e.hidden();
+            for (int l = 0; l < model.config().numLayers(); l++) h = model.layer(l, h, e.attentionBias(), cache, false);
+            if (cache != null) cache.advance(t);
+            return model.head(h.get(":, -1:, :")).toFloatArray();
+        }
+    }
+
+    private static long[][] column(long[] v) {
+        long[][] out = new long[v.length][1];
+        for (int i = 0; i < v.length; i++) out[i][0] = v[i];
+        return out;
+    }
+
+    private static long[][] append(long[][] rows, long[] col) {
+        long[][] out = new long[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = Arrays.copyOf(rows[i], rows[i].length + 1);
+            out[i][rows[i].length] = col[i];
+        }
+        return out;
+    }
+
+    private static long[] flat(long[][] rows) {
+        int t = rows[0].length;
+        long[] out = new long[rows.length * t];
+        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, out, i * t, t);
+        return out;
+    }
+}
