@@ -1,0 +1,79 @@
+package io.tooltune.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tooltune.Json;
+import io.tooltune.generate.GenerationConfig;
+import io.tooltune.generate.Generator;
+import io.tooltune.model.io.LoadedModel;
+import io.tooltune.model.io.ModelFolder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate text from a Hugging Face OPT model folder (greedy unless --temperature > 0).")
+public final class GenerateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "model folder (config.json, weights, tokenizer)")
+    Path model;
+
+    @Option(names = "--prompt", required = true, description = "prompt text (</s> is prepended, as OPT's tokenizer does)")
+    String prompt;
+
+    @Option(names = "--max-new-tokens", defaultValue = "32", description = "default: ${DEFAULT-VALUE}")
+    int maxNewTokens;
+
+    @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default)")
+    double temperature;
+
+    @Option(names = "--top-p", defaultValue = "1", description = "nucleus sampling mass, 1 = off (default)")
+    double topP;
+
+    @Option(names = "--top-k", defaultValue = "0", description = "keep the k most likely tokens, 0 = off (default)")
+    int topK;
+
+    @Option(names = "--seed", description = "sampling seed")
+    Long seed;
+
+    @Option(names = "--stop", description = "stop string (repeatable); the text is cut before it")
+    List<String> stop = List.of();
+
+    @Option(names = "--no-eos-stop", description = "keep generating after the end-of-sequence token")
+    boolean noEosStop;
+
+    @Option(names = "--json", description = "print {\"prompt_ids\":[...],\"output_ids\":[...],\"text\":\"...\"}")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        GenerationConfig cfg;
+        try {
+            cfg = new GenerationConfig(maxNewTokens, temperature, topP, topK, seed, stop, !noEosStop);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try (LoadedModel m = ModelFolder.load(model)) {
+            long[] ids = m.tokenizer().encode(prompt);
+            Generator.Output out = new Generator(m.model(), m.tokenizer()).generate(List.of(ids), cfg).get(0);
+            if (json) {
+                ObjectNode o = Json.MAPPER.createObjectNode();
+                var p = o.putArray("prompt_ids");
+                for (long id : ids) p.add(id);
+                var g = o.putArray("output_ids");
+                for (long id : out.ids()) g.add(id);
+                o.put("text", out.text());
+                spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(o));
+            } else {
+                spec.commandLine().getOut().println(prompt + out.text());
+            }
+        }
+        return 0;
+    }
+}
