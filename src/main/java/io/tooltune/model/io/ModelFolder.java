@@ -51,8 +51,8 @@ public final class ModelFolder {
             Map<String, NDArray> params = new LinkedHashMap<>();
             for (Map.Entry<String, Shape> e : shapes.entrySet()) {
                 String name = e.getKey();
-                Safetensors.Tensor t = weights.tensors().get(name);
-                if (t == null) t = weights.tensors().get(name.substring("model.".length()));
+                Safetensors.Tensor t = weights.tensors().remove(name);
+                if (t == null) t = weights.tensors().remove(name.substring("model.".length()));
                 if (t == null) throw new BadInputException(weights.source() + ": missing tensor " + name);
                 if (!new Shape(t.shape()).equals(e.getValue())) {
                     throw new BadInputException(weights.source() + ": tensor " + name + " has shape " + Arrays.toString(t.shape())
