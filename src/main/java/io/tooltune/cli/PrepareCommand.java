@@ -83,7 +83,7 @@ public final class PrepareCommand implements Callable<Integer> {
                 try {
                     e = encoder.encode(ex);
                 } catch (BadInputException err) {
-                    log.skip(input.toString(), produced[0] - 1, "instance \"" + abbreviate(ex.id()) + "\": " + err.getMessage());
+                    log.skip(input + " instance " + (produced[0] - 1) + " (\"" + abbreviate(ex.id()) + "\"): " + err.getMessage());
                     return;
                 }
                 ObjectNode o = Json.MAPPER.createObjectNode().put("id", e.id());

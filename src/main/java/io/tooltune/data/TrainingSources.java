@@ -89,7 +89,7 @@ public final class TrainingSources {
                 try {
                     a = DataFiles.readRawAnswer(f);
                 } catch (BadInputException e) {
-                    log.skip(f.toString(), 0, e.getMessage());
+                    log.skip(e.getMessage());
                     return;
                 }
                 stats.rawFiles++;
@@ -98,7 +98,13 @@ public final class TrainingSources {
             }
             case CONVERTED -> DataFiles.readConvertedAnswers(f, log, answer -> {
                 stats.convertedAnswers++;
-                ToolLlamaConverter.Converted c = ToolLlamaConverter.fromConvertedAnswer(answer, Map.of());
+                ToolLlamaConverter.Converted c;
+                try {
+                    c = ToolLlamaConverter.fromConvertedAnswer(answer, Map.of());
+                } catch (IllegalArgumentException e) {
+                    log.skip(f + " query " + answer.queryId() + ": unreadable tool message (" + e.getMessage() + ")");
+                    return;
+                }
                 if (!c.finished()) stats.convertedUnfinished++;
                 stats.truncatedTargets += c.truncatedTargets();
                 c.examples().forEach(out);
