@@ -155,7 +155,6 @@ public final class PythonLiteral {
         while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
         String t = s.substring(start, i);
         if (t.isEmpty()) throw new IllegalArgumentException("unexpected '" + s.charAt(start) + "' at " + start);
-        if (i >= s.length()) truncated = true;
         if (t.contains(".") || t.contains("e") || t.contains("E")) return F.numberNode(Double.parseDouble(t));
         BigInteger b = new BigInteger(t);
         // the node types Jackson itself would give the same JSON number
