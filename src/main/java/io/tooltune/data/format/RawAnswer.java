@@ -52,6 +52,23 @@ public record RawAnswer(boolean validData, String query, String finalAnswer, Str
         return json.get("trys");
     }
 
+    /** The DFSDT tree typed (root node), or null for CoT files. */
+    public SearchNode treeRoot() {
+        JsonNode t = tree();
+        return t == null ? null : SearchNode.of(t, "tree.tree");
+    }
+
+    /** The CoT attempts' chains typed, in order; empty for DFS files. */
+    public List<List<SearchNode>> tryChains() {
+        List<List<SearchNode>> out = new ArrayList<>();
+        JsonNode trys = trys();
+        if (trys == null || !trys.isArray()) return out;
+        for (int k = 0; k < trys.size(); k++) {
+            out.add(Fields.list(Fields.array(trys.get(k), "chain", "trys[" + k + "]", true), "trys[" + k + "].chain", SearchNode::of));
+        }
+        return out;
+    }
+
     public boolean win() {
         return json.path("win").asBoolean(false);
     }

@@ -39,6 +39,18 @@ class DataFilesTest {
         Path raw = Shared.path("data/stabletoolbench/data_example/answer/virtual_chatgpt_cot/G1_instruction/588_CoT@1.json");
         RawAnswer a = DataFiles.readRawAnswer(raw);
         assertTrue(a.trys().isArray() && a.tree() == null && !a.validData());
+        List<List<SearchNode>> chains = a.tryChains();
+        assertEquals(1, chains.size());
+        assertEquals(12, chains.get(0).size());
+        SearchNode act = chains.get(0).get(0), input = chains.get(0).get(1);
+        assertEquals("Action", act.nodeType());
+        assertEquals("transfermarkt_search_for_theclique", act.description());
+        assertEquals("Action Input", input.nodeType());
+        assertEquals(0, input.observationCode());
+        assertTrue(input.observation().startsWith("{\"error\": \"\", \"response\": \"Lionel Messi"));
+        SearchNode root = DataFiles.readRawAnswer(Shared.path(
+                "data/stabletoolbench/data_example/answer/virtual_chatgpt_dfs/G1_instruction/588_DFS_woFilter_w2.json")).treeRoot();
+        assertEquals(71, count(root));
         DataFiles.writeRawAnswer(tmp.resolve("a.json"), a);
         assertEquals(Json.MAPPER.readTree(raw.toFile()), Json.MAPPER.readTree(tmp.resolve("a.json").toFile()));
 
@@ -52,6 +64,12 @@ class DataFilesTest {
         JsonNode rebuilt = ConvertedAnswer.toJson(first.query(), first.availableTools(), first.method(), first.totalSteps(),
                 first.finalAnswer(), first.answerDetails());
         assertEquals(first.json(), rebuilt);
+    }
+
+    private static int count(SearchNode n) {
+        int c = 1;
+        for (SearchNode ch : n.children()) c += count(ch);
+        return c;
     }
 
     @Test
