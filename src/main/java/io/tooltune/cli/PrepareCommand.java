@@ -68,6 +68,7 @@ public final class PrepareCommand implements Callable<Integer> {
         };
         if (tokens && model == null) throw new BadInputException("--model is required to tokenize (or use --format conversations)");
         if (maxLength < 0) throw new BadInputException("--max-length must be >= 0");
+        if (!java.nio.file.Files.exists(input)) throw new BadInputException(input + ": no such file or folder");
         RecordLog log = new RecordLog(strict, System.err);
         LengthHistogram hist = new LengthHistogram();
         long[] cut = new long[2]; // instances cut, tokens cut
