@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Writes records one at a time as a top-level JSON array (pretty, indented) or as JSON Lines, in bounded memory. */
+/**
+ * Writes records one at a time as a top-level JSON array (laid out as Python's {@code json.dump(indent=4)}) or as
+ * JSON Lines, in bounded memory.
+ */
 public final class JsonArrayWriter implements AutoCloseable {
     private final JsonGenerator gen;
     private final boolean lines;
@@ -30,7 +33,7 @@ public final class JsonArrayWriter implements AutoCloseable {
             if (lines) {
                 gen.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
             } else {
-                gen.useDefaultPrettyPrinter();
+                gen.setPrettyPrinter(PythonJsonLayout.printer());
                 gen.writeStartArray();
             }
         } catch (IOException e) {
@@ -49,8 +52,9 @@ public final class JsonArrayWriter implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (!lines) gen.writeEndArray();
-            gen.writeRaw('\n');
+            // json.dump ends without a newline; JSON Lines end with one
+            if (lines) gen.writeRaw('\n');
+            else gen.writeEndArray();
             gen.close();
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot write: " + e.getMessage(), e);

@@ -83,6 +83,17 @@ class DataFilesTest {
     }
 
     @Test
+    void arraysAreLaidOutAsPythonJsonDumpIndent4() throws Exception {
+        // expected: json.dumps(obj, indent=4, ensure_ascii=False) from CPython 3.11
+        String python = "[\n    {\n        \"id\": \"\u00e9 \\\"q\\\"\",\n        \"conversations\": [\n            {\n                \"from\": \"user\",\n                \"value\": \"a\\nb\\u0001\u2028/\"\n            }\n        ],\n        \"x\": [],\n        \"y\": {},\n        \"z\": [\n            1,\n            2.5\n        ]\n    }\n]";
+        Path f = tmp.resolve("p.json");
+        try (JsonArrayWriter w = new JsonArrayWriter(f)) {
+            for (JsonNode n : Json.MAPPER.readTree(python)) w.write(n);
+        }
+        assertEquals(python, Files.readString(f));
+    }
+
+    @Test
     void queryIdsAndToolJsons() throws Exception {
         DataFiles.writeQueryIds(tmp.resolve("ids.json"), List.of("588", "608"));
         assertEquals(List.of("588", "608"), DataFiles.readQueryIds(tmp.resolve("ids.json")));
