@@ -69,14 +69,15 @@ public final class ToolLlamaConverter {
     }
 
     /** The result of converting one ToolEval converted answer. */
-    public record Converted(List<ToolLlamaExample> examples, boolean finished, int truncatedTargets) {}
+    public record Converted(List<ToolLlamaExample> examples, boolean finished, int truncatedTargets, int cutHistories) {}
 
     /**
      * A ToolEval converted answer → instances. Its path is turned back into OpenAI messages (tool node →
      * assistant call + function reply; assistant node → thought) and every prefix ending in a call becomes an
      * instance, as for raw answers. Only answers that reach Finish count as valid (ToolBench trains on valid data
      * only). Older files cut tool messages to 100 characters: the Finish arguments are then taken from
-     * {@code final_answer}, and a step whose own call arguments were cut is not used as a target.
+     * {@code final_answer}, a step whose own call arguments were cut is not used as a target, and instances whose
+     * history holds cut text are counted ({@link Converted#cutHistories}).
      *
      * @param toolDescriptions standard tool name → description for the task description ("None" where absent)
      */
@@ -115,12 +116,12 @@ public final class ToolLlamaConverter {
                 cut.add(!argsComplete);
                 if (!name.equals(FunctionSchemas.FINISH)) {
                     messages.add(new ChatMessage("function", msg.path("response").asText(""), null, name, null));
-                    cut.add(false);
+                    cut.add(truncated);
                 }
             }
         }
         List<ToolLlamaExample> out = new ArrayList<>();
-        int truncatedTargets = 0;
+        int truncatedTargets = 0, cutHistories = 0;
         if (finished) {
             for (int end = 3; end <= messages.size(); end++) {
                 ChatMessage last = messages.get(end - 1);
@@ -130,10 +131,12 @@ public final class ToolLlamaConverter {
                     continue;
                 }
                 ToolLlamaExample e = fromMessages(messages.subList(0, end), answer.query(), answer.availableTools());
-                if (e != null) out.add(e);
+                if (e == null) continue;
+                out.add(e);
+                if (cut.subList(0, end - 3).contains(true)) cutHistories++;
             }
         }
-        return new Converted(out, finished, truncatedTargets);
+        return new Converted(out, finished, truncatedTargets, cutHistories);
     }
 
     /** (standard tool name, description) pairs in first-appearance order, read from the function descriptions. */

@@ -31,7 +31,7 @@ public final class TrainingSources {
 
     /** Counts beyond read/written/skipped: answers that give no training data by design, and why. */
     public static final class Stats {
-        public long rawFiles, rawNotValid, rawFilteredByMethod, convertedAnswers, convertedUnfinished, truncatedTargets;
+        public long rawFiles, rawNotValid, rawFilteredByMethod, convertedAnswers, convertedUnfinished, truncatedTargets, cutHistories;
 
         public String summary() {
             StringBuilder sb = new StringBuilder();
@@ -44,7 +44,8 @@ public final class TrainingSources {
             if (convertedAnswers > 0) {
                 sb.append("converted answers: ").append(convertedAnswers).append(", ").append(convertedUnfinished)
                         .append(" never reach Finish (no training data), ").append(truncatedTargets)
-                        .append(" steps not used as targets because their call was cut off in the file\n");
+                        .append(" steps not used as targets because their call was cut off in the file, ").append(cutHistories)
+                        .append(" instances with cut-off calls or observations in their history\n");
             }
             return sb.toString();
         }
@@ -135,6 +136,7 @@ public final class TrainingSources {
                 }
                 if (!c.finished()) stats.convertedUnfinished++;
                 stats.truncatedTargets += c.truncatedTargets();
+                stats.cutHistories += c.cutHistories();
                 c.examples().forEach(out);
             });
             case UNKNOWN -> {
