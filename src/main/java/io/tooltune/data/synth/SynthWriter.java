@@ -347,11 +347,11 @@ public final class SynthWriter {
         }
         ag.put("total_tokens", chars / 4);
         ag.put("final_answer", finishArgs);
-        ag.put("finish_type", "give_answer");
         ag.set("function", functions);
         ag.putArray("chain");
         ag.set("train_messages", trainMessages);
         ag.put("query", q.query());
+        ag.put("finish_type", "give_answer");
         return o;
     }
 

@@ -38,22 +38,26 @@ public final class SyntheticToolBench {
             if (r < 5) {
                 train.add(gen.query("G1_train", List.of(pick(seen, rnd))));
             } else if (r < 8) {
-                train.add(gen.query("G2_train", sameCategory(catalog, seenCats, rnd, true)));
+                train.add(gen.query("G2_train", sameCategory(catalog, seenCats, rnd, seen)));
             } else {
-                train.add(gen.query("G3_train", fromCollection(catalog, rnd)));
+                train.add(gen.query("G3_train", fromCollection(catalog, rnd, seen)));
             }
         }
+        // instruction groups test tools that training actually used (all seen tools when there is no training)
+        Set<String> trained = new HashSet<>();
+        train.forEach(q -> q.apiList().forEach(r -> trained.add(r.tool().name())));
+        List<SynthTool> seenTrained = seen.stream().filter(t -> trained.isEmpty() || trained.contains(t.name())).toList();
         Map<String, List<SynthQuery>> test = new LinkedHashMap<>();
         for (String g : SynthDataset.GROUPS) {
             List<SynthQuery> qs = new ArrayList<>();
             for (int i = 0; i < options.testQueriesPerGroup(); i++) {
                 List<SynthTool> tools = switch (g) {
-                    case "G1_instruction" -> List.of(pick(seen, rnd));
+                    case "G1_instruction" -> List.of(pick(seenTrained, rnd));
                     case "G1_category" -> List.of(pick(heldCatTools, rnd));
                     case "G1_tool" -> List.of(pick(heldTools, rnd));
-                    case "G2_instruction" -> sameCategory(catalog, seenCats, rnd, true);
-                    case "G2_category" -> sameCategory(catalog, heldCats, rnd, false);
-                    default -> fromCollection(catalog, rnd);
+                    case "G2_instruction" -> sameCategory(catalog, seenCats, rnd, seenTrained);
+                    case "G2_category" -> sameCategory(catalog, heldCats, rnd, heldCatTools);
+                    default -> fromCollection(catalog, rnd, seenTrained);
                 };
                 qs.add(gen.query(g, tools));
             }
@@ -62,17 +66,31 @@ public final class SyntheticToolBench {
         return new SynthDataset(options, catalog, sim, List.copyOf(train), test);
     }
 
-    /** Two or three tools of one category (seen tools only when {@code seenOnly}). */
-    private static List<SynthTool> sameCategory(Catalog c, List<String> cats, Random rnd, boolean seenOnly) {
-        String cat = pick(cats, rnd);
-        List<SynthTool> pool = new ArrayList<>(c.toolsIn(cat).stream().filter(t -> !seenOnly || c.isSeen(t)).toList());
-        Collections.shuffle(pool, rnd);
-        return List.copyOf(pool.subList(0, Math.min(pool.size(), 2 + rnd.nextInt(2))));
+    /** Two or three tools of one category, drawn from {@code allowed} (categories with two or more of them). */
+    private static List<SynthTool> sameCategory(Catalog c, List<String> cats, Random rnd, List<SynthTool> allowed) {
+        List<List<SynthTool>> groups = new ArrayList<>();
+        for (String cat : cats) {
+            groups.add(c.toolsIn(cat).stream().filter(allowed::contains).toList());
+        }
+        return twoOrThree(groups, rnd, allowed);
     }
 
-    /** Two or three tools of one collection. */
-    private static List<SynthTool> fromCollection(Catalog c, Random rnd) {
-        List<SynthTool> pool = new ArrayList<>(pick(c.collections(), rnd));
+    /** Two or three tools of one collection, drawn from {@code allowed}. */
+    private static List<SynthTool> fromCollection(Catalog c, Random rnd, List<SynthTool> allowed) {
+        List<List<SynthTool>> groups = new ArrayList<>();
+        for (List<SynthTool> col : c.collections()) {
+            groups.add(col.stream().filter(allowed::contains).toList());
+        }
+        return twoOrThree(groups, rnd, allowed);
+    }
+
+    /** From a group with two or more tools; with tiny training sets, from whatever the allowed tools offer. */
+    private static List<SynthTool> twoOrThree(List<List<SynthTool>> groups, Random rnd, List<SynthTool> allowed) {
+        List<List<SynthTool>> usable = groups.stream().filter(g -> g.size() >= 2).toList();
+        if (usable.isEmpty()) {
+            usable = groups.stream().filter(g -> !g.isEmpty()).toList();
+        }
+        List<SynthTool> pool = new ArrayList<>(usable.isEmpty() ? List.of(pick(allowed, rnd)) : pick(usable, rnd));
         Collections.shuffle(pool, rnd);
         return List.copyOf(pool.subList(0, Math.min(pool.size(), 2 + rnd.nextInt(2))));
     }
