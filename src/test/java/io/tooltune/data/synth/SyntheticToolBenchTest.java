@@ -192,9 +192,21 @@ class SyntheticToolBenchTest {
                     JsonNode hit = cache.get(PyRepr.dict(args));
                     assertNotNull(hit, file + " lacks " + PyRepr.dict(args));
                     assertEquals(c.response(), hit);
+                    assertEquals(hit.toString(), ds.respond(c.toolName(), c.apiName(), args).orElseThrow().toString());
                 }
             }
         }
+    }
+
+    @Test
+    void uncachedCallsAreAnsweredDeterministically() {
+        SynthTool t = ds.catalog().tools().get(3);
+        SynthApi lookup = t.apis().stream().filter(a -> a.kind() == SynthApi.Kind.LOOKUP).findFirst().orElseThrow();
+        Map<String, Object> args = Map.of(SynthNames.argument(lookup.keyParam()), "Somewhere Unlisted");
+        JsonNode r = ds.respond(t.name(), lookup.name(), args).orElseThrow();
+        assertEquals("Somewhere Unlisted", r.get("response").get(lookup.keyParam()).asText());
+        assertEquals(r, SyntheticToolBench.generate(SMALL).respond(t.name(), lookup.name(), args).orElseThrow());
+        assertTrue(ds.respond(t.name(), "no such api", args).isEmpty());
     }
 
     @Test
