@@ -61,7 +61,11 @@ final class QueryGenerator {
             for (SynthTool t : tools) {
                 int n = tools.size() == 1 ? 1 + rnd.nextInt(2) : 1;
                 for (int i = 0; i < n; i++) {
-                    intents.add(intent(t));
+                    Intent in = intent(t);
+                    // never ask the same thing twice in one query
+                    if (intents.stream().noneMatch(x -> x.tool == t && x.attr.equals(in.attr) && x.key.equals(in.key))) {
+                        intents.add(in);
+                    }
                 }
             }
             StringBuilder q = new StringBuilder(CatalogGenerator.pick(OPENERS, rnd));
