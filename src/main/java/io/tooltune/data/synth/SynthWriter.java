@@ -304,7 +304,9 @@ public final class SynthWriter {
         for (GoldCall g : q.calls()) {
             String fn = SynthNames.function(g.toolName(), g.apiName());
             String args = argumentsText(g.arguments());
-            messages.add(assistantCall(fn, args));
+            ObjectNode call = assistantCall(fn, args);
+            call.put("content", thought(g, fn));
+            messages.add(call);
             trainMessages.add(prefix(messages));
             String observation = PyJson.dumps(response(g));
             ObjectNode f = F.objectNode();
@@ -362,6 +364,19 @@ public final class SynthWriter {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A short reasoning thought, as the "intact thoughts" release of ToolBench carries beside function calls. */
+    private String thought(GoldCall g, String fn) {
+        SynthTool t = ds.catalog().tools().stream().filter(x -> x.name().equals(g.toolName())).findFirst().orElseThrow();
+        SynthApi a = t.api(g.apiName());
+        String arg = g.arguments().values().iterator().next().toString();
+        return switch (a.kind()) {
+            case SEARCH -> "First I need the id of " + arg + ", so I will search for it with " + fn + ".";
+            case DETAILS -> "The search gave the id " + arg + "; now I can fetch the details.";
+            default -> "I should call " + fn + " for " + arg + " to get the "
+                    + CatalogGenerator.phrases(a.attributes()) + ".";
+        };
     }
 
     private static ObjectNode assistantCall(String fn, String args) {
