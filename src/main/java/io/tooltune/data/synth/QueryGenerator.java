@@ -1,5 +1,6 @@
 package io.tooltune.data.synth;
 
+import io.tooltune.data.ToolNames;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -134,7 +135,7 @@ final class QueryGenerator {
 
     private static GoldCall call(SynthTool t, SynthApi api, String keyValue) {
         Map<String, Object> args = new LinkedHashMap<>();
-        args.put(SynthNames.argument(api.keyParam()), keyValue);
+        args.put(ToolNames.pureApiName(api.keyParam()), keyValue);
         return new GoldCall(t.category(), t.name(), api.name(), Collections.unmodifiableMap(args));
     }
 

@@ -1,5 +1,6 @@
 package io.tooltune.data.synth;
 
+import io.tooltune.data.ToolNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -57,7 +58,7 @@ public final class ResponseSimulator {
      * change_name applied); unknown ids get a message instead of details.
      */
     public JsonNode respond(SynthTool tool, SynthApi api, Map<String, ?> args) {
-        Object keyArg = api.keyParam() == null ? null : args.get(SynthNames.argument(api.keyParam()));
+        Object keyArg = api.keyParam() == null ? null : args.get(ToolNames.pureApiName(api.keyParam()));
         String key = keyArg == null ? "" : String.valueOf(keyArg);
         ObjectNode out = F.objectNode();
         switch (api.kind()) {

@@ -1,5 +1,6 @@
 package io.tooltune.data.synth;
 
+import io.tooltune.data.ToolNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,12 +22,12 @@ public record SynthDataset(SynthOptions options, Catalog catalog, ResponseSimula
      * empty when no such API exists.
      */
     public Optional<JsonNode> respond(String tool, String api, Map<String, ?> args) {
-        String stdTool = SynthNames.standardize(tool);
-        String stdApi = SynthNames.argument(api);
+        String stdTool = ToolNames.standardize(tool);
+        String stdApi = ToolNames.pureApiName(api);
         for (SynthTool t : catalog.tools()) {
-            if (SynthNames.standardize(t.name()).equals(stdTool)) {
+            if (ToolNames.standardize(t.name()).equals(stdTool)) {
                 for (SynthApi a : t.apis()) {
-                    if (SynthNames.argument(a.name()).equals(stdApi)) {
+                    if (ToolNames.pureApiName(a.name()).equals(stdApi)) {
                         ObjectNode r = JsonNodeFactory.instance.objectNode();
                         r.put("error", "");
                         r.set("response", simulator.respond(t, a, args));

@@ -1,5 +1,11 @@
 package io.tooltune.data.synth;
 
+import io.tooltune.Json;
+import io.tooltune.data.PythonRepr;
+import io.tooltune.data.FunctionSchemas;
+import io.tooltune.data.ToolLlamaPrompt;
+import io.tooltune.data.ToolNames;
+import io.tooltune.data.format.Parameter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,10 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Writes a synthetic dataset in ToolBench's and StableToolBench's own file formats (layout in {@link #write}).
@@ -26,6 +34,10 @@ public final class SynthWriter {
     private static final ObjectWriter INDENT2 = PyJson.indented(2);
     private static final ObjectWriter INDENT4 = PyJson.indented(4);
     static final String ANSWER_SUFFIX = "_ChatGPT_DFS_woFilter_w2.json";
+    /** Written last; marks a folder as synth output that a later run may replace. */
+    public static final String MARKER = "synth.json";
+    private static final List<String> OUTPUT_FOLDERS = List.of("toolenv", "instruction", "answer", "test_instruction",
+            "test_query_ids", "tool_response_cache", "gold");
 
     private final SynthDataset ds;
     private final Path out;
@@ -51,6 +63,7 @@ public final class SynthWriter {
      * test_instruction/&lt;group&gt;.json, test_query_ids/&lt;group&gt;.json  the six test groups
      * tool_response_cache/&lt;Category&gt;/&lt;tool&gt;_for_&lt;Category&gt;/&lt;api&gt;.json  virtual-server cache
      * gold/&lt;group&gt;.json, gold/train.json                   expected calls and answer facts per query id
+     * synth.json                                           the options (marks the folder as synth output)
      * </pre>
      */
     public static Counts write(SynthDataset ds, Path out) {
@@ -66,11 +79,12 @@ public final class SynthWriter {
         if (!Files.isWritable(out)) {
             throw new BadInputException(out + ": output folder is not writable");
         }
+        clearPreviousOutput();
         Catalog c = ds.catalog();
         int apis = 0;
         for (SynthTool t : c.tools()) {
             apis += t.apis().size();
-            Path rel = Path.of(t.category(), SynthNames.standardize(t.name()) + ".json");
+            Path rel = Path.of(t.category(), ToolNames.standardize(t.name()) + ".json");
             json(out.resolve("toolenv/tools").resolve(rel), toolJson(t), INDENT4);
             json(out.resolve("toolenv/response_examples").resolve(rel), responseExamples(t), INDENT4);
             for (SynthApi a : t.apis()) {
@@ -82,7 +96,7 @@ public final class SynthWriter {
                             : t.domain().keyValues();
                     for (String k : keys) {
                         Map<String, Object> args = new LinkedHashMap<>();
-                        args.put(SynthNames.argument(a.keyParam()), k);
+                        args.put(ToolNames.pureApiName(a.keyParam()), k);
                         cache(t, a, args);
                     }
                 }
@@ -113,15 +127,51 @@ public final class SynthWriter {
             entries += o.size();
             json(e.getKey(), o, INDENT4);
         }
+        ObjectNode marker = F.objectNode();
+        marker.put("generator", "tooltune synth");
+        marker.put("seed", ds.options().seed());
+        marker.put("train_queries", ds.options().trainQueries());
+        marker.put("test_queries_per_group", ds.options().testQueriesPerGroup());
+        json(out.resolve(MARKER), marker, INDENT2);
         return new Counts(c.categories().size(), c.tools().size(), apis, ds.train().size(), ds.train().size(),
                 testCounts, entries, files);
+    }
+
+    /**
+     * Stale files of an earlier, larger run would mix into this one, so a previous synth output (recognised by its
+     * marker file) is replaced; any other non-empty folder is refused rather than touched.
+     */
+    private void clearPreviousOutput() {
+        try (Stream<Path> entries = Files.list(out)) {
+            if (entries.findAny().isEmpty()) {
+                return;
+            }
+        } catch (IOException e) {
+            throw new BadInputException(out + ": cannot list output folder (" + e.getMessage() + ")");
+        }
+        if (!Files.isRegularFile(out.resolve(MARKER))) {
+            throw new BadInputException(out + ": output folder is not empty and holds no earlier synth output ("
+                    + MARKER + "); choose a new or empty folder");
+        }
+        for (String sub : OUTPUT_FOLDERS) {
+            Path dir = out.resolve(sub);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                } catch (IOException e) {
+                    throw new BadInputException(dir + ": cannot remove earlier synth output (" + e.getMessage() + ")");
+                }
+            }
+        }
     }
 
     // ---- tool JSONs ----
 
     private ObjectNode toolJson(SynthTool t) {
         ObjectNode o = F.objectNode();
-        String std = SynthNames.standardize(t.name());
+        String std = ToolNames.standardize(t.name());
         o.put("product_id", "api_synth_" + std);
         o.put("tool_description", t.description());
         o.put("home_url", "https://rapidapi.com/synth/api/" + t.host().replace(".p.rapidapi.com", "") + "/");
@@ -134,7 +184,7 @@ public final class SynthWriter {
         for (SynthApi a : t.apis()) {
             ObjectNode x = list.addObject();
             x.put("name", a.name());
-            x.put("url", "https://" + t.host() + "/" + SynthNames.standardize(a.name()).replace('_', '/'));
+            x.put("url", "https://" + t.host() + "/" + ToolNames.standardize(a.name()).replace('_', '/'));
             x.put("description", a.description());
             x.put("method", a.method());
             x.set("required_parameters", params(a.required()));
@@ -150,7 +200,7 @@ public final class SynthWriter {
 
     private static Map<String, Object> exampleArgs(SynthApi a) {
         Map<String, Object> args = new LinkedHashMap<>();
-        a.required().forEach(p -> args.put(SynthNames.argument(p.name()), p.defaultValue()));
+        a.required().forEach(p -> args.put(ToolNames.pureApiName(p.name()), p.defaultValue()));
         return args;
     }
 
@@ -247,7 +297,7 @@ public final class SynthWriter {
                 c.put("category_name", g.category());
                 c.put("tool_name", g.toolName());
                 c.put("api_name", g.apiName());
-                c.put("function_name", SynthNames.function(g.toolName(), g.apiName()));
+                c.put("function_name", ToolNames.functionName(g.apiName(), ToolNames.standardize(g.toolName())));
                 c.set("arguments", io.tooltune.Json.MAPPER.valueToTree(g.arguments()));
                 c.set("response", response(g));
             }
@@ -268,11 +318,11 @@ public final class SynthWriter {
         ObjectNode r = F.objectNode();
         r.put("error", "");
         r.set("response", ds.simulator().respond(t, a, args));
-        String cat = t.category();
+        String cat = ToolNames.standardizeCategory(t.category());
         Path file = out.resolve("tool_response_cache").resolve(cat)
-                .resolve(SynthNames.standardize(t.name()) + "_for_" + cat)
-                .resolve(SynthNames.argument(a.name()) + ".json");
-        cache.computeIfAbsent(file, k -> new LinkedHashMap<>()).putIfAbsent(PyRepr.dict(args), r);
+                .resolve(ToolNames.standardize(t.name()) + "_for_" + cat)
+                .resolve(ToolNames.pureApiName(a.name()) + ".json");
+        cache.computeIfAbsent(file, k -> new LinkedHashMap<>()).putIfAbsent(PythonRepr.repr(Json.MAPPER.valueToTree(args)), r);
         return r;
     }
 
@@ -280,29 +330,28 @@ public final class SynthWriter {
 
     private ObjectNode rawAnswer(SynthQuery q) {
         ArrayNode functions = F.arrayNode();
-        List<String> toolLines = new ArrayList<>();
+        List<Map.Entry<String, String>> tools = new ArrayList<>();
         for (SynthQuery.ApiRef r : q.apiList()) {
-            functions.add(ToolBenchShapes.function(r.tool(), r.api()));
-            String line = SynthNames.standardize(r.tool().name()) + ": " + ToolBenchShapes.toolDescription(r.tool());
-            if (!toolLines.contains(line)) {
-                toolLines.add(line);
-            }
+            String std = ToolNames.standardize(r.tool().name());
+            functions.add(FunctionSchemas.fromApi(r.api().name(), r.api().description(), parameters(r.api().required()),
+                    parameters(r.api().optional()), std));
+            tools.add(Map.entry(std, r.tool().description()));
         }
-        functions.add(ToolBenchShapes.finishCollection());
+        functions.add(FunctionSchemas.finish(FunctionSchemas.FinishWording.DATA_COLLECTION));
         List<ObjectNode> messages = new ArrayList<>();
         ObjectNode sys = F.objectNode();
         sys.put("role", "system");
-        sys.put("content", ToolBenchShapes.systemPrompt(toolLines));
+        sys.put("content", ToolLlamaPrompt.rawSystemMessage(ToolLlamaPrompt.taskDescription(tools)));
         messages.add(sys);
         ObjectNode user = F.objectNode();
         user.put("role", "user");
-        user.put("content", "\n" + q.query() + "\nBegin!\n");
+        user.put("content", ToolLlamaPrompt.userMessage(q.query()));
         messages.add(user);
 
         ArrayNode trainMessages = F.arrayNode();
         List<ObjectNode> chain = new ArrayList<>();
         for (GoldCall g : q.calls()) {
-            String fn = SynthNames.function(g.toolName(), g.apiName());
+            String fn = ToolNames.functionName(g.apiName(), ToolNames.standardize(g.toolName()));
             String args = argumentsText(g.arguments());
             ObjectNode call = assistantCall(fn, args);
             call.put("content", thought(g, fn));
@@ -355,6 +404,11 @@ public final class SynthWriter {
         ag.put("query", q.query());
         ag.put("finish_type", "give_answer");
         return o;
+    }
+
+    private static List<Parameter> parameters(List<SynthParam> ps) {
+        return ps.stream().map(p -> new Parameter(p.name(), p.type(), p.description(), F.textNode(p.defaultValue())))
+                .toList();
     }
 
     /** Arguments as ChatGPT wrote them in ToolBench: json.dumps(args, indent=2) ("{}" when empty). */

@@ -1,5 +1,7 @@
 package io.tooltune.data.synth;
 
+import io.tooltune.data.PythonRepr;
+import io.tooltune.data.ToolNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
@@ -156,14 +158,14 @@ class SyntheticToolBenchTest {
                     }
                     assertNotNull(api, qid + ": gold call " + c.apiName() + " not in api_list");
                     Set<String> required = new HashSet<>();
-                    api.get("required_parameters").forEach(p -> required.add(SynthNames.argument(p.get("name").asText())));
+                    api.get("required_parameters").forEach(p -> required.add(ToolNames.pureApiName(p.get("name").asText())));
                     Set<String> given = new HashSet<>();
                     c.arguments().fieldNames().forEachRemaining(given::add);
                     assertEquals(required, given, qid + ": arguments of " + c.function());
                     c.arguments().forEach(v -> assertFalse(v.asText().isEmpty()));
                     assertEquals("", c.response().get("error").asText());
                     assertFalse(c.response().get("response").has("message"), qid + ": call fails: " + c.response());
-                    assertEquals(SynthNames.function(c.toolName(), c.apiName()), c.function());
+                    assertEquals(ToolNames.functionName(c.apiName(), ToolNames.standardize(c.toolName())), c.function());
                     responses.append(c.response());
                 }
                 boolean relevant = false;
@@ -185,12 +187,12 @@ class SyntheticToolBenchTest {
             for (SynthGold sg : SynthGold.read(out.resolve("gold/" + g + ".json"))) {
                 for (SynthGold.Call c : sg.calls()) {
                     Path file = out.resolve("tool_response_cache").resolve(c.category())
-                            .resolve(SynthNames.standardize(c.toolName()) + "_for_" + c.category())
-                            .resolve(SynthNames.argument(c.apiName()) + ".json");
+                            .resolve(ToolNames.standardize(c.toolName()) + "_for_" + c.category())
+                            .resolve(ToolNames.pureApiName(c.apiName()) + ".json");
                     JsonNode cache = read(file);
                     Map<String, Object> args = Json.MAPPER.convertValue(c.arguments(), Map.class);
-                    JsonNode hit = cache.get(PyRepr.dict(args));
-                    assertNotNull(hit, file + " lacks " + PyRepr.dict(args));
+                    JsonNode hit = cache.get(PythonRepr.repr(Json.MAPPER.valueToTree(args)));
+                    assertNotNull(hit, file + " lacks " + PythonRepr.repr(Json.MAPPER.valueToTree(args)));
                     assertEquals(c.response(), hit);
                     assertEquals(hit.toString(), ds.respond(c.toolName(), c.apiName(), args).orElseThrow().toString());
                 }
@@ -202,7 +204,7 @@ class SyntheticToolBenchTest {
     void uncachedCallsAreAnsweredDeterministically() {
         SynthTool t = ds.catalog().tools().get(3);
         SynthApi lookup = t.apis().stream().filter(a -> a.kind() == SynthApi.Kind.LOOKUP).findFirst().orElseThrow();
-        Map<String, Object> args = Map.of(SynthNames.argument(lookup.keyParam()), "Somewhere Unlisted");
+        Map<String, Object> args = Map.of(ToolNames.pureApiName(lookup.keyParam()), "Somewhere Unlisted");
         JsonNode r = ds.respond(t.name(), lookup.name(), args).orElseThrow();
         assertEquals("Somewhere Unlisted", r.get("response").get(lookup.keyParam()).asText());
         assertEquals(r, SyntheticToolBench.generate(SMALL).respond(t.name(), lookup.name(), args).orElseThrow());
@@ -254,7 +256,7 @@ class SyntheticToolBenchTest {
         assertTrue(last.get(3).get("content").asText().startsWith("{\"error\": \"\", \"response\": {"));
         // a tool JSON per tool, with the RapidAPI fields the spec lists
         SynthTool t = ds.catalog().tools().get(0);
-        JsonNode tool = read(out.resolve("toolenv/tools/" + t.category() + "/" + SynthNames.standardize(t.name()) + ".json"));
+        JsonNode tool = read(out.resolve("toolenv/tools/" + t.category() + "/" + ToolNames.standardize(t.name()) + ".json"));
         for (String k : List.of("tool_name", "tool_description", "title", "host", "api_list", "standardized_name")) {
             assertTrue(tool.has(k), k);
         }
@@ -282,6 +284,22 @@ class SyntheticToolBenchTest {
         assertEquals(2, Main.run("synth", "--output", file.resolve("sub").toString(), "--train-queries", "1"));
         assertEquals(2, Main.run("synth", "--output", tmp.resolve("x").toString(), "--train-queries", "many"));
         assertEquals(2, Main.run("synth"));
+        Path foreign = tmp.resolve("foreign");
+        Files.createDirectories(foreign.resolve("answer"));
+        Files.writeString(foreign.resolve("answer/keep.json"), "{}");
+        assertThrows(BadInputException.class, () -> SynthWriter.write(ds, foreign));
+        assertTrue(Files.exists(foreign.resolve("answer/keep.json")));
+    }
+
+    @Test
+    void rewritingAnEarlierOutputLeavesNoStaleFiles() throws IOException {
+        Path dir = tmp.resolve("rewrite");
+        SynthWriter.write(ds, dir);
+        SynthWriter.write(SyntheticToolBench.generate(new SynthOptions(7, 10, 2)), dir);
+        try (Stream<Path> s = Files.list(dir.resolve("answer/G1_answer"))) {
+            assertTrue(s.count() < 10);
+        }
+        assertEquals(2, read(dir.resolve("test_query_ids/G1_tool.json")).size());
     }
 
     @Test
