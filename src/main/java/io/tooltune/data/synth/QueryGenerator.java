@@ -139,7 +139,7 @@ final class QueryGenerator {
         return new GoldCall(t.category(), t.name(), api.name(), Collections.unmodifiableMap(args));
     }
 
-    /** One tool: all its APIs. Several: each tool's gold APIs plus up to two others, in the tool's API order. */
+    /** One tool: all its APIs. Several: each tool's gold APIs plus one other, in the tool's API order. */
     private List<SynthQuery.ApiRef> apiList(List<SynthTool> tools, List<GoldCall> calls) {
         List<SynthQuery.ApiRef> out = new ArrayList<>();
         for (SynthTool t : tools) {
@@ -147,7 +147,7 @@ final class QueryGenerator {
                     .filter(a -> calls.stream().noneMatch(c -> c.toolName().equals(t.name()) && c.apiName().equals(a.name())))
                     .toList());
             Collections.shuffle(others, rnd);
-            List<SynthApi> keep = tools.size() == 1 ? others : others.subList(0, Math.min(2, others.size()));
+            List<SynthApi> keep = tools.size() == 1 ? others : others.subList(0, Math.min(1, others.size()));
             for (SynthApi a : t.apis()) {
                 boolean gold = calls.stream().anyMatch(c -> c.toolName().equals(t.name()) && c.apiName().equals(a.name()));
                 if (gold || keep.contains(a)) {
