@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -75,7 +76,7 @@ final class QueryGenerator {
             List<String> facts = new ArrayList<>();
             for (int i = 0; i < intents.size(); i++) {
                 Intent in = intents.get(i);
-                String ask = String.format(CatalogGenerator.pick(ASK, rnd), in.attr.phrase(), in.tool.domain().entity(),
+                String ask = String.format(Locale.ROOT, CatalogGenerator.pick(ASK, rnd), in.attr.phrase(), in.tool.domain().entity(),
                         in.key);
                 if (i > 0) {
                     q.append(CatalogGenerator.pick(CONNECTORS, rnd))
@@ -88,7 +89,7 @@ final class QueryGenerator {
                 if (i > 0) {
                     a.append(' ');
                 }
-                a.append(CatalogGenerator.cap(String.format(CatalogGenerator.pick(ANSWER, rnd), in.attr.phrase(),
+                a.append(CatalogGenerator.cap(String.format(Locale.ROOT, CatalogGenerator.pick(ANSWER, rnd), in.attr.phrase(),
                         in.key, shown)));
                 for (GoldCall c : in.calls) {
                     if (!calls.contains(c)) {

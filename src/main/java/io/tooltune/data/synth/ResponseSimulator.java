@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -31,8 +32,8 @@ public final class ResponseSimulator {
         return switch (a.kind()) {
             case 'i' -> (long) Math.floor(a.lo() + r.nextDouble() * (a.hi() - a.lo() + 1));
             case 'f' -> Math.round((a.lo() + r.nextDouble() * (a.hi() - a.lo())) * 10) / 10.0;
-            case 't' -> String.format("%02d:%02d", r.nextInt(24), 5 * r.nextInt(12));
-            case 'd' -> String.format("%04d-%02d-%02d", (int) a.lo() + r.nextInt((int) (a.hi() - a.lo()) + 1),
+            case 't' -> String.format(Locale.ROOT, "%02d:%02d", r.nextInt(24), 5 * r.nextInt(12));
+            case 'd' -> String.format(Locale.ROOT, "%04d-%02d-%02d", (int) a.lo() + r.nextInt((int) (a.hi() - a.lo()) + 1),
                     1 + r.nextInt(12), 1 + r.nextInt(28));
             default -> a.words().get(r.nextInt(a.words().size()));
         };
@@ -49,7 +50,7 @@ public final class ResponseSimulator {
         String prefix = tool.domain().entity().replaceAll("[^a-z]", "");
         int index = tool.domain().keyValues().indexOf(key);
         // the last two digits are the entity's index, so ids never collide within a tool
-        return prefix.substring(0, Math.min(3, prefix.length())) + "_" + (100 + r.nextInt(900)) + String.format("%02d",
+        return prefix.substring(0, Math.min(3, prefix.length())) + "_" + (100 + r.nextInt(900)) + String.format(Locale.ROOT, "%02d",
                 index < 0 ? 99 : index);
     }
 
