@@ -114,6 +114,23 @@ class SyntheticToolBenchTest {
         }
     }
 
+    @Test
+    void heldOutFunctionNamesNeverOccurInTrainingAnswers() throws IOException {
+        StringBuilder training = new StringBuilder();
+        try (Stream<Path> s = Files.walk(out.resolve("answer"))) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                training.append(Files.readString(p));
+            }
+        }
+        for (String g : List.of("G1_category", "G1_tool", "G2_category")) {
+            for (SynthGold sg : SynthGold.read(out.resolve("gold/" + g + ".json"))) {
+                for (SynthGold.Call c : sg.calls()) {
+                    assertFalse(training.toString().contains("\"" + c.function() + "\""), g + ": " + c.function());
+                }
+            }
+        }
+    }
+
     private static String keyParam(SynthTool t) {
         return t.apis().stream().filter(a -> a.kind() == SynthApi.Kind.LOOKUP).findFirst().orElseThrow().keyParam();
     }
