@@ -45,6 +45,7 @@ public final class SftTrainer {
     private final LossScaler scaler;
     private final Backprop backprop;
     private volatile boolean stopRequested;
+    private boolean saveAtEnd = true;
 
     private long globalStep;
     private long schedulerSteps;
@@ -74,6 +75,11 @@ public final class SftTrainer {
         this.scaler = new LossScaler(half ? LossScaler.INITIAL : 1.0, 0);
         this.backprop = new Backprop(working, cfg.gradientCheckpointing(), cfg.seed());
         for (NDArray p : workingParams.values()) p.setRequiresGradient(true);
+    }
+
+    /** Whether the end of training writes a checkpoint and the final model (the benchmark measures steps only). */
+    void saveAtEnd(boolean on) {
+        saveAtEnd = on;
     }
 
     /** Asks the loop to save a checkpoint and stop after the current step (from a signal handler). */
@@ -148,6 +154,7 @@ public final class SftTrainer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (!saveAtEnd) return new Result(globalStep, List.copyOf(log), stopRequested, null);
         if (!savedAtCurrent && (globalStep > 0)) {
             lastCheckpoint = saveCheckpoint(total, (double) globalStep / perEpoch);
         }
