@@ -60,8 +60,7 @@ final class Backprop {
             try {
                 for (int i = 0; i < layers; i++) {
                     inputs[i] = i == 0 ? h.stopGradient() : h;
-                    seedDropout(step, micro, i);
-                    h = model.layer(i, inputs[i], e.attentionBias(), null, true);
+                    h = layerWithoutGraph(i, inputs[i], e.attentionBias(), step, micro);
                 }
             } finally {
                 JniUtils.setGradMode(true);
@@ -75,14 +74,38 @@ final class Backprop {
             for (int i = layers - 1; i >= 0; i--) {
                 NDArray x = inputs[i];
                 x.setRequiresGradient(true);
-                seedDropout(step, micro, i);
-                NDArray out = model.layer(i, x, e.attentionBias(), null, true);
-                gc.backward(out.mul(g).sum());
-                g = x.getGradient();
+                NDArray gx;
+                try (NDScope layerScope = new NDScope()) {
+                    layerScope.suppressNotUsedWarning();
+                    seedDropout(step, micro, i);
+                    NDArray out = model.layer(i, x, e.attentionBias(), null, true);
+                    gc.backward(out.mul(g).sum());
+                    gx = x.getGradient();
+                    NDScope.unregister(gx);
+                }
+                NDScope.register(gx);
+                g = gx;
             }
             gc.backward(e.hidden().mul(g).sum());
             return value;
         }
+    }
+
+    /**
+     * One decoder layer of the no-grad pass in its own scope, keeping only its output. Only safe without a graph:
+     * DJL's CPU arrays made from Java data (scalars included) live in Java buffers that closing frees, so arrays an
+     * autograd graph saved must stay open until its backward has run.
+     */
+    private NDArray layerWithoutGraph(int i, NDArray h, NDArray bias, long step, int micro) {
+        NDArray out;
+        try (NDScope layerScope = new NDScope()) {
+            layerScope.suppressNotUsedWarning();
+            seedDropout(step, micro, i);
+            out = model.layer(i, h, bias, null, true);
+            NDScope.unregister(out);
+        }
+        NDScope.register(out);
+        return out;
     }
 
     /** Summed cross-entropy of the shifted targets, in float32 (half logits are promoted, keeping the graph). */

@@ -18,7 +18,11 @@ public final class Gradients {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDList sq = new NDList(grads.size());
-            for (NDArray g : grads) sq.add(g.square().sum());
+            for (NDArray g : grads) {
+                try (NDArray squares = g.square()) { // freed at once: a whole model's squares would double the memory
+                    sq.add(squares.sum());
+                }
+            }
             return Math.sqrt(NDArrays.stack(sq).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
         }
     }

@@ -40,6 +40,11 @@ class ResumeTest {
         return dst;
     }
 
+    private Path fixtureData() throws Exception {
+        JsonNode expected = Json.MAPPER.readTree(Shared.path("fixtures/opt/tiny-opt-postnorm/expected_training.json").toFile());
+        return FixtureTrainingTest.writeData(expected, tmp.resolve("data.jsonl"));
+    }
+
     private String[] flags(Path model, Path data, Path out, int epochs, int saveSteps, String... extra) {
         List<String> a = new ArrayList<>(List.of("train", "--model", model.toString(), "--data", data.toString(),
                 "--output", out.toString(), "--learning-rate", "1e-3", "--warmup-steps", "3", "--batch-size", "1",
@@ -80,8 +85,7 @@ class ResumeTest {
     @Test
     void killedRunResumesWithTheSameLosses() throws Exception {
         Path model = modelWithDropout();
-        JsonNode expected = Json.MAPPER.readTree(Shared.path("fixtures/opt/tiny-opt-postnorm/expected_training.json").toFile());
-        Path data = FixtureTrainingTest.writeData(expected, tmp.resolve("data.jsonl"));
+        Path data = fixtureData();
 
         Path straight = tmp.resolve("straight");
         assertEquals(0, Main.run(flags(model, data, straight, 10, 4)));
@@ -110,8 +114,7 @@ class ResumeTest {
     @Test
     void sigintSavesACheckpointAndStops() throws Exception {
         Path model = modelWithDropout();
-        JsonNode expected = Json.MAPPER.readTree(Shared.path("fixtures/opt/tiny-opt-postnorm/expected_training.json").toFile());
-        Path data = FixtureTrainingTest.writeData(expected, tmp.resolve("data.jsonl"));
+        Path data = fixtureData();
         Path out = tmp.resolve("interrupted");
         Process p = child(flags(model, data, out, 400, 0));
         waitFor(out.resolve("training_log.jsonl"), p);
