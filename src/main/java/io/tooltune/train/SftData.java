@@ -18,7 +18,7 @@ import java.util.function.Function;
  * Training data from JSONL: pre-tokenized SFT records ({@code {"id","input_ids","labels"}} as {@code prepare}
  * writes them), or raw {@code {"text"}} records tokenized on the fly the way TRL &ge; 0.17 does (BOS prepended,
  * EOS appended when missing, every token trained), or {@code {"conversations"}} records rendered to text by a
- * caller-supplied renderer. Examples longer than the maximum length are cut keeping the start, and counted.
+ * caller-supplied renderer (given the whole record). Examples longer than the maximum length are cut keeping the start, and counted.
  */
 public final class SftData {
     private SftData() {}
@@ -34,7 +34,7 @@ public final class SftData {
 
     /**
      * Reads {@code file}. {@code tokenizer} may be null when every record is pre-tokenized; {@code conversations}
-     * (may be null) renders a {@code conversations} record to training text.
+     * (may be null) renders a whole {@code conversations} record to training text.
      */
     public static Loaded load(Path file, Tokenizer tokenizer, int eosId, int maxLength,
                               Function<JsonNode, String> conversations) {
@@ -95,7 +95,7 @@ public final class SftData {
             if (conversations == null) {
                 throw new BadInputException(where + ": conversations records need a renderer (none available)");
             }
-            text = conversations.apply(node.get("conversations"));
+            text = conversations.apply(node);
         } else {
             throw new BadInputException(where + ": expected \"input_ids\" (with \"labels\"), \"text\" or \"conversations\"");
         }

@@ -2,6 +2,8 @@ package io.tooltune.train;
 
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
+import io.tooltune.data.ToolLlamaPrompt;
+import io.tooltune.data.format.ToolLlamaExample;
 import io.tooltune.model.CausalLM;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.io.ModelFolder;
@@ -32,7 +34,7 @@ public final class SftRun {
         try (LoadedModel loaded = ModelFolder.load(source)) {
             CausalLM model = loaded.model();
             SftData.Loaded data = SftData.load(dataFile, loaded.tokenizer(), model.config().eosTokenId(),
-                    cfg.maxLength(), null);
+                    cfg.maxLength(), SftRun::renderConversations);
             checkVocabulary(data.examples(), model.config().vocabSize(), dataFile);
             if (data.truncated() > 0) {
                 System.err.printf("tooltune train: %d of %d examples were longer than --max-length %d and were truncated%n",
@@ -56,6 +58,12 @@ public final class SftRun {
             writeLossCurve(outputDir);
             return new Summary(result, data.examples().size(), data.truncated(), outputDir);
         }
+    }
+
+    /** ToolLLaMA's training rendering ("Role: text\n" per turn, "</s>" after the last), as ToolBench trains on it. */
+    static String renderConversations(com.fasterxml.jackson.databind.JsonNode record) {
+        String id = record.path("id").asText("?");
+        return ToolLlamaPrompt.renderTraining(ToolLlamaExample.of(record, "record " + id).conversations());
     }
 
     private static void checkVocabulary(List<SftExample> examples, int vocab, Path file) {

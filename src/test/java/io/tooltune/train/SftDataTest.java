@@ -67,6 +67,22 @@ class SftDataTest {
     }
 
     @Test
+    void conversationsRecordsUseTheToolLlamaRendering() throws Exception {
+        Path dir = Shared.path("fixtures/opt/tokenizer");
+        try (Tokenizer tok = Tokenizer.load(dir)) {
+            SftData.Loaded d = SftData.load(file("{\"id\":\"q1\",\"conversations\":[{\"from\":\"system\",\"value\":\"sys\"},"
+                    + "{\"from\":\"user\",\"value\":\"hi\"},{\"from\":\"assistant\",\"value\":\"Thought: ok\"}]}"),
+                    tok, 2, 1024, SftRun::renderConversations);
+            long[] want = tok.encode("System: sys\nUser: hi\nAssistant: Thought: ok</s>");
+            int[] ids = d.examples().get(0).inputIds();
+            assertEquals(2, want[want.length - 1]);
+            assertEquals(want.length, ids.length); // the rendered "</s>" is the EOS: none appended
+            for (int i = 0; i < ids.length; i++) assertEquals(want[i], ids[i]);
+            assertEquals("q1", d.examples().get(0).id());
+        }
+    }
+
+    @Test
     void shuffleIsSeededPerEpoch() {
         List<SftExample> data = new java.util.ArrayList<>();
         for (int i = 0; i < 40; i++) data.add(new SftExample("e" + i, new int[] {2, i + 4}, new int[] {-100, i + 4}));
