@@ -104,7 +104,9 @@ class ResumeTest {
         List<Double> resumed = losses(crashed);
         assertEquals(reference.size(), resumed.size());
         for (int i = 0; i < reference.size(); i++) {
-            assertEquals(reference.get(i), resumed.get(i), 1e-6 * Math.abs(reference.get(i)), "step " + (i + 1));
+            // 1e-5: libtorch's parallel CPU kernels are not bitwise reproducible between processes (seen: 1.2e-6);
+            // a wrong data order, dropout mask or optimizer state moves the loss by 1e-3 or more
+            assertEquals(reference.get(i), resumed.get(i), 1e-5 * Math.abs(reference.get(i)), "step " + (i + 1));
         }
         TrainerState finalState = Checkpoints.readState(crashed);
         assertEquals(60, finalState.globalStep());
