@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 GenerateCommand.class,
                 SynthCommand.class,
+                TrainCommand.class,
                 PrepareCommand.class,
         })
 public final class Main {

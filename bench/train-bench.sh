@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Training throughput and peak memory: tooltune (DJL) vs PyTorch eager on the same machine, in one run.
+# Each setting runs in its own process so that its peak resident memory is its own.
+# usage: bench/train-bench.sh [STEPS] [extra args for both, e.g. --tiny]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+STEPS="${1:-3}"; shift || true
+JAVA_HOME="$("$ROOT/bin/find-java")"
+export DJL_OFFLINE=true OPT_OUT_TRACKING=true
+(cd "$ROOT" && mvn -q -B -ntp -DskipTests package >&2)
+java_run() {
+  "$JAVA_HOME/bin/java" -Xmx2g --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$ROOT/target/classes:$ROOT/target/lib/*" \
+    io.tooltune.train.TrainBenchmark --steps "$STEPS" "$@" 2>/dev/null | tail -n1
+}
+echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+java_run "$@"
+java_run --checkpointing "$@"
+python3 "$ROOT/bench/train_bench.py" --steps "$STEPS" "$@" 2>/dev/null
+python3 "$ROOT/bench/train_bench.py" --steps "$STEPS" --checkpointing "$@" 2>/dev/null
