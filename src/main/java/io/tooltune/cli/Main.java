@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
         description = "Fine-tune, run, evaluate and serve small tool-calling language models.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                RunCommand.class,
+                ApisCommand.class,
                 PrepareCommand.class,
         })
 public final class Main {
