@@ -152,6 +152,36 @@ class RunCommandTest {
                 System.setOut(oldOut);
             }
             assertEquals(before, requests.size());
+
+            // DFSDT over the same replayed turns: answered queries end as their recorded chains do; the query
+            // whose chain was cut at the depth limit backtracks through the tree (diversity prompts filtered out
+            // for the endpoint, as ToolBench's ChatGPT backend does) and ends within the call limit
+            String[] dfsArgs = args.clone();
+            dfsArgs[8] = "dfs";
+            dfsArgs[dfsArgs.length - 3] = dir.resolve("out-dfs").toString();
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            try {
+                assertEquals(0, Main.run(dfsArgs));
+            } finally {
+                System.setOut(oldOut);
+            }
+            for (String id : IDS) {
+                JsonNode mine = Json.MAPPER.readTree(dir.resolve("out-dfs/" + id + "_DFS_woFilter_w2.json").toFile());
+                JsonNode ref = answers.get(id);
+                assertEquals(ref.at("/answer_generation/function"), mine.at("/answer_generation/function"), id);
+                if (ref.get("win").asBoolean()) {
+                    assertEquals("give_answer", mine.at("/answer_generation/finish_type").asText(), id);
+                    assertEquals(ref.at("/answer_generation/final_answer"), mine.at("/answer_generation/final_answer"), id);
+                    assertEquals(ref.at("/answer_generation/train_messages/0/0"), mine.at("/answer_generation/train_messages/0/0"), id);
+                } else {
+                    assertFalse(mine.at("/answer_generation/valid_data").asBoolean(), id);
+                    assertTrue(mine.at("/tree/size").asInt() > ref.at("/trys/0/chain").size() + 1, id);
+                    assertTrue(mine.at("/answer_generation/query_count").asInt() <= 200, id);
+                }
+            }
+            for (JsonNode r : requests) {
+                for (JsonNode m : r.get("messages")) assertFalse(m.has("valid"));
+            }
         } finally {
             endpoint.stop(0);
         }
