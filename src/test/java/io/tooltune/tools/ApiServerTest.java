@@ -128,4 +128,42 @@ class ApiServerTest {
             fake.stop(0);
         }
     }
+
+    @Test
+    void realServiceIsTriedFirstAndOnlyUsableAnswersAreCached(@TempDir Path dir) throws Exception {
+        List<JsonNode> seen = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        HttpServer real = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+        real.createContext("/rapidapi", ex -> {
+            JsonNode body = Json.MAPPER.readTree(ex.getRequestBody());
+            seen.add(body);
+            keys.add(ex.getRequestHeaders().getFirst("toolbench_key"));
+            String answer = body.at("/tool_input/name").asText().equals("good")
+                    ? "{\"error\": \"\", \"response\": {\"player\": \"Messi\"}}"
+                    : "{\"error\": \"\", \"response\": \"Rate limit exceeded\"}";
+            byte[] b = answer.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        real.start();
+        try (ResponseCache cache = new ResponseCache(dir.resolve("c.sqlite"))) {
+            VirtualApis apis = new VirtualApis(cache, catalog(), new SchemaSimulator(),
+                    new HttpToolExecutor("http://127.0.0.1:" + real.getAddress().getPort() + "/rapidapi", Duration.ofSeconds(5)), null);
+            String good = apis.execute(ToolRequest.of(Json.MAPPER.readTree(request("TheClique", "Transfermarkt search", "{\"name\": \"good\"}"))));
+            assertEquals("{\"error\":\"\",\"response\":{\"player\":\"Messi\"}}", good);
+            assertEquals("real", cache.examples("Data", "theclique_for_Data", "transfermarkt_search", 5).get(0).source());
+            assertEquals("TheClique", seen.get(0).get("tool_name").asText());
+            assertEquals("transfermarkt_search", seen.get(0).get("api_name").asText());
+            assertTrue(seen.get(0).get("tool_input").isObject());
+            String limited = apis.execute(ToolRequest.of(Json.MAPPER.readTree(request("TheClique", "Transfermarkt search", "{\"name\": \"x\"}"))));
+            assertNotEquals("Rate limit exceeded", Json.MAPPER.readTree(limited).get("response").asText());
+            assertEquals("simulated-schema", cache.examples("Data", "theclique_for_Data", "transfermarkt_search", 5).get(1).source());
+            assertEquals(2, seen.size());
+            apis.execute(ToolRequest.of(Json.MAPPER.readTree(request("TheClique", "Transfermarkt search", "{\"name\": \"good\"}"))));
+            assertEquals(2, seen.size()); // served from the cache
+        } finally {
+            real.stop(0);
+        }
+    }
 }
