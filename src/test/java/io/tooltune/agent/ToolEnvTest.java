@@ -31,7 +31,7 @@ class ToolEnvTest {
         HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
         s.createContext("/five", ex -> { ex.sendResponseHeaders(503, -1); ex.close(); });
         s.createContext("/text", ex -> { byte[] b = "<html>oops</html>".getBytes(); ex.sendResponseHeaders(200, b.length); ex.getResponseBody().write(b); ex.close(); });
-        s.createContext("/slow", ex -> { try { Thread.sleep(3000); } catch (InterruptedException ignored) { } ex.close(); });
+        s.createContext("/slow", ex -> { try { Thread.sleep(1500); } catch (InterruptedException ignored) { } ex.close(); });
         s.createContext("/long", ex -> {
             byte[] b = Json.MAPPER.writeValueAsBytes(Json.MAPPER.createObjectNode().put("error", "Message error...").put("response", "é".repeat(2000)));
             ex.sendResponseHeaders(200, b.length); ex.getResponseBody().write(b); ex.close();

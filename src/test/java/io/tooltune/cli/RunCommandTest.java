@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.tooltune.Json;
 import io.tooltune.Shared;
+import io.tooltune.data.format.DataFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +123,7 @@ class RunCommandTest {
                     stdout.toString(StandardCharsets.UTF_8));
             for (String id : IDS) {
                 JsonNode mine = Json.MAPPER.readTree(out.resolve(id + "_CoT@1.json").toFile());
+                DataFiles.readRawAnswer(out.resolve(id + "_CoT@1.json")); // the data package's raw answer reader accepts it
                 JsonNode ref = answers.get(id);
                 assertEquals(ref.at("/answer_generation/function"), mine.at("/answer_generation/function"), id);
                 assertEquals(ref.get("win"), mine.get("win"), id);
@@ -167,6 +169,7 @@ class RunCommandTest {
             }
             for (String id : IDS) {
                 JsonNode mine = Json.MAPPER.readTree(dir.resolve("out-dfs/" + id + "_DFS_woFilter_w2.json").toFile());
+                DataFiles.readRawAnswer(dir.resolve("out-dfs/" + id + "_DFS_woFilter_w2.json"));
                 JsonNode ref = answers.get(id);
                 assertEquals(ref.at("/answer_generation/function"), mine.at("/answer_generation/function"), id);
                 if (ref.get("win").asBoolean()) {
