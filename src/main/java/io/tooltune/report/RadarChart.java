@@ -46,10 +46,16 @@ public final class RadarChart {
         styler.setPlotBackgroundColor(Color.WHITE);
         styler.setToolTipsEnabled(false);
         styler.setSeriesColors(PALETTE.toArray(Color[]::new));
+        int k = 0;
         for (var e : series.entrySet()) {
             double[] v = new double[axes.size()];
             for (int i = 0; i < v.length; i++) v[i] = Math.max(0, Math.min(1, e.getValue()[i] / 100.0));
-            chart.addSeries(e.getKey(), v);
+            Color c = PALETTE.get(k++ % PALETTE.size());
+            var s = chart.addSeries(e.getKey(), v);
+            s.setLineColor(c);
+            s.setMarkerColor(c);
+            // translucent fill so that overlapping models stay visible; outlines keep the exact palette colour
+            s.setFillColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 60));
         }
         return chart;
     }
