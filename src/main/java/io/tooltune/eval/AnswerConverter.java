@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
+import io.tooltune.data.format.RawAnswer;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -205,7 +206,9 @@ public final class AnswerConverter {
             String qid = name.substring(0, us);
             String method = name.substring(us + 1, name.length() - ".json".length());
             try {
-                out.put(qid, convert(Json.MAPPER.readTree(f.toFile()), method, f.toString()));
+                JsonNode raw = Json.MAPPER.readTree(f.toFile());
+                RawAnswer.of(raw, f.toString());
+                out.put(qid, convert(raw, method, f.toString()));
             } catch (BadInputException e) {
                 failures.put(qid, e.getMessage());
             } catch (java.io.IOException e) {

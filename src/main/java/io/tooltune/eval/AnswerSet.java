@@ -3,6 +3,7 @@ package io.tooltune.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
+import io.tooltune.data.format.ConvertedAnswer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,10 +87,12 @@ public record AnswerSet(String model, Map<String, Map<String, JsonNode>> answers
         }
         Map<String, JsonNode> g = answers.computeIfAbsent(group, k -> new LinkedHashMap<>());
         root.fields().forEachRemaining(e -> {
-            JsonNode v = e.getValue();
-            if (v.isObject() && v.path("answer").isObject() && v.has("query")) g.put(e.getKey(), v);
-            else failures.computeIfAbsent(group, k -> new LinkedHashMap<>())
-                    .put(e.getKey(), file + ": answer " + e.getKey() + " lacks query/answer");
+            try {
+                ConvertedAnswer.of(e.getKey(), e.getValue(), file + ": " + e.getKey());
+                g.put(e.getKey(), e.getValue());
+            } catch (BadInputException bad) {
+                failures.computeIfAbsent(group, k -> new LinkedHashMap<>()).put(e.getKey(), bad.getMessage());
+            }
         });
     }
 }

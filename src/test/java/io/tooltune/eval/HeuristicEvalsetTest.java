@@ -72,5 +72,13 @@ class HeuristicEvalsetTest {
         assertTrue(res.get("1073").get("failure").asText().contains("no answer"), res.get("1073").toString());
         assertTrue(!res.get("588").has("failure"));
         assertEquals(2, Main.run("eval", "--answers", tmp.resolve("nowhere").toString(), "--output", out.toString()));
+
+        Path conv = tmp.resolve("conv_model");
+        Files.createDirectories(conv);
+        Files.writeString(conv.resolve("G1_tool.json"), "{\"5\": {\"query\": \"q\"}}");
+        assertEquals(0, Main.run("eval", "--answers", conv.toString(), "--evaluate-times", "1", "--output", tmp.resolve("out2").toString()));
+        JsonNode c = Json.MAPPER.readTree(tmp.resolve("out2/pass_rate/conv_model/G1_tool_conv_model.json").toFile());
+        assertTrue(c.get("5").get("failure").asText().contains("answer"), c.toString());
+        assertEquals(1, c.get("5").get("failed").asInt());
     }
 }
