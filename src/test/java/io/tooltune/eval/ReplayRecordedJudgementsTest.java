@@ -129,6 +129,23 @@ class ReplayRecordedJudgementsTest {
             assertEquals(0, rc);
             assertEquals(asked, judge.requests.get());
             assertEquals(recordedPref, Json.MAPPER.readTree(out.resolve("preference/G1_instruction_" + COT + "_" + DFS + ".json").toFile()));
+
+            // ToolBench's shortcut: 588 (CoT failed, DFS passed) is decided from the pass labels, without a judgement
+            selectWinners.clear();
+            recordedPref.fields().forEachRemaining(e -> {
+                Deque<String> q = new ArrayDeque<>();
+                for (int i = 0; i < e.getValue().get(COT).asInt(); i++) q.add(COT);
+                for (int i = 0; i < e.getValue().get(DFS).asInt(); i++) q.add(DFS);
+                selectWinners.put(e.getKey(), q);
+            });
+            Path out2 = tmp.resolve("shortcut");
+            int before = judge.requests.get();
+            rc = Main.run("eval", "--answers", ex.resolve("answer/" + COT).toString(), ex.resolve("answer/" + DFS).toString(),
+                    "--judge", "openai", "--base-url", judge.baseUrl(), "--metric", "sopr", "--evaluate-times", "3",
+                    "--reference", COT, "--concurrency", "1", "--output", out2.toString());
+            assertEquals(0, rc);
+            assertEquals(recordedPref, Json.MAPPER.readTree(out2.resolve("preference/G1_instruction_" + COT + "_" + DFS + ".json").toFile()));
+            assertEquals(asked - 3, judge.requests.get() - before, "588's three check_answer_status calls are skipped");
         }
     }
 
