@@ -69,6 +69,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--backoff-ms", defaultValue = "2000", description = "First retry delay, doubled per attempt. Default: ${DEFAULT-VALUE}.")
     long backoffMs;
 
+    @Option(names = "--legacy-functions", description = "Send functions/function_call (ToolBench's original form) instead of tools/tool_choice.")
+    boolean legacyFunctions;
+
     @Option(names = "--concurrency", defaultValue = "4", description = "Queries judged in parallel. Default: ${DEFAULT-VALUE}.")
     int concurrency;
 
@@ -92,7 +95,7 @@ public final class EvalCommand implements Callable<Integer> {
         Judge j = switch (judge) {
             case "heuristic" -> new HeuristicJudge();
             case "openai" -> new OpenAiJudge(new OpenAiJudge.Config(baseUrl, judgeModel, System.getenv("OPENAI_API_KEY"), 0.2, 1000,
-                    Duration.ofSeconds(timeout), retries, Duration.ofMillis(backoffMs)));
+                    Duration.ofSeconds(timeout), retries, Duration.ofMillis(backoffMs), legacyFunctions));
             default -> throw new BadInputException("--judge " + judge + ": use openai or heuristic");
         };
         Map<String, String> parameters = new LinkedHashMap<>();

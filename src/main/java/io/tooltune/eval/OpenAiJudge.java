@@ -20,9 +20,9 @@ import java.util.Map;
  */
 public final class OpenAiJudge implements Judge {
     public record Config(String baseUrl, String model, String apiKey, double temperature, int maxTokens,
-                         Duration timeout, int attempts, Duration firstBackoff) {
+                         Duration timeout, int attempts, Duration firstBackoff, boolean legacyFunctions) {
         public static Config defaults(String baseUrl, String model, String apiKey) {
-            return new Config(baseUrl, model, apiKey, 0.2, 1000, Duration.ofSeconds(60), 4, Duration.ofSeconds(2));
+            return new Config(baseUrl, model, apiKey, 0.2, 1000, Duration.ofSeconds(60), 4, Duration.ofSeconds(2), false);
         }
     }
 
@@ -39,7 +39,7 @@ public final class OpenAiJudge implements Judge {
         return "openai:" + config.model();
     }
 
-    /** The request body ToolEval sends (tools/tool_choice form, as StableToolBench). */
+    /** The request body ToolEval sends: tools/tool_choice (StableToolBench) or functions/function_call (ToolBench). */
     public ObjectNode requestBody(String function, Map<String, String> args, boolean returnReason) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("model", config.model());
@@ -49,6 +49,11 @@ public final class OpenAiJudge implements Judge {
         ObjectNode user = messages.addObject();
         user.put("role", "user");
         user.put("content", ToolEvalPrompts.prompt(function, args));
+        if (config.legacyFunctions()) {
+            body.putArray("functions").add(ToolEvalPrompts.schema(function, returnReason));
+            body.putObject("function_call").put("name", function);
+            return body;
+        }
         ObjectNode tool = body.putArray("tools").addObject();
         tool.put("type", "function");
         tool.set("function", ToolEvalPrompts.schema(function, returnReason));
@@ -98,8 +103,19 @@ public final class OpenAiJudge implements Judge {
             default -> "answer_status";
         };
         if (!v.has(key)) throw new IOException("reply lacks " + key);
+        JsonNode allowed = ToolEvalPrompts.schema(function, false).at("/parameters/properties/" + key + "/enum");
+        if (allowed.isArray() && !contains(allowed, v.get(key).asText())) throw new IOException("reply has " + key + " " + v.get(key));
+        if (key.equals("index")) {
+            double i = v.get(key).asDouble(-1);
+            if (i != 0 && i != 1) throw new IOException("reply has index " + v.get(key));
+        }
         if (returnReason && !v.has("reason")) throw new IOException("reply lacks reason");
         return v;
+    }
+
+    private static boolean contains(JsonNode array, String value) {
+        for (JsonNode n : array) if (n.asText().equals(value)) return true;
+        return false;
     }
 
     private static String stripSlash(String s) {

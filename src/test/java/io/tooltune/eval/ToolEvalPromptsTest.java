@@ -20,7 +20,7 @@ class ToolEvalPromptsTest {
 
     @Test
     void requestForcesTheFunctionAndAddsReason() {
-        OpenAiJudge j = new OpenAiJudge(new OpenAiJudge.Config("http://127.0.0.1:1/v1", "m", "", 0.2, 1000, Duration.ofSeconds(1), 1, Duration.ZERO));
+        OpenAiJudge j = new OpenAiJudge(new OpenAiJudge.Config("http://127.0.0.1:1/v1", "m", "", 0.2, 1000, Duration.ofSeconds(1), 1, Duration.ZERO, false));
         JsonNode body = j.requestBody("check_task_solvable", Map.of("task", "{}"), true);
         assertEquals(0.2, body.get("temperature").asDouble());
         assertEquals("check_task_solvable", body.at("/tool_choice/function/name").asText());
@@ -29,6 +29,20 @@ class ToolEvalPromptsTest {
         assertEquals("[\"Unsure\",\"Unsolvable\",\"Solvable\"]", params.at("/properties/task_status/enum").toString());
         assertEquals("explain your answer.", params.at("/properties/reason/description").asText());
         assertEquals(1, body.get("messages").size());
+        OpenAiJudge legacy = new OpenAiJudge(new OpenAiJudge.Config("http://127.0.0.1:1/v1", "m", "", 0.2, 1000, Duration.ofSeconds(1), 1, Duration.ZERO, true));
+        JsonNode lb = legacy.requestBody("select_better_answer", Map.of("query", "q", "answer_0", "{}", "answer_1", "{}"), true);
+        assertEquals("select_better_answer", lb.at("/function_call/name").asText());
+        assertEquals("select_better_answer", lb.at("/functions/0/name").asText());
+    }
+
+    @Test
+    void rejectsVerdictsOutsideTheSchema() throws Exception {
+        JsonNode bad = Json.MAPPER.readTree("{\"choices\":[{\"message\":{\"function_call\":{\"name\":\"check_answer_status\",\"arguments\":\"{\\\"answer_status\\\": \\\"Maybe\\\"}\"}}}]}");
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> OpenAiJudge.verdict(bad, "check_answer_status", false));
+        JsonNode good = Json.MAPPER.readTree("{\"choices\":[{\"message\":{\"function_call\":{\"name\":\"select_better_answer\",\"arguments\":\"{\\\"index\\\": 1, \\\"reason\\\": \\\"r\\\"}\"}}}]}");
+        assertEquals(1, OpenAiJudge.verdict(good, "select_better_answer", true).get("index").asInt());
+        JsonNode badIndex = Json.MAPPER.readTree("{\"choices\":[{\"message\":{\"function_call\":{\"name\":\"select_better_answer\",\"arguments\":\"{\\\"index\\\": 2}\"}}}]}");
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> OpenAiJudge.verdict(badIndex, "select_better_answer", false));
     }
 
     @Test
