@@ -85,6 +85,16 @@ public final class EvalReport {
         return r.options().metric() == Evaluation.Metric.SOPR ? "SoPR" : "Pass rate";
     }
 
+    /** The report page (overview, per-group table, radar chart); callers may append sections before writing it. */
+    public static HtmlReport html(EvalRun.Result r, Map<String, String> parameters, String judgeName) {
+        return new HtmlReport("ToolEval report")
+                .paragraph("Judge: " + judgeName + "; evaluations per query: " + r.options().evaluateTimes()
+                        + "; seed: " + r.options().seed() + (r.pending() > 0 ? "; PENDING judgements: " + r.pending() : ""))
+                .heading("Overview").table(overview(r, parameters))
+                .heading("Per group").table(byGroup(r))
+                .heading("Radar chart").png("Radar chart of " + metricName(r).toLowerCase(Locale.ROOT) + " per group", radar(r).png(720, 640));
+    }
+
     /** Writes table1/table2 (.md, .csv), radar.png/.svg and report.html into {@code dir}. */
     public static Path write(EvalRun.Result r, Map<String, String> parameters, String judgeName, Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -94,15 +104,9 @@ public final class EvalReport {
         Files.writeString(dir.resolve("table2.md"), t2.markdown());
         Files.writeString(dir.resolve("table2.csv"), t2.csv());
         RadarChart chart = radar(r);
-        byte[] png = chart.png(720, 640);
-        Files.write(dir.resolve("radar.png"), png);
+        Files.write(dir.resolve("radar.png"), chart.png(720, 640));
         Files.writeString(dir.resolve("radar.svg"), chart.svg(720, 640));
-        HtmlReport html = new HtmlReport("ToolEval report")
-                .paragraph("Judge: " + judgeName + "; evaluations per query: " + r.options().evaluateTimes()
-                        + "; seed: " + r.options().seed() + (r.pending() > 0 ? "; PENDING judgements: " + r.pending() : ""))
-                .heading("Overview").table(t1)
-                .heading("Per group").table(t2)
-                .heading("Radar chart").png("Radar chart of " + metricName(r).toLowerCase(Locale.ROOT) + " per group", png);
+        HtmlReport html = html(r, parameters, judgeName);
         Path file = dir.resolve("report.html");
         html.write(file);
         return file;
