@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * <li>check_answer_status: empty or give-up Finish, or an apology/refusal → Unsolved; otherwise Unsure (so the
  *     execution details decide, as ToolEval's second step does);</li>
  * <li>parse_answer_status: no successful (non-error, non-empty) observation → Unsolved; a final answer whose content
- *     words are supported by successful observations of called tools → Solved; otherwise Unsure;</li>
+ *     words are supported by successful observations of called tools → Solved; otherwise Unsure when a successful
+ *     call was relevant to the query (a word of the API name, or an argument value, occurs in the query), else
+ *     Unsolved;</li>
  * <li>check_task_solvable: Solvable when the task offers at least one tool besides Finish, else Unsolvable;</li>
  * <li>select_better_answer: the answer with the higher score (give_answer, supported final answer, successful
  *     distinct calls, fewer steps); ties → index 0.</li>
@@ -67,9 +69,12 @@ public final class HeuristicJudge implements Judge {
                 } else if (supported(fa.text(), e.observations())) {
                     v.put("answer_status", "Solved");
                     reason = e.successes() + " successful calls support the final answer";
-                } else {
+                } else if (e.relevant(args.getOrDefault("query", ""))) {
                     v.put("answer_status", "Unsure");
                     reason = "the final answer is not visibly supported by the observations";
+                } else {
+                    v.put("answer_status", "Unsolved");
+                    reason = "no successful call of an API relevant to the query";
                 }
             }
             case "check_task_solvable" -> {
@@ -151,10 +156,20 @@ public final class HeuristicJudge implements Judge {
     }
 
     /** Successful observations of the non-Finish tool calls in an answer's main path. */
-    record Evidence(int successes, int distinctSuccesses, String observations) {
+    record Evidence(int successes, int distinctSuccesses, String observations, List<String> calls) {
+        /** Some successful call's API name word or argument value occurs in the query. */
+        boolean relevant(String query) {
+            String q = query.toLowerCase(Locale.ROOT);
+            for (String call : calls) {
+                for (String w : contentWords(call.replace('_', ' '))) if (!w.equals("for") && q.contains(w)) return true;
+            }
+            return false;
+        }
+
         static Evidence of(JsonNode answer) {
             int ok = 0;
             Set<String> distinct = new HashSet<>();
+            List<String> calls = new java.util.ArrayList<>();
             StringBuilder obs = new StringBuilder();
             for (JsonNode m : Steps.toolMessages(answer)) {
                 String name, args, response;
@@ -172,9 +187,25 @@ public final class HeuristicJudge implements Judge {
                 if (name.equals("Finish") || !success(response)) continue;
                 ok++;
                 distinct.add(name + "\u0000" + args);
+                calls.add(name.contains("_for_") ? name.substring(0, name.lastIndexOf("_for_")) + " " + argValues(args) : name + " " + argValues(args));
                 obs.append(response).append('\n');
             }
-            return new Evidence(ok, distinct.size(), obs.toString());
+            return new Evidence(ok, distinct.size(), obs.toString(), calls);
+        }
+
+        /** The argument values of a JSON arguments string (the text itself when it is not JSON). */
+        static String argValues(String args) {
+            try {
+                JsonNode n = Json.MAPPER.readTree(args);
+                if (n != null && n.isObject()) {
+                    StringBuilder sb = new StringBuilder();
+                    n.elements().forEachRemaining(v -> sb.append(v.isTextual() ? v.asText() : v.toString()).append(' '));
+                    return sb.toString();
+                }
+            } catch (java.io.IOException ignored) {
+                // arguments cut off in old converted files: use the text
+            }
+            return args;
         }
 
         static boolean success(String response) {

@@ -39,6 +39,8 @@ class HeuristicJudgeTest {
         String ok = "{\"error\": \"\", \"response\": \"{'city': 'Paris', 'condition': 'sunny', 'temperature': 21, 'degrees': 'celsius'}\"}";
         assertEquals("Solved", status("parse_answer_status", answer("Paris is sunny with 21 degrees celsius.", ok)));
         assertEquals("Unsure", status("parse_answer_status", answer("Tokyo has heavy snowfall tonight.", ok)));
+        String irrelevant = answer("Tokyo has heavy snowfall tonight.", ok).replace("weather_for_meteo", "stock_quotes_for_finance");
+        assertEquals("Unsolved", status("parse_answer_status", irrelevant));
         assertEquals("Unsolved", status("parse_answer_status", answer("Paris is sunny.", "{\"error\": \"Rate limit exceeded\", \"response\": \"\"}")));
     }
 
