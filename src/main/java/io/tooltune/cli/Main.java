@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 RunCommand.class,
                 ApisCommand.class,
+                EvalCommand.class,
                 PrepareCommand.class,
         })
 public final class Main {

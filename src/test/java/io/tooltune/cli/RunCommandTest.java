@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.tooltune.Json;
 import io.tooltune.Shared;
 import io.tooltune.data.format.DataFiles;
+import io.tooltune.eval.AnswerConverter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,6 +125,7 @@ class RunCommandTest {
             for (String id : IDS) {
                 JsonNode mine = Json.MAPPER.readTree(out.resolve(id + "_CoT@1.json").toFile());
                 DataFiles.readRawAnswer(out.resolve(id + "_CoT@1.json")); // the data package's raw answer reader accepts it
+                assertTrue(new AnswerConverter(42).convert(mine, "CoT@1", id).isObject()); // and ToolEval's conversion
                 JsonNode ref = answers.get(id);
                 assertEquals(ref.at("/answer_generation/function"), mine.at("/answer_generation/function"), id);
                 assertEquals(ref.get("win"), mine.get("win"), id);
@@ -170,6 +172,7 @@ class RunCommandTest {
             for (String id : IDS) {
                 JsonNode mine = Json.MAPPER.readTree(dir.resolve("out-dfs/" + id + "_DFS_woFilter_w2.json").toFile());
                 DataFiles.readRawAnswer(dir.resolve("out-dfs/" + id + "_DFS_woFilter_w2.json"));
+                assertTrue(new AnswerConverter(42).convert(mine, "DFS_woFilter_w2", id).isObject());
                 JsonNode ref = answers.get(id);
                 assertEquals(ref.at("/answer_generation/function"), mine.at("/answer_generation/function"), id);
                 if (ref.get("win").asBoolean()) {
