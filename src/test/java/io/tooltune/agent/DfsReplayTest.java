@@ -1,0 +1,102 @@
+package io.tooltune.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tooltune.Json;
+import io.tooltune.Shared;
+import io.tooltune.backend.ChatBackend;
+import io.tooltune.data.format.DataFiles;
+import io.tooltune.data.format.Query;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Replays StableToolBench's recorded DFSDT run of query 588 (ChatGPT, 30 model calls, 71 nodes, backtracking
+ * after depth-limit prunes and two give-ups): a model that answers each history with the recorded children of
+ * the node it leads to must make our search grow the same tree, node for node.
+ */
+class DfsReplayTest {
+    private final Map<String, JsonNode> nodesByPath = new HashMap<>();
+    private final Map<String, Integer> asked = new HashMap<>();
+
+    private void index(JsonNode node, String path) {
+        nodesByPath.put(path, node);
+        for (JsonNode c : node.get("children")) {
+            index(c, path + c.get("node_type").asText() + ":" + c.get("description").asText() + "|");
+        }
+    }
+
+    private static String pathOf(List<ObjectNode> messages) {
+        StringBuilder sb = new StringBuilder();
+        for (ObjectNode m : messages) {
+            if (!m.path("role").asText().equals("assistant")) continue;
+            if (m.hasNonNull("content")) sb.append("Thought:").append(m.get("content").asText()).append('|');
+            if (m.has("function_call")) {
+                sb.append("Action:").append(m.at("/function_call/name").asText()).append('|')
+                        .append("Action Input:").append(m.at("/function_call/arguments").asText()).append('|');
+            }
+        }
+        return sb.toString();
+    }
+
+    private ChatBackend.Reply replay(List<ObjectNode> messages, ArrayNode functions) {
+        String path = pathOf(messages);
+        JsonNode node = nodesByPath.get(path);
+        int k = asked.merge(path, 1, Integer::sum) - 1;
+        JsonNode c = node.get("children").get(k);
+        ObjectNode msg = Json.MAPPER.createObjectNode().put("role", "assistant");
+        if (c.get("node_type").asText().equals("Thought")) {
+            msg.put("content", c.get("description").asText());
+            if (c.get("expand_num").asInt() != 0 || c.get("children").isEmpty()) return new ChatBackend.Reply(msg, 0, 1);
+            c = c.get("children").get(0);
+        }
+        msg.putObject("function_call").put("name", c.get("description").asText())
+                .put("arguments", c.get("children").get(0).get("description").asText());
+        return new ChatBackend.Reply(msg, 0, 1);
+    }
+
+    @Test
+    void growsTheRecordedTreeOfQuery588() throws Exception {
+        JsonNode recorded = Json.MAPPER.readTree(Shared.path(
+                "data/stabletoolbench/data_example/answer/virtual_chatgpt_dfs/G1_instruction/588_DFS_woFilter_w2.json").toFile());
+        index(recorded.at("/tree/tree"), "");
+        Query q = DataFiles.readQueries(Shared.path("data/stabletoolbench/solvable_queries_example/test_instruction/G1_instruction.json"))
+                .stream().filter(x -> x.id().equals("588")).findFirst().orElseThrow();
+        ToolEnv env = new ToolEnv(q, t -> null, r -> "{\"error\": \"\", \"response\": \"ok\"}", "", new AtomicInteger());
+        DfsSearch dfs = new DfsSearch(q.query(), env, this::replay, 12, 2, 200);
+        ObjectNode mine = dfs.run();
+        compare(recorded.at("/tree/tree"), mine.at("/tree/tree"), "root");
+        assertEquals(recorded.at("/tree/size"), mine.at("/tree/size"));
+        assertEquals(recorded.at("/tree/max_length"), mine.at("/tree/max_length"));
+        assertEquals(recorded.at("/answer_generation/query_count"), mine.at("/answer_generation/query_count"));
+        assertEquals(recorded.at("/answer_generation/final_answer"), mine.at("/answer_generation/final_answer"));
+        assertEquals(recorded.at("/answer_generation/finish_type"), mine.at("/answer_generation/finish_type"));
+        assertEquals(recorded.get("forward_args"), mine.get("forward_args"));
+        JsonNode rtm = recorded.at("/answer_generation/train_messages"), mtm = mine.at("/answer_generation/train_messages");
+        assertEquals(rtm.size(), mtm.size());
+        for (int i = 0; i < rtm.size(); i++) {
+            assertEquals(rtm.get(i).size(), mtm.get(i).size(), "train_messages " + i);
+            for (int j = 0; j < rtm.get(i).size(); j++) {
+                assertEquals(rtm.get(i).get(j).get("role"), mtm.get(i).get(j).get("role"), "train_messages " + i + "/" + j);
+                assertEquals(rtm.get(i).get(j).get("valid"), mtm.get(i).get(j).get("valid"), "train_messages " + i + "/" + j);
+            }
+        }
+    }
+
+    private static void compare(JsonNode ref, JsonNode mine, String where) {
+        for (String f : new String[]{"node_type", "description", "depth", "pruned", "is_terminal", "child_count", "expand_num",
+                "observation_code", "io_state"}) {
+            assertEquals(ref.get(f), mine.get(f), where + " " + f);
+        }
+        for (int i = 0; i < ref.get("children").size(); i++) {
+            compare(ref.get("children").get(i), mine.get("children").get(i), where + "/" + i);
+        }
+    }
+}
