@@ -25,9 +25,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class DfsReplayTest {
     private final Map<String, JsonNode> nodesByPath = new HashMap<>();
     private final Map<String, Integer> asked = new HashMap<>();
+    /** Recorded observations that were not cut at 1024 characters, by function name and arguments. */
+    private final Map<String, String> observations = new HashMap<>();
 
     private void index(JsonNode node, String path) {
         nodesByPath.put(path, node);
+        String obs = node.path("observation").asText("");
+        if (node.get("node_type").asText().equals("Action Input") && obs.startsWith("{\"error\"") && !obs.endsWith("...")) {
+            observations.putIfAbsent(path.substring(path.lastIndexOf("|Action:", path.length() - 2) + 8), obs);
+        }
         for (JsonNode c : node.get("children")) {
             index(c, path + c.get("node_type").asText() + ":" + c.get("description").asText() + "|");
         }
@@ -67,9 +73,18 @@ class DfsReplayTest {
         JsonNode recorded = Json.MAPPER.readTree(Shared.path(
                 "data/stabletoolbench/data_example/answer/virtual_chatgpt_dfs/G1_instruction/588_DFS_woFilter_w2.json").toFile());
         index(recorded.at("/tree/tree"), "");
+        assertEquals(12, observations.size()); // distinct calls whose recorded response is whole (the cut ones are left out)
         Query q = DataFiles.readQueries(Shared.path("data/stabletoolbench/solvable_queries_example/test_instruction/G1_instruction.json"))
                 .stream().filter(x -> x.id().equals("588")).findFirst().orElseThrow();
-        ToolEnv env = new ToolEnv(q, t -> null, r -> "{\"error\": \"\", \"response\": \"ok\"}", "", new AtomicInteger());
+        // the tool answers with the recorded response (its JSON text) where the recording kept it whole
+        ToolEnv env = new ToolEnv(q, t -> null, r -> {
+            for (Map.Entry<String, String> e : observations.entrySet()) {
+                if (e.getKey().startsWith(r.apiName() + "_for_") && e.getKey().endsWith("|Action Input:" + r.toolInput().asText() + "|")) {
+                    return e.getValue();
+                }
+            }
+            return "{\"error\": \"\", \"response\": \"ok\"}";
+        }, "", new AtomicInteger());
         DfsSearch dfs = new DfsSearch(q.query(), env, this::replay, 12, 2, 200);
         ObjectNode mine = dfs.run();
         compare(recorded.at("/tree/tree"), mine.at("/tree/tree"), "root");
@@ -95,6 +110,8 @@ class DfsReplayTest {
                 "observation_code", "io_state"}) {
             assertEquals(ref.get(f), mine.get(f), where + " " + f);
         }
+        String obs = ref.path("observation").asText("");
+        if (obs.startsWith("{\"error\"") && !obs.endsWith("...")) assertEquals(obs, mine.get("observation").asText(), where + " observation");
         for (int i = 0; i < ref.get("children").size(); i++) {
             compare(ref.get("children").get(i), mine.get("children").get(i), where + "/" + i);
         }
