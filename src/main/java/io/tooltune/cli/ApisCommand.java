@@ -8,6 +8,8 @@ import io.tooltune.tools.LlmSimulator;
 import io.tooltune.tools.ResponseCache;
 import io.tooltune.tools.ResponseSimulator;
 import io.tooltune.tools.SchemaSimulator;
+import io.tooltune.tools.ToolExecutor;
+import io.tooltune.tools.ToolRequest;
 import io.tooltune.tools.VirtualApis;
 import io.tooltune.agent.AgentRun;
 import picocli.CommandLine.Command;
@@ -47,12 +49,21 @@ public final class ApisCommand implements Callable<Integer> {
             if (importCache != null) System.err.println("imported " + rc.importFolder(importCache) + " cached responses");
             ApiCatalog catalog = catalog(tools, queries);
             try (ApiServer server = new ApiServer(host, port, new VirtualApis(rc, catalog, simulator(simulatorUrl, simulatorModel),
-                    toolbenchUrl == null ? null : new HttpToolExecutor(toolbenchUrl, Duration.ofSeconds(60)), System.err))) {
+                    passThrough(toolbenchUrl), System.err))) {
                 System.err.println("serving " + server.url() + " (" + rc.size() + " cached responses, " + catalog.size() + " APIs known)");
                 new CountDownLatch(1).await();
             }
         }
         return 0;
+    }
+
+    /** The real service, with TOOLBENCH_KEY (when set) in place of the key each request carries. */
+    static ToolExecutor passThrough(String url) {
+        if (url == null) return null;
+        HttpToolExecutor http = new HttpToolExecutor(url, Duration.ofSeconds(60));
+        String key = System.getenv("TOOLBENCH_KEY");
+        if (key == null || key.isEmpty()) return http;
+        return r -> http.execute(new ToolRequest(r.category(), r.toolName(), r.apiName(), r.toolInput(), r.strip(), key));
     }
 
     static ApiCatalog catalog(Path tools, Path queries) {
