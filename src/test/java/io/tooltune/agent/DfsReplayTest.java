@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Replays StableToolBench's recorded DFSDT run of query 588 (ChatGPT, 30 model calls, 71 nodes, backtracking
@@ -96,13 +97,20 @@ class DfsReplayTest {
         assertEquals(recorded.get("forward_args"), mine.get("forward_args"));
         JsonNode rtm = recorded.at("/answer_generation/train_messages"), mtm = mine.at("/answer_generation/train_messages");
         assertEquals(rtm.size(), mtm.size());
+        int diversityPrompts = 0;
         for (int i = 0; i < rtm.size(); i++) {
             assertEquals(rtm.get(i).size(), mtm.get(i).size(), "train_messages " + i);
             for (int j = 0; j < rtm.get(i).size(); j++) {
                 assertEquals(rtm.get(i).get(j).get("role"), mtm.get(i).get(j).get("role"), "train_messages " + i + "/" + j);
                 assertEquals(rtm.get(i).get(j).get("valid"), mtm.get(i).get(j).get("valid"), "train_messages " + i + "/" + j);
+                String rc = rtm.get(i).get(j).path("content").asText("");
+                if (rc.startsWith("This is not the first time")) {
+                    assertEquals(rc, mtm.get(i).get(j).get("content").asText(), "diversity prompt " + i + "/" + j);
+                    diversityPrompts++;
+                }
             }
         }
+        assertTrue(diversityPrompts > 0);
     }
 
     private static void compare(JsonNode ref, JsonNode mine, String where) {
