@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class,
                 SynthCommand.class,
                 TrainCommand.class,
+                RunCommand.class,
+                ApisCommand.class,
+                EvalCommand.class,
                 PrepareCommand.class,
         })
 public final class Main {
