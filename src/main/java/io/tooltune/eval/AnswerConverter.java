@@ -12,22 +12,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * ToolEval's {@code convert_to_answer_format}: a raw CoT/DFS answer file becomes {query, available_tools,
  * answer{method, total_steps, final_answer, answer_details}}. Valid answers follow the last train_messages
  * conversation; invalid ones a random CoT try or the whole DFS tree, then a random walk from the root to a leaf
- * (ToolEval seeds Python's random with 42; we use {@link Random} with the caller's seed, so unfinished DFS trees
- * may take a different, equally random path).
+ * (ToolEval seeds Python's random with 42; we use {@link SplittableRandom} with the caller's seed, so unfinished DFS
+ * trees may take a different, equally random path).
  */
 public final class AnswerConverter {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private final Random random;
+    private final SplittableRandom random;
 
     public AnswerConverter(long seed) {
-        this.random = new Random(seed);
+        this.random = new SplittableRandom(seed);
     }
 
     /** One graph node: role and message (text or {name, arguments, response}); children in insertion order. */

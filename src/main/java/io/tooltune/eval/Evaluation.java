@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -108,8 +109,9 @@ public final class Evaluation {
         this.options = options;
     }
 
-    private Random random(String... parts) {
-        return new Random(options.seed() * 31 + String.join("\u0000", parts).hashCode());
+    /** A generator per decision; SplittableRandom mixes its seed, so neighbouring seeds give independent draws. */
+    private RandomGenerator random(String... parts) {
+        return new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + String.join("\u0000", parts).hashCode());
     }
 
     public GroupPass passRate(AnswerSet set, String group, List<String> qids) {
@@ -195,7 +197,7 @@ public final class Evaluation {
                     JsonNode ra = refAnswers.get(qid), ca = candAnswers.get(qid);
                     if (ra == null) { c++; continue; }
                     if (ca == null) { r++; continue; }
-                    Random rnd = random(ref.model(), cand.model(), group, qid, "" + round, "prefer");
+                    RandomGenerator rnd = random(ref.model(), cand.model(), group, qid, "" + round, "prefer");
                     String slot = "pref/" + ref.model() + "/" + cand.model() + "/" + group + "/" + qid + "/" + round;
                     if (annotate(slot, ra, ca, rnd) == 0) r++;
                     else c++;
@@ -215,7 +217,7 @@ public final class Evaluation {
     }
 
     /** annotate_preference: stripped copies in random order; returns 0 for the reference, 1 for the candidate. */
-    private int annotate(String slot, JsonNode ref, JsonNode cand, Random rnd) {
+    private int annotate(String slot, JsonNode ref, JsonNode cand, RandomGenerator rnd) {
         ArrayNode tools = Json.MAPPER.createArrayNode();
         for (JsonNode t : ref.path("available_tools")) {
             ObjectNode s = t.deepCopy();

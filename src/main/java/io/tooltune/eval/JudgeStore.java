@@ -20,7 +20,7 @@ import java.util.TreeMap;
 
 /**
  * Every judge request and answer in SQLite. A judgement is keyed by its slot (which evaluation, query and round
- * asked) plus the function and a hash of its arguments, so a rerun replays the same verdicts and an interrupted
+ * asked) plus the function and a hash of the judge's name and the arguments, so a rerun replays the same verdicts and an interrupted
  * evaluation resumes where it stopped; only unanswered requests reach the judge.
  */
 public final class JudgeStore implements AutoCloseable {
@@ -47,7 +47,8 @@ public final class JudgeStore implements AutoCloseable {
     /** The stored verdict for this request, or the judge's (then stored). */
     public JsonNode ask(String slot, String function, Map<String, String> args, boolean returnReason) {
         String request = Json.MAPPER.valueToTree(new TreeMap<>(args)).toString();
-        String hash = sha256(function + "\u0000" + returnReason + "\u0000" + request);
+        // the judge's name is part of the key: another judge (or judge model) over the same store asks afresh
+        String hash = sha256(judge.name() + "\u0000" + function + "\u0000" + returnReason + "\u0000" + request);
         JsonNode stored = lookup(slot, function, hash);
         if (stored != null) return stored;
         JsonNode verdict = judge.call(function, args, returnReason);

@@ -6,7 +6,7 @@ import io.tooltune.Json;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.random.RandomGenerator;
 
 /** ToolEval's ReinforceToolLearningEvaluator decisions (rtl.py) over a {@link JudgeStore}. */
 public final class Rtl {
@@ -62,7 +62,7 @@ public final class Rtl {
     }
 
     /** normalized_openai_completions: which of the answers (index) is preferred. */
-    public int prefer(String slot, JsonNode task, List<JsonNode> answers, Random random) {
+    public int prefer(String slot, JsonNode task, List<JsonNode> answers, RandomGenerator random) {
         String query = task.path("query").asText();
         AnswerStatus[] status = new AnswerStatus[answers.size()];
         for (int i = 0; i < answers.size(); i++) {
@@ -82,7 +82,7 @@ public final class Rtl {
         return java.util.stream.IntStream.range(0, status.length).filter(i -> status[i] == s).boxed().toList();
     }
 
-    private int selectBetter(String slot, String query, List<Integer> idxs, List<JsonNode> all, Random random) {
+    private int selectBetter(String slot, String query, List<Integer> idxs, List<JsonNode> all, RandomGenerator random) {
         JsonNode a0 = all.get(idxs.get(0)), a1 = all.get(idxs.get(1));
         if (a0.path("final_answer").equals(a1.path("final_answer"))
                 && Steps.str(a0.path("answer_details")).equals(Steps.str(a1.path("answer_details")))) {

@@ -26,6 +26,7 @@ class HeuristicEvalsetTest {
         assertEquals(0, Main.run("eval", "--answers", answers.toString(), "--judge", "heuristic", "--output", out.toString(),
                 "--concurrency", "2"));
         double sum = 0;
+        int allUnsure = 0, mixed = 0;
         for (String group : AnswerSet.GROUPS) {
             JsonNode input = Json.MAPPER.readTree(answers.resolve(group + ".json").toFile());
             JsonNode res = Json.MAPPER.readTree(out.resolve("pass_rate/gpt-3.5-turbo_CoT/" + group + "_gpt-3.5-turbo_CoT.json").toFile());
@@ -41,10 +42,17 @@ class HeuristicEvalsetTest {
                     assertEquals("AnswerStatus.Unsolved", q.get("is_solved").get("0").asText());
                 }
                 if (q.get("failed").asInt() <= q.get("passed").asInt()) passing++;
+                if (q.get("is_solved").toString().split("AnswerStatus.Unsure", -1).length == 5
+                        && q.get("task_solvable").asText().equals("TaskStatus.Solvable")) {
+                    allUnsure++;
+                    if (q.get("passed").asInt() > 0 && q.get("failed").asInt() > 0) mixed++;
+                }
             }
             sum += passing;
             assertTrue(Files.readString(out.resolve("table2.csv")).contains(String.format(Locale.ROOT, ",%.1f,", passing * 1.0)) || passing == 0);
         }
+        // Unsure verdicts are independent coin flips per round: 4 flips are mixed with probability 7/8
+        assertTrue(allUnsure > 50 && mixed > allUnsure * 0.7, mixed + " of " + allUnsure + " all-Unsure queries have mixed labels");
         String t1 = Files.readString(out.resolve("table1.csv"));
         assertTrue(t1.contains(String.format(Locale.ROOT, "gpt-3.5-turbo_CoT,–,%.1f,0.0", sum / 6)), t1);
         for (String f : new String[] {"report.html", "radar.png", "radar.svg", "table1.md", "table2.md", "judgements.sqlite"}) {
