@@ -30,6 +30,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model-id", description = "model id served and expected in requests (default: the folder name, or 'scripted')")
     String modelId;
 
+    @Option(names = "--context", defaultValue = "2048", description = "context length in words for --scripted (default ${DEFAULT-VALUE})")
+    int context;
+
     @Option(names = "--max-batch", defaultValue = "8", description = "most requests decoded together (default ${DEFAULT-VALUE})")
     int maxBatch;
 
@@ -38,7 +41,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (model == null && scripted == null) throw new BadInputException("serve: give --model DIR or --scripted FILE");
         if (maxBatch < 1) throw new BadInputException("serve: --max-batch must be at least 1");
         String id = modelId != null ? modelId : model != null ? model.toAbsolutePath().normalize().getFileName().toString() : "scripted";
-        ModelBackend backend = scripted != null ? ScriptedBackend.load(scripted, id) : loadModel(id);
+        ModelBackend backend = scripted != null ? ScriptedBackend.load(scripted, id, context) : loadModel(id);
         try (backend; ChatServer server = new ChatServer(backend, host, port)) {
             server.start();
             System.out.println("serving '" + id + "' on http://" + host + ":" + server.port() + "/v1");

@@ -59,8 +59,14 @@ public final class ChatServer implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
+    private void handle(HttpExchange ex) {
         try (ex) {
+            route(ex);
+        }
+    }
+
+    private void route(HttpExchange ex) {
+        try {
             String path = ex.getRequestURI().getPath().replaceAll("/+$", "");
             String method = ex.getRequestMethod();
             if (path.equals("/v1/models") && method.equals("GET")) {

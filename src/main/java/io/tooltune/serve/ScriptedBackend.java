@@ -19,15 +19,18 @@ import java.util.concurrent.CompletableFuture;
 public final class ScriptedBackend implements ModelBackend {
     private final String modelId;
     private final List<Entry> entries;
+    private final int contextLength;
 
     record Entry(String when, String output) {}
 
-    public ScriptedBackend(String modelId, List<Entry> entries) {
+    ScriptedBackend(String modelId, List<Entry> entries, int contextLength) {
         this.modelId = modelId;
         this.entries = List.copyOf(entries);
+        this.contextLength = contextLength;
     }
 
-    public static ScriptedBackend load(Path file, String modelId) {
+    /** A script from {@code file}, serving as {@code modelId} with a context of {@code contextLength} words. */
+    public static ScriptedBackend load(Path file, String modelId, int contextLength) {
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(file.toFile());
@@ -41,7 +44,7 @@ public final class ScriptedBackend implements ModelBackend {
             if (!e.path("output").isTextual()) throw new BadInputException(file + ": entry " + i + ": 'output' must be a string");
             entries.add(new Entry(e.path("when").isTextual() ? e.get("when").asText() : null, e.get("output").asText()));
         }
-        return new ScriptedBackend(modelId, entries);
+        return new ScriptedBackend(modelId, entries, contextLength);
     }
 
     @Override
@@ -51,7 +54,7 @@ public final class ScriptedBackend implements ModelBackend {
 
     @Override
     public int contextLength() {
-        return 1 << 20;
+        return contextLength;
     }
 
     @Override

@@ -39,7 +39,7 @@ class LangChain4jClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServeTestSupport.start(ScriptedBackend.load(ServeTestSupport.script(), "opt-tools"));
+        server = ServeTestSupport.start(ScriptedBackend.load(ServeTestSupport.script(), "opt-tools", 2048));
     }
 
     @AfterAll

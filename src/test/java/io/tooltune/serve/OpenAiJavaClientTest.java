@@ -30,7 +30,7 @@ class OpenAiJavaClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServeTestSupport.start(ScriptedBackend.load(ServeTestSupport.script(), "opt-tools"));
+        server = ServeTestSupport.start(ScriptedBackend.load(ServeTestSupport.script(), "opt-tools", 2048));
         client = OpenAIOkHttpClient.builder().baseUrl(ServeTestSupport.baseUrl(server)).apiKey("unused").maxRetries(0).build();
     }
 
