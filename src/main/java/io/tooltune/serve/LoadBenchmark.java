@@ -22,6 +22,28 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LoadBenchmark {
     private LoadBenchmark() {}
 
+    /**
+     * {@code LoadBenchmark (--url URL --model-id ID | --scripted FILE) [--clients 16] [--seconds 60] [--max-tokens 16]}:
+     * against a running server, or an in-process one serving a script.
+     */
+    public static void main(String[] args) throws Exception {
+        java.util.Map<String, String> a = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i], args[i + 1]);
+        int clients = Integer.parseInt(a.getOrDefault("--clients", "16"));
+        int seconds = Integer.parseInt(a.getOrDefault("--seconds", "60"));
+        int maxTokens = Integer.parseInt(a.getOrDefault("--max-tokens", "16"));
+        if (a.containsKey("--url")) {
+            System.out.println(run(a.get("--url"), a.getOrDefault("--model-id", "model"), clients, seconds, maxTokens).summary());
+            return;
+        }
+        if (!a.containsKey("--scripted")) throw new IllegalArgumentException("give --url URL or --scripted FILE");
+        try (ModelBackend backend = ScriptedBackend.load(java.nio.file.Path.of(a.get("--scripted")), "scripted", 1 << 20);
+             ChatServer server = new ChatServer(backend, "127.0.0.1", 0)) {
+            server.start();
+            System.out.println(run("http://127.0.0.1:" + server.port() + "/v1", "scripted", clients, seconds, maxTokens).summary());
+        }
+    }
+
     /** What one run measured. */
     public record Result(int clients, double seconds, int requests, int errors, long completionTokens,
                          double p50Ms, double p99Ms, double meanMs) {
