@@ -132,35 +132,22 @@ public final class ChatServer implements AutoCloseable {
 
     private void respond(HttpExchange ex, PromptMapper.Rendered rendered, String id, long created,
                          CompletableFuture<ModelBackend.Completion> future) throws IOException {
-        OutputStream out = null;
+        OutputStream[] out = {null};
         ModelBackend.Completion c;
         try {
-            while (true) {
-                try {
-                    c = future.get(HEARTBEAT_MS, TimeUnit.MILLISECONDS);
-                    break;
-                } catch (TimeoutException e) {
-                    if (out == null) {
-                        ex.getResponseHeaders().set("Content-Type", "application/json");
-                        ex.sendResponseHeaders(200, 0);
-                        out = ex.getResponseBody();
-                    }
-                    out.write(' ');
-                    out.flush();
+            c = await(future, () -> {
+                if (out[0] == null) {
+                    ex.getResponseHeaders().set("Content-Type", "application/json");
+                    ex.sendResponseHeaders(200, 0);
+                    out[0] = ex.getResponseBody();
                 }
-            }
-        } catch (IOException e) {
-            future.cancel(true);
-            throw e;
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        } catch (ExecutionException | CancellationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            ApiException err = cause instanceof ApiException a ? a : new ApiException(500, "server_error", "generation_failed", "generation failed: " + cause);
-            if (out == null) throw err;
-            out.write(Json.MAPPER.writeValueAsBytes(errorBody(err)));
+                out[0].write(' ');
+                out[0].flush();
+            });
+        } catch (ExecutionException e) {
+            ApiException err = failure(e);
+            if (out[0] == null) throw err;
+            out[0].write(Json.MAPPER.writeValueAsBytes(errorBody(err)));
             return;
         }
         AssistantReply reply = ReplyMapper.map(rendered.prefill() + c.text(), rendered.callable(), c.hitMaxTokens());
@@ -181,10 +168,10 @@ public final class ChatServer implements AutoCloseable {
         choice.putNull("logprobs");
         choice.put("finish_reason", reply.finishReason());
         body.set("usage", usage(c));
-        if (out == null) {
+        if (out[0] == null) {
             sendJson(ex, 200, body);
         } else {
-            out.write(Json.MAPPER.writeValueAsBytes(body));
+            out[0].write(Json.MAPPER.writeValueAsBytes(body));
         }
     }
 
@@ -197,26 +184,17 @@ public final class ChatServer implements AutoCloseable {
         ModelBackend.Completion c;
         try {
             sendChunk(out, chunk(id, created, d -> d.put("role", "assistant").put("content", ""), null));
-            while (true) {
-                try {
-                    c = future.get(HEARTBEAT_MS, TimeUnit.MILLISECONDS);
-                    break;
-                } catch (TimeoutException e) {
-                    out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                }
-            }
         } catch (IOException e) {
             future.cancel(true);
             throw e;
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        } catch (ExecutionException | CancellationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            ApiException err = cause instanceof ApiException a ? a : new ApiException(500, "server_error", "generation_failed", "generation failed: " + cause);
-            sendChunk(out, errorBody(err));
+        }
+        try {
+            c = await(future, () -> {
+                out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            });
+        } catch (ExecutionException e) {
+            sendChunk(out, errorBody(failure(e)));
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             return;
         }
@@ -249,6 +227,42 @@ public final class ChatServer implements AutoCloseable {
         }
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /** Writes a heartbeat; fails once the client has gone. */
+    private interface Heartbeat {
+        void send() throws IOException;
+    }
+
+    /**
+     * Waits for the completion, sending a heartbeat every second; a failed heartbeat (client gone) or an interrupt
+     * cancels the completion. A failed or cancelled completion comes out as ExecutionException.
+     */
+    private static ModelBackend.Completion await(CompletableFuture<ModelBackend.Completion> future, Heartbeat heartbeat)
+            throws IOException, ExecutionException {
+        try {
+            while (true) {
+                try {
+                    return future.get(HEARTBEAT_MS, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    heartbeat.send();
+                }
+            }
+        } catch (IOException e) {
+            future.cancel(true);
+            throw e;
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        } catch (CancellationException e) {
+            throw new ExecutionException(e);
+        }
+    }
+
+    private static ApiException failure(ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        return cause instanceof ApiException a ? a : new ApiException(500, "server_error", "generation_failed", "generation failed: " + cause);
     }
 
     /** Text cut into word-sized fragments (each keeps its leading whitespace), as a token stream would arrive. */
