@@ -1,0 +1,34 @@
+package io.tooltune.generate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tooltune.Json;
+import io.tooltune.Shared;
+import io.tooltune.model.io.ModelFolder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/** Greedy decoding reproduces the reference's ids, alone and left-padded in a batch with a shorter prompt. */
+class GeneratorFixtureTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-opt-prenorm", "tiny-opt-postnorm"})
+    void greedyMatchesReference(String fixture) throws Exception {
+        Path dir = Shared.path("fixtures/opt/" + fixture);
+        JsonNode ref = Json.MAPPER.readTree(dir.resolve("expected_generation.json").toFile());
+        long[] prompt = Json.MAPPER.convertValue(ref.get("prompt_ids"), long[].class);
+        long[] all = Json.MAPPER.convertValue(ref.get("greedy_ids"), long[].class);
+        long[] expected = Arrays.copyOfRange(all, prompt.length, all.length);
+        GenerationConfig cfg = new GenerationConfig(ref.get("new_tokens").asInt(), 0, 1, 0, null, List.of(), false);
+        try (ModelFolder.LoadedModel m = ModelFolder.load(dir)) {
+            Generator g = new Generator(m.model(), m.tokenizer());
+            assertArrayEquals(expected, g.generate(List.of(prompt), cfg).get(0).ids());
+            List<Generator.Output> batch = g.generate(List.of(Arrays.copyOf(prompt, 3), prompt), cfg);
+            assertArrayEquals(expected, batch.get(1).ids());
+        }
+    }
+}
