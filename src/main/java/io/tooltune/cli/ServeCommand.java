@@ -2,6 +2,7 @@ package io.tooltune.cli;
 
 import io.tooltune.BadInputException;
 import io.tooltune.serve.ChatServer;
+import io.tooltune.serve.LocalModelBackend;
 import io.tooltune.serve.ModelBackend;
 import io.tooltune.serve.ScriptedBackend;
 import picocli.CommandLine.Command;
@@ -41,7 +42,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (model == null && scripted == null) throw new BadInputException("serve: give --model DIR or --scripted FILE");
         if (maxBatch < 1) throw new BadInputException("serve: --max-batch must be at least 1");
         String id = modelId != null ? modelId : model != null ? model.toAbsolutePath().normalize().getFileName().toString() : "scripted";
-        ModelBackend backend = scripted != null ? ScriptedBackend.load(scripted, id, context) : loadModel(id);
+        ModelBackend backend = scripted != null ? ScriptedBackend.load(scripted, id, context) : LocalModelBackend.load(model, id, maxBatch);
         try (backend; ChatServer server = new ChatServer(backend, host, port)) {
             server.start();
             System.out.println("serving '" + id + "' on http://" + host + ":" + server.port() + "/v1");
@@ -50,9 +51,5 @@ public final class ServeCommand implements Callable<Integer> {
             stop.await();
         }
         return 0;
-    }
-
-    private ModelBackend loadModel(String id) {
-        throw new BadInputException("serve: --model needs the model loader, not merged yet; use --scripted");
     }
 }

@@ -32,6 +32,7 @@ final class BatchScheduler implements AutoCloseable {
     private final LinkedList<Pending> queue = new LinkedList<>();
     private final Thread worker;
     private volatile boolean closed;
+    private volatile List<Pending> running = List.of();
     private long batches;
     private long batchedRequests;
 
@@ -108,6 +109,7 @@ final class BatchScheduler implements AutoCloseable {
                 batches++;
                 batchedRequests += batch.size();
             }
+            running = batch;
             try {
                 if (broken != null) throw new IllegalStateException("the model worker failed to start", broken);
                 List<ModelBackend.Completion> out = runner.run(batch);
@@ -115,6 +117,7 @@ final class BatchScheduler implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 for (Pending p : batch) p.future().completeExceptionally(e);
             }
+            running = List.of();
         }
     }
 
@@ -126,6 +129,12 @@ final class BatchScheduler implements AutoCloseable {
             queue.clear();
             queue.notifyAll();
         }
+        for (Pending p : running) p.future().cancel(false);
         worker.interrupt();
+        try {
+            worker.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
