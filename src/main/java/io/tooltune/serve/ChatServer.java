@@ -207,7 +207,7 @@ public final class ChatServer implements AutoCloseable {
                     ObjectNode tc = d.putArray("tool_calls").addObject().put("index", index).put("id", call.id()).put("type", "function");
                     tc.putObject("function").put("name", call.name()).put("arguments", "");
                 }, null));
-                for (String piece : pieces(call.arguments())) {
+                for (String piece : slices(call.arguments(), 8)) {
                     sendChunk(out, chunk(id, created, d -> d.putArray("tool_calls").addObject().put("index", index)
                             .putObject("function").put("arguments", piece), null));
                 }
@@ -269,6 +269,13 @@ public final class ChatServer implements AutoCloseable {
     static List<String> pieces(String s) {
         if (s.isEmpty()) return List.of();
         return List.of(s.split("(?=\\s+\\S)"));
+    }
+
+    /** Fixed-size slices, for streaming a call's arguments in several fragments. */
+    static List<String> slices(String s, int size) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < s.length(); i += size) out.add(s.substring(i, Math.min(s.length(), i + size)));
+        return out;
     }
 
     private ObjectNode chunk(String id, long created, java.util.function.Consumer<ObjectNode> delta, String finish) {
