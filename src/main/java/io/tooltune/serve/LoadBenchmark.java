@@ -23,8 +23,9 @@ public final class LoadBenchmark {
     private LoadBenchmark() {}
 
     /**
-     * {@code LoadBenchmark (--url URL --model-id ID | --scripted FILE) [--clients 16] [--seconds 60] [--max-tokens 16]}:
-     * against a running server, or an in-process one serving a script.
+     * {@code LoadBenchmark (--url URL --model-id ID | --scripted FILE | --random-opt350m TOKENIZER_DIR [--max-batch 16])
+     * [--clients 16] [--seconds 60] [--max-tokens 16]}: against a running server, or an in-process one serving a
+     * script or a randomly initialised opt-350m-shaped model.
      */
     public static void main(String[] args) throws Exception {
         java.util.Map<String, String> a = new java.util.HashMap<>();
@@ -36,11 +37,23 @@ public final class LoadBenchmark {
             System.out.println(run(a.get("--url"), a.getOrDefault("--model-id", "model"), clients, seconds, maxTokens).summary());
             return;
         }
-        if (!a.containsKey("--scripted")) throw new IllegalArgumentException("give --url URL or --scripted FILE");
-        try (ModelBackend backend = ScriptedBackend.load(java.nio.file.Path.of(a.get("--scripted")), "scripted", 1 << 20);
-             ChatServer server = new ChatServer(backend, "127.0.0.1", 0)) {
+        ModelBackend backend;
+        if (a.containsKey("--scripted")) {
+            backend = ScriptedBackend.load(java.nio.file.Path.of(a.get("--scripted")), "bench", 1 << 20);
+        } else if (a.containsKey("--random-opt350m")) {
+            // An opt-350m-shaped model with random weights (no download); the tokenizer folder gives the OPT vocabulary.
+            io.tooltune.tokenizer.Tokenizer tok = io.tooltune.tokenizer.Tokenizer.load(java.nio.file.Path.of(a.get("--random-opt350m")));
+            io.tooltune.model.opt.OptModel model = io.tooltune.model.opt.OptModel.random(io.tooltune.model.opt.OptConfig.opt350m(), 1);
+            backend = new LocalModelBackend(new io.tooltune.model.io.ModelFolder.LoadedModel(model, tok), "bench",
+                    Integer.parseInt(a.getOrDefault("--max-batch", "16")));
+        } else {
+            throw new IllegalArgumentException("give --url URL, --scripted FILE or --random-opt350m TOKENIZER_DIR");
+        }
+        try (backend; ChatServer server = new ChatServer(backend, "127.0.0.1", 0)) {
             server.start();
-            System.out.println(run("http://127.0.0.1:" + server.port() + "/v1", "scripted", clients, seconds, maxTokens).summary());
+            Result r = run("http://127.0.0.1:" + server.port() + "/v1", "bench", clients, seconds, maxTokens);
+            String batching = backend instanceof LocalModelBackend l ? String.format(" mean_batch=%.2f", l.meanBatchSize()) : "";
+            System.out.println(r.summary() + batching);
         }
     }
 
