@@ -2,12 +2,15 @@ package io.tooltune.serve;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tooltune.data.FunctionSchemas;
+import io.tooltune.data.ToolLlamaPrompt;
+import io.tooltune.data.format.Turn;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,43 +31,48 @@ public final class PromptMapper {
     public static Rendered render(ChatRequest req) {
         ChatRequest.ChoiceMode mode = req.toolChoice().mode();
         List<ChatRequest.Tool> offered = mode == ChatRequest.ChoiceMode.NONE ? List.of() : req.tools();
-        List<ObjectNode> functions = new ArrayList<>();
-        for (ChatRequest.Tool t : offered) functions.add(ChatRequest.functionDict(t));
-        if (mode != ChatRequest.ChoiceMode.REQUIRED) functions.add(ToolLlamaFormat.finishFunction());
-        StringBuilder task = new StringBuilder(ToolLlamaFormat.taskDescription(offered));
+        ArrayNode functions = JsonNodeFactory.instance.arrayNode();
+        List<Map.Entry<String, String>> toolLines = new ArrayList<>();
+        for (ChatRequest.Tool t : offered) {
+            functions.add(ChatRequest.functionDict(t));
+            toolLines.add(Map.entry(t.name(), t.description()));
+        }
+        if (mode != ChatRequest.ChoiceMode.REQUIRED) functions.add(FunctionSchemas.finish(FunctionSchemas.FinishWording.INFERENCE));
+        StringBuilder task = new StringBuilder(ToolLlamaPrompt.taskDescription(toolLines));
         for (ChatRequest.Message m : req.messages()) {
             if ((m.role().equals("system") || m.role().equals("developer")) && m.content() != null && !m.content().isBlank()) {
                 task.append('\n').append(m.content());
             }
         }
-        List<String[]> turns = new ArrayList<>();
-        turns.add(new String[] {"System", ToolLlamaFormat.systemPrompt(task.toString(), functions)});
+        List<Turn> turns = new ArrayList<>();
+        turns.add(new Turn("system", ToolLlamaPrompt.systemPrompt(task.toString(), functions)));
         Set<Integer> consumed = new HashSet<>();
         List<ChatRequest.Message> ms = req.messages();
         for (int i = 0; i < ms.size(); i++) {
             ChatRequest.Message m = ms.get(i);
             switch (m.role()) {
-                case "user" -> turns.add(new String[] {"User", ToolLlamaFormat.userMessage(m.content())});
+                case "user" -> turns.add(new Turn("user", ToolLlamaPrompt.userMessage(m.content())));
                 case "assistant" -> {
                     if (m.toolCalls().isEmpty()) {
-                        turns.add(new String[] {"Assistant", ToolLlamaFormat.finishTurn(m.content() == null ? "" : m.content())});
+                        turns.add(new Turn("assistant", ToolLlamaPrompt.assistantStep("", FunctionSchemas.FINISH,
+                                "{\n  \"return_type\": \"give_answer\",\n  \"final_answer\": " + pyJsonString(m.content() == null ? "" : m.content()) + "\n}")));
                         continue;
                     }
                     for (int k = 0; k < m.toolCalls().size(); k++) {
                         ChatRequest.ToolCall call = m.toolCalls().get(k);
                         String thought = k == 0 && m.content() != null ? m.content() : "";
-                        turns.add(new String[] {"Assistant", ToolLlamaFormat.actionTurn(thought, call.name(), call.arguments())});
+                        turns.add(new Turn("assistant", ToolLlamaPrompt.assistantStep(thought, call.name(), call.arguments())));
                         for (int j = i + 1; j < ms.size() && ms.get(j).role().equals("tool"); j++) {
                             if (!consumed.contains(j) && ms.get(j).toolCallId().equals(call.id())) {
                                 consumed.add(j);
-                                turns.add(new String[] {"Function", ToolLlamaFormat.observation(ms.get(j).content())});
+                                turns.add(new Turn("function", observation(ms.get(j).content())));
                                 break;
                             }
                         }
                     }
                 }
                 case "tool" -> {
-                    if (!consumed.contains(i)) turns.add(new String[] {"Function", ToolLlamaFormat.observation(m.content())});
+                    if (!consumed.contains(i)) turns.add(new Turn("function", observation(m.content())));
                 }
                 default -> { }
             }
@@ -74,12 +82,32 @@ public final class PromptMapper {
         Set<String> callable = new LinkedHashSet<>();
         if (mode == ChatRequest.ChoiceMode.NAMED) callable.add(req.toolChoice().function());
         else for (ChatRequest.Tool t : offered) callable.add(t.name());
-        return new Rendered(ToolLlamaFormat.conversation(turns) + prefill, prefill, callable);
+        return new Rendered(ToolLlamaPrompt.renderInference(turns) + prefill, prefill, callable);
     }
 
-    static ArrayNode array(List<ObjectNode> nodes) {
-        ArrayNode a = JsonNodeFactory.instance.arrayNode();
-        nodes.forEach(a::add);
-        return a;
+    /** A tool result as ToolBench's environment reports it: json.dumps({"error": "", "response": content}). */
+    static String observation(String content) {
+        return "{\"error\": \"\", \"response\": " + pyJsonString(content) + "}";
+    }
+
+    /** A string as Python's json.dumps writes it (ensure_ascii). */
+    static String pyJsonString(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> {
+                    if (c < 0x20 || c > 0x7e) sb.append(String.format("\\u%04x", (int) c));
+                    else sb.append(c);
+                }
+            }
+        }
+        return sb.append('"').toString();
     }
 }

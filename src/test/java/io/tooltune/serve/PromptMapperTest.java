@@ -5,7 +5,6 @@ import io.tooltune.Json;
 import io.tooltune.Shared;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,16 +21,18 @@ class PromptMapperTest {
 
     @Test
     void systemPromptMatchesToolBenchPreprocessing() throws Exception {
-        JsonNode instances = Json.MAPPER.readTree(Shared.path("data/toolbench/expected_toolllama_instances.json").toFile());
-        String system = instances.get(0).at("/conversations/0/value").asText();
+        JsonNode instance = Json.MAPPER.readTree(Shared.path("data/toolbench/expected_toolllama_instances.json").toFile()).get(0);
+        String system = instance.at("/conversations/0/value").asText();
         String head = system.substring(0, system.indexOf("Specifically, you have access to the following APIs: ") + 53);
-        String desc = "Transitaires de dédouanement en Nouvelle-Calédonie";
-        ChatRequest.Tool tool = new ChatRequest.Tool("transitaires", desc, Json.MAPPER.createObjectNode());
-        String ours = ToolLlamaFormat.systemPrompt(ToolLlamaFormat.taskDescription(List.of(tool)), List.of());
-        assertEquals(head, ours.substring(0, head.length()));
-        String id = instances.get(0).get("id").asText();
+        String id = instance.get("id").asText();
         String query = id.substring(id.indexOf(": ") + 2);
-        assertEquals(instances.get(0).at("/conversations/1/value").asText(), ToolLlamaFormat.userMessage(query));
+        String request = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":" + Json.MAPPER.writeValueAsString(query) + "}],"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"transitaires\","
+                + "\"description\":\"Transitaires de d\u00e9douanement en Nouvelle-Cal\u00e9donie\"}}]}";
+        String prompt = render(request).prompt();
+        assertEquals("System: " + head, prompt.substring(0, head.length() + 8));
+        String user = "\nUser: " + instance.at("/conversations/1/value").asText() + "\nAssistant:\n";
+        assertTrue(prompt.endsWith(user), prompt.substring(prompt.length() - 300));
     }
 
     @Test
