@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 ServeCommand.class,
+                PrepareCommand.class,
         })
 public final class Main {
 

@@ -2,6 +2,7 @@ package io.tooltune.serve;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.tooltune.agent.PyJson;
 import io.tooltune.data.FunctionSchemas;
 import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.Turn;
@@ -55,7 +56,7 @@ public final class PromptMapper {
                 case "assistant" -> {
                     if (m.toolCalls().isEmpty()) {
                         turns.add(new Turn("assistant", ToolLlamaPrompt.assistantStep("", FunctionSchemas.FINISH,
-                                "{\n  \"return_type\": \"give_answer\",\n  \"final_answer\": " + pyJsonString(m.content() == null ? "" : m.content()) + "\n}")));
+                                finishArguments(m.content() == null ? "" : m.content()))));
                         continue;
                     }
                     for (int k = 0; k < m.toolCalls().size(); k++) {
@@ -87,27 +88,11 @@ public final class PromptMapper {
 
     /** A tool result as ToolBench's environment reports it: json.dumps({"error": "", "response": content}). */
     static String observation(String content) {
-        return "{\"error\": \"\", \"response\": " + pyJsonString(content) + "}";
+        return PyJson.dumps(JsonNodeFactory.instance.objectNode().put("error", "").put("response", content));
     }
 
-    /** A string as Python's json.dumps writes it (ensure_ascii). */
-    static String pyJsonString(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    if (c < 0x20 || c > 0x7e) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.append('"').toString();
+    /** A past answer as the Finish call that would have produced it (json.dumps with indent 2, as in ToolBench data). */
+    static String finishArguments(String answer) {
+        return PyJson.dumps(JsonNodeFactory.instance.objectNode().put("return_type", "give_answer").put("final_answer", answer), 2);
     }
 }

@@ -3,6 +3,8 @@ package io.tooltune.serve;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
+import io.tooltune.agent.ReactParser;
+import io.tooltune.data.FunctionSchemas;
 
 import java.util.List;
 import java.util.Set;
@@ -23,10 +25,10 @@ public final class ReplyMapper {
      */
     public static AssistantReply map(String text, Set<String> callable, boolean hitMaxTokens) {
         String plainFinish = hitMaxTokens ? "length" : "stop";
-        React r = React.parse(text);
-        if (r == null) return new AssistantReply(text.strip(), List.of(), plainFinish);
+        ReactParser.Parsed r = ReactParser.parse(text);
+        String action = r.action().strip();
         JsonNode input = parseObject(r.actionInput());
-        if (r.action().equals("Finish")) {
+        if (action.equals(FunctionSchemas.FINISH)) {
             if (input != null && input.path("final_answer").isTextual()) {
                 return new AssistantReply(input.get("final_answer").asText(), List.of(), "stop");
             }
@@ -36,14 +38,14 @@ public final class ReplyMapper {
             }
             return new AssistantReply(text.strip(), List.of(), plainFinish);
         }
-        if (input == null || !callable.contains(r.action())) return new AssistantReply(text.strip(), List.of(), plainFinish);
+        if (input == null || !callable.contains(action)) return new AssistantReply(text.strip(), List.of(), plainFinish);
         String args;
         try {
             args = Json.MAPPER.writeValueAsString(input);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        ChatRequest.ToolCall call = new ChatRequest.ToolCall(newCallId(), r.action(), args);
+        ChatRequest.ToolCall call = new ChatRequest.ToolCall(newCallId(), action, args);
         return new AssistantReply(null, List.of(call), "tool_calls");
     }
 
@@ -58,19 +60,6 @@ public final class ReplyMapper {
             return n != null && n.isObject() ? n : null;
         } catch (JsonProcessingException e) {
             return null;
-        }
-    }
-
-    /** Thought / action / action input as ToolBench's react_parser cuts them; null when there is no action. */
-    record React(String thought, String action, String actionInput) {
-        static React parse(String s) {
-            int a = s.indexOf("Action: ");
-            int ai = s.indexOf("\nAction Input: ");
-            if (a < 0 || ai < 0 || ai < a) return null;
-            int t = s.indexOf("Thought: ");
-            int ta = s.indexOf("\nAction: ");
-            String thought = t >= 0 && ta > t ? s.substring(t + 9, ta) : "";
-            return new React(thought, s.substring(a + 8, ai).strip(), s.substring(s.indexOf("Action Input: ") + 14));
         }
     }
 }

@@ -101,7 +101,7 @@ class LocalModelServeTest {
 
     @Test
     void concurrentRequestsAreBatchedWithTheSameAnswers() throws Exception {
-        List<String> cities = List.of("Paris", "Oslo", "Lima", "Cairo", "Perth", "Quito");
+        List<String> cities = List.of("Paris", "Oslo", "Lima", "Cairo");
         List<String> sequential = new ArrayList<>();
         for (String c : cities) sequential.add(client.chat().completions().create(ask("Weather in " + c + "?")).choices().get(0).message().content().orElseThrow());
         double before = backend.meanBatchSize();

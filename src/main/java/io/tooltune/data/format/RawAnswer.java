@@ -22,9 +22,10 @@ public record RawAnswer(boolean validData, String query, String finalAnswer, Str
         JsonNode valid = ag.get("valid_data");
         if (valid == null || !valid.isBoolean()) throw Fields.bad(w, "\"valid_data\" missing or not a boolean");
         JsonNode functions = Fields.array(ag, "function", w, true);
-        JsonNode tm = Fields.array(ag, "train_messages", w, true);
+        // invalid runs (no Finish reached) carry no train_messages
+        JsonNode tm = Fields.array(ag, "train_messages", w, valid.booleanValue());
         List<List<ChatMessage>> trainMessages = new ArrayList<>();
-        for (int i = 0; i < tm.size(); i++) {
+        for (int i = 0; tm != null && i < tm.size(); i++) {
             String wi = w + ".train_messages[" + i + "]";
             if (!tm.get(i).isArray()) throw Fields.bad(wi, "not a list of messages");
             trainMessages.add(Fields.list(tm.get(i), wi, ChatMessage::of));
