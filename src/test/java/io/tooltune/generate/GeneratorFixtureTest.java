@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Greedy decoding reproduces the reference's ids, alone and left-padded in a batch with a shorter prompt. */
 class GeneratorFixtureTest {
@@ -29,6 +30,9 @@ class GeneratorFixtureTest {
             assertArrayEquals(expected, g.generate(List.of(prompt), cfg).get(0).ids());
             List<Generator.Output> batch = g.generate(List.of(Arrays.copyOf(prompt, 3), prompt), cfg);
             assertArrayEquals(expected, batch.get(1).ids());
+            List<Generator.Output> abandoned = g.generate(List.of(prompt, prompt), cfg, i -> i == 0);
+            assertEquals(0, abandoned.get(0).ids().length);
+            assertArrayEquals(expected, abandoned.get(1).ids());
         }
     }
 }
