@@ -27,11 +27,14 @@ import java.util.concurrent.TimeoutException;
  * JDK's HttpServer with one virtual thread per request. Requests are validated before any generation; the
  * backend batches concurrent ones. While a completion is pending the server writes a heartbeat every second
  * (an SSE comment when streaming, a JSON-insignificant space otherwise), so that a client that went away is
- * noticed by the failed write and its completion is cancelled, freeing its batch slot.
+ * noticed by the failed write and its completion is cancelled, freeing its batch slot. Once a heartbeat has been
+ * sent the status is committed (200), so a generation failure after that arrives as an error body (or, when
+ * streaming, an error event before [DONE]) rather than as a 5xx status.
  */
 public final class ChatServer implements AutoCloseable {
     static final int DEFAULT_MAX_TOKENS = 512;
     private static final long HEARTBEAT_MS = 1000;
+    private static final int MAX_BODY_BYTES = 16 << 20;
 
     private final ModelBackend backend;
     private final HttpServer http;
@@ -94,8 +97,12 @@ public final class ChatServer implements AutoCloseable {
 
     private void chat(HttpExchange ex) throws IOException {
         JsonNode body;
+        byte[] bytes = ex.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new ApiException(413, "invalid_request_error", "request_too_large", "the request body is over " + MAX_BODY_BYTES + " bytes");
+        }
         try {
-            body = Json.MAPPER.readTree(ex.getRequestBody());
+            body = Json.MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw ApiException.invalid("invalid_json", "malformed JSON: " + e.getOriginalMessage());
         }
