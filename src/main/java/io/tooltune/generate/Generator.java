@@ -16,15 +16,30 @@ import java.util.function.IntPredicate;
 /**
  * Batched autoregressive generation with a KV cache: prompts are left-padded into one batch, every step runs one
  * forward pass for all sequences still going, and each sequence stops on its own (EOS, stop string, max tokens, or
- * abandoned by its caller). Only the last position's logits are computed.
+ * abandoned by its caller). Only the last position's logits are computed. The prompts' longest common prefix
+ * (a tool-calling system prompt, typically) is computed once and its keys and values are reused by the batch and
+ * by later batches that start the same way. Not thread-safe: one generating thread per instance.
  */
 public final class Generator {
+    /** Shortest shared prompt prefix worth caching (the ToolLLaMA system prompt is several hundred tokens). */
+    static final int MIN_PREFIX = 16;
     private final CausalLM model;
     private final Tokenizer tokenizer;
+    private long[] prefixIds;
+    private NDManager prefixManager;
+    private KvCache prefixCache;
+
+    private final boolean prefixCaching;
 
     public Generator(CausalLM model, Tokenizer tokenizer) {
+        this(model, tokenizer, true);
+    }
+
+    /** {@code prefixCaching} false computes every prompt in full (the reference the cached path must match). */
+    public Generator(CausalLM model, Tokenizer tokenizer, boolean prefixCaching) {
         this.model = model;
         this.tokenizer = tokenizer;
+        this.prefixCaching = prefixCaching;
     }
 
     /** One sequence's result: the new ids, their text (cut at a stop string), and whether max tokens ended it. */
@@ -37,15 +52,17 @@ public final class Generator {
     /** {@code abandoned.test(i)} is checked every step; an abandoned sequence stops (its output is discarded). */
     public List<Output> generate(List<long[]> prompts, GenerationConfig cfg, IntPredicate abandoned) {
         int b = prompts.size();
-        int len = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+        int shared = sharedPrefix(prompts);
+        int len = prompts.stream().mapToInt(p -> p.length).max().orElse(0) - shared;
         int pad = model.config().padTokenId();
         long[] ids = new long[b * len];
         long[] mask = new long[b * len];
         for (int i = 0; i < b; i++) {
             long[] p = prompts.get(i);
-            int off = len - p.length;
+            int n = p.length - shared;
+            int off = len - n;
             Arrays.fill(ids, i * len, i * len + off, pad);
-            System.arraycopy(p, 0, ids, i * len + off, p.length);
+            System.arraycopy(p, shared, ids, i * len + off, n);
             Arrays.fill(mask, i * len + off, (i + 1) * len, 1);
         }
         List<List<Long>> generated = new ArrayList<>();
@@ -58,6 +75,7 @@ public final class Generator {
             rngs[i] = cfg.seed() != null ? new Random(cfg.seed()) : new Random();
         }
         try (NDManager m = model.manager().newSubManager(); KvCache cache = new KvCache(model.config().numLayers())) {
+            if (shared > 0) seedCache(cache, m, shared, b);
             NDArray stepIds = m.create(ids, new Shape(b, len));
             NDArray stepMask = m.create(mask, new Shape(b, len));
             for (int step = 0; step < cfg.maxNewTokens(); step++) {
@@ -105,6 +123,71 @@ public final class Generator {
             out.add(new Output(g, texts[i] == null ? "" : texts[i], hitMax[i]));
         }
         return out;
+    }
+
+    /**
+     * How many leading tokens every prompt shares with the cached prefix (computing and caching it first when the
+     * batch's own common prefix differs from the cached one), or 0 when not worth it. Pads go between the shared
+     * prefix and each prompt's rest, masked out; OPT's positions come from the mask, so they stay contiguous.
+     */
+    private int sharedPrefix(List<long[]> prompts) {
+        int common = prompts.get(0).length - 1;
+        for (long[] p : prompts) {
+            common = Math.min(common, p.length - 1);
+            for (int j = 0; j < common; j++) {
+                if (p[j] != prompts.get(0)[j]) {
+                    common = j;
+                    break;
+                }
+            }
+        }
+        if (!prefixCaching || common < MIN_PREFIX) return 0;
+        if (prefixIds != null) {
+            int reuse = 0;
+            while (reuse < Math.min(common, prefixIds.length) && prefixIds[reuse] == prompts.get(0)[reuse]) reuse++;
+            if (reuse >= MIN_PREFIX && reuse * 10 >= common * 9) return reuse;
+            prefixCache.close();
+            prefixManager.close();
+        }
+        prefixIds = Arrays.copyOf(prompts.get(0), common);
+        prefixManager = model.manager().newSubManager();
+        prefixCache = new KvCache(model.config().numLayers());
+        long[] ones = new long[common];
+        Arrays.fill(ones, 1);
+        NDArray ids = prefixManager.create(prefixIds, new Shape(1, common));
+        CausalLM.Embedded e = model.embed(ids, prefixManager.create(ones, new Shape(1, common)), prefixCache);
+        NDArray h = e.hidden();
+        for (int i = 0; i < model.config().numLayers(); i++) {
+            NDArray next = model.layer(i, h, e.attentionBias(), prefixCache, false);
+            h.close();
+            h = next;
+        }
+        prefixCache.advance(common);
+        h.close();
+        e.attentionBias().close();
+        ids.close();
+        return common;
+    }
+
+    /** Starts a batch's cache with the first {@code shared} cached prefix positions, repeated for every sequence. */
+    private void seedCache(KvCache cache, NDManager m, int shared, int b) {
+        for (int i = 0; i < model.config().numLayers(); i++) {
+            NDArray[] kv = prefixCache.layer(i);
+            String slice = ":, :, :" + shared + ", :";
+            NDArray k;
+            NDArray v;
+            try (NDArray ks = kv[0].get(slice); NDArray vs = kv[1].get(slice)) {
+                k = ks.repeat(0, b);
+                v = vs.repeat(0, b);
+            }
+            k.attach(m);
+            v.attach(m);
+            cache.append(i, k, v);
+        }
+        long[] ones = new long[b * shared];
+        Arrays.fill(ones, 1);
+        cache.setMask(m.create(ones, new Shape(b, shared)));
+        cache.advance(shared);
     }
 
     private float[] lastLogits(NDArray ids, NDArray mask, KvCache cache) {

@@ -49,6 +49,11 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {keys[layer], values[layer]};
     }
 
+    /** The cached keys and values of one layer (null before its first append). */
+    public NDArray[] layer(int layer) {
+        return new NDArray[] {keys[layer], values[layer]};
+    }
+
     /** Marks {@code tokens} more positions as cached; called once per forward pass, after all layers. */
     public void advance(long tokens) {
         length += tokens;

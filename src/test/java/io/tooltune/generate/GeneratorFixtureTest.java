@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
 import io.tooltune.Shared;
 import io.tooltune.model.io.ModelFolder;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,6 +34,25 @@ class GeneratorFixtureTest {
             List<Generator.Output> abandoned = g.generate(List.of(prompt, prompt), cfg, i -> i == 0);
             assertEquals(0, abandoned.get(0).ids().length);
             assertArrayEquals(expected, abandoned.get(1).ids());
+        }
+    }
+
+    @Test
+    void sharedPrefixCachingMatchesFullComputation() {
+        Path dir = Shared.path("fixtures/opt/tiny-opt-prenorm");
+        try (ModelFolder.LoadedModel m = ModelFolder.load(dir)) {
+            long[] a = m.tokenizer().encode("You are a helpful assistant with tools. Answer briefly and call a function when needed. User: what is the weather in Paris today?");
+            long[] b = m.tokenizer().encode("You are a helpful assistant with tools. Answer briefly and call a function when needed. User: book me a table");
+            GenerationConfig cfg = new GenerationConfig(16, 0, 1, 0, null, List.of(), false);
+            Generator reference = new Generator(m.model(), m.tokenizer(), false);
+            Generator cached = new Generator(m.model(), m.tokenizer());
+            List<Generator.Output> want = reference.generate(List.of(a, b), cfg);
+            List<Generator.Output> got = cached.generate(List.of(a, b), cfg);
+            List<Generator.Output> again = cached.generate(List.of(b), cfg);
+            assertArrayEquals(want.get(0).ids(), got.get(0).ids());
+            assertArrayEquals(want.get(1).ids(), got.get(1).ids());
+            assertArrayEquals(want.get(1).ids(), again.get(0).ids());
+            assertArrayEquals(reference.generate(List.of(b), cfg).get(0).ids(), again.get(0).ids());
         }
     }
 }
