@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 ApisCommand.class,
                 EvalCommand.class,
+                ServeCommand.class,
                 PrepareCommand.class,
         })
 public final class Main {

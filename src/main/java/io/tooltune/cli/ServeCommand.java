@@ -1,0 +1,55 @@
+package io.tooltune.cli;
+
+import io.tooltune.BadInputException;
+import io.tooltune.serve.ChatServer;
+import io.tooltune.serve.LocalModelBackend;
+import io.tooltune.serve.ModelBackend;
+import io.tooltune.serve.ScriptedBackend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "OpenAI-compatible tool-calling server (/v1/chat/completions, /v1/models) for a model folder.")
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--model", description = "Hugging Face model folder (required unless --scripted)")
+    Path model;
+
+    @Option(names = "--scripted", description = "JSON array of {\"when\",\"output\"} canned model outputs, served instead of a model")
+    Path scripted;
+
+    @Option(names = "--port", defaultValue = "8080", description = "port (0 picks a free one; default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--model-id", description = "model id served and expected in requests (default: the folder name, or 'scripted')")
+    String modelId;
+
+    @Option(names = "--context", defaultValue = "2048", description = "context length in words for --scripted (default ${DEFAULT-VALUE})")
+    int context;
+
+    @Option(names = "--max-batch", defaultValue = "8", description = "most requests decoded together (default ${DEFAULT-VALUE})")
+    int maxBatch;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (model == null && scripted == null) throw new BadInputException("serve: give --model DIR or --scripted FILE");
+        if (maxBatch < 1) throw new BadInputException("serve: --max-batch must be at least 1");
+        String id = modelId != null ? modelId : model != null ? model.toAbsolutePath().normalize().getFileName().toString() : "scripted";
+        ModelBackend backend = scripted != null ? ScriptedBackend.load(scripted, id, context) : LocalModelBackend.load(model, id, maxBatch);
+        try (backend; ChatServer server = new ChatServer(backend, host, port)) {
+            server.start();
+            System.out.println("serving '" + id + "' on http://" + host + ":" + server.port() + "/v1");
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        }
+        return 0;
+    }
+}

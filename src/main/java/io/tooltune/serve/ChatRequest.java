@@ -1,0 +1,215 @@
+package io.tooltune.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A validated OpenAI Chat Completions request (the subset this server implements). Anything it cannot honour
+ * faithfully (n > 1, logprobs, the legacy functions API, JSON-schema output) is refused with a 400 rather than
+ * silently ignored.
+ */
+public record ChatRequest(String model, List<Message> messages, List<Tool> tools, ToolChoice toolChoice,
+                          Double temperature, Double topP, Integer maxTokens, List<String> stop, Long seed,
+                          boolean stream, boolean includeUsage) {
+
+    /** One message; {@code content} may be null for an assistant message that only calls tools. */
+    public record Message(String role, String content, List<ToolCall> toolCalls, String toolCallId) {}
+
+    /** A call as OpenAI writes it: {@code arguments} is a JSON string. */
+    public record ToolCall(String id, String name, String arguments) {}
+
+    /** A function tool; {@code parameters} is its JSON schema (an empty object when absent). */
+    public record Tool(String name, String description, JsonNode parameters) {}
+
+    public enum ChoiceMode { NONE, AUTO, REQUIRED, NAMED }
+
+    /** tool_choice; {@code function} is set only for {@link ChoiceMode#NAMED}. */
+    public record ToolChoice(ChoiceMode mode, String function) {}
+
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
+
+    /** Parses and validates a request body; every problem is an {@link ApiException} naming the field. */
+    public static ChatRequest parse(JsonNode body) {
+        if (body == null || !body.isObject()) throw ApiException.invalid("invalid_request", "the request body must be a JSON object");
+        String model = requiredText(body, "model");
+        JsonNode n = body.get("n");
+        if (present(n) && !(n.canConvertToInt() && n.asInt() == 1)) {
+            throw ApiException.invalid("unsupported_parameter", "n: only n=1 is supported");
+        }
+        if (present(body.get("logprobs")) && body.get("logprobs").asBoolean()) {
+            throw ApiException.invalid("unsupported_parameter", "logprobs: not supported");
+        }
+        for (String legacy : List.of("functions", "function_call")) {
+            if (present(body.get(legacy))) throw ApiException.invalid("unsupported_parameter", legacy + ": the legacy functions API is not supported; use tools");
+        }
+        JsonNode format = body.get("response_format");
+        if (present(format) && !"text".equals(format.path("type").asText())) {
+            throw ApiException.invalid("unsupported_parameter", "response_format: only {\"type\":\"text\"} is supported");
+        }
+        List<Tool> tools = parseTools(body.get("tools"));
+        ToolChoice choice = parseToolChoice(body.get("tool_choice"), tools);
+        Integer maxTokens = optInt(body, "max_completion_tokens");
+        if (maxTokens == null) maxTokens = optInt(body, "max_tokens");
+        if (maxTokens != null && maxTokens < 1) throw ApiException.invalid("invalid_value", "max_tokens: must be at least 1");
+        Double temperature = optDouble(body, "temperature");
+        if (temperature != null && (temperature < 0 || temperature > 2)) throw ApiException.invalid("invalid_value", "temperature: must be in [0, 2]");
+        Double topP = optDouble(body, "top_p");
+        if (topP != null && (topP <= 0 || topP > 1)) throw ApiException.invalid("invalid_value", "top_p: must be in (0, 1]");
+        JsonNode seed = body.get("seed");
+        if (present(seed) && !seed.canConvertToLong()) throw ApiException.invalid("invalid_type", "seed: must be an integer");
+        JsonNode streamOptions = body.get("stream_options");
+        return new ChatRequest(model, parseMessages(body.get("messages")), tools, choice, temperature, topP, maxTokens,
+                parseStop(body.get("stop")), present(seed) ? seed.asLong() : null, body.path("stream").asBoolean(false),
+                present(streamOptions) && streamOptions.path("include_usage").asBoolean(false));
+    }
+
+    private static List<Message> parseMessages(JsonNode node) {
+        if (!present(node) || !node.isArray() || node.isEmpty()) throw ApiException.invalid("invalid_value", "messages: must be a non-empty array");
+        List<Message> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode m = node.get(i);
+            String where = "messages[" + i + "]";
+            if (!m.isObject()) throw ApiException.invalid("invalid_type", where + ": must be an object");
+            String role = m.path("role").asText("");
+            if (!ROLES.contains(role)) throw ApiException.invalid("invalid_value", where + ".role: unknown role '" + role + "'");
+            String content = contentText(m.get("content"), where);
+            List<ToolCall> calls = new ArrayList<>();
+            JsonNode tc = m.get("tool_calls");
+            if (present(tc)) {
+                if (!role.equals("assistant") || !tc.isArray()) throw ApiException.invalid("invalid_value", where + ".tool_calls: only an array on assistant messages");
+                for (int j = 0; j < tc.size(); j++) {
+                    JsonNode c = tc.get(j);
+                    String cw = where + ".tool_calls[" + j + "]";
+                    JsonNode fn = c.path("function");
+                    String name = fn.path("name").asText("");
+                    if (name.isEmpty()) throw ApiException.invalid("invalid_value", cw + ".function.name: missing");
+                    JsonNode args = fn.get("arguments");
+                    String argText = !present(args) ? "{}" : args.isTextual() ? args.asText() : args.toString();
+                    calls.add(new ToolCall(c.path("id").asText(""), name, argText));
+                }
+            }
+            String toolCallId = null;
+            if (role.equals("tool")) {
+                toolCallId = m.path("tool_call_id").asText("");
+                if (toolCallId.isEmpty()) throw ApiException.invalid("invalid_value", where + ".tool_call_id: required on tool messages");
+            }
+            if (content == null && calls.isEmpty() && !role.equals("assistant")) {
+                throw ApiException.invalid("invalid_value", where + ".content: required for role " + role);
+            }
+            out.add(new Message(role, content, List.copyOf(calls), toolCallId));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Content is a string or an array of text parts (other part types are refused). */
+    private static String contentText(JsonNode c, String where) {
+        if (!present(c)) return null;
+        if (c.isTextual()) return c.asText();
+        if (c.isArray()) {
+            StringBuilder sb = new StringBuilder();
+            for (JsonNode part : c) {
+                if (!"text".equals(part.path("type").asText())) {
+                    throw ApiException.invalid("unsupported_parameter", where + ".content: only text parts are supported");
+                }
+                sb.append(part.path("text").asText());
+            }
+            return sb.toString();
+        }
+        throw ApiException.invalid("invalid_type", where + ".content: must be a string or an array of text parts");
+    }
+
+    private static List<Tool> parseTools(JsonNode node) {
+        if (!present(node)) return List.of();
+        if (!node.isArray()) throw ApiException.invalid("invalid_type", "tools: must be an array");
+        List<Tool> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode t = node.get(i);
+            String where = "tools[" + i + "]";
+            if (!"function".equals(t.path("type").asText())) throw ApiException.invalid("invalid_value", where + ".type: only 'function' tools are supported");
+            JsonNode fn = t.path("function");
+            String name = fn.path("name").asText("");
+            if (name.isEmpty()) throw ApiException.invalid("invalid_value", where + ".function.name: missing");
+            if (name.equals("Finish")) throw ApiException.invalid("invalid_value", where + ".function.name: 'Finish' is reserved for the model's final answer");
+            if (!names.add(name)) throw ApiException.invalid("invalid_value", where + ".function.name: duplicate '" + name + "'");
+            JsonNode params = fn.get("parameters");
+            if (!present(params)) params = JsonNodeFactory.instance.objectNode().put("type", "object").set("properties", JsonNodeFactory.instance.objectNode());
+            else if (!params.isObject()) throw ApiException.invalid("invalid_type", where + ".function.parameters: must be an object");
+            out.add(new Tool(name, fn.path("description").asText(""), params));
+        }
+        return List.copyOf(out);
+    }
+
+    private static ToolChoice parseToolChoice(JsonNode node, List<Tool> tools) {
+        if (!present(node)) return new ToolChoice(tools.isEmpty() ? ChoiceMode.NONE : ChoiceMode.AUTO, null);
+        if (node.isTextual()) {
+            ChoiceMode mode = switch (node.asText()) {
+                case "none" -> ChoiceMode.NONE;
+                case "auto" -> ChoiceMode.AUTO;
+                case "required" -> ChoiceMode.REQUIRED;
+                default -> throw ApiException.invalid("invalid_value", "tool_choice: must be none, auto, required or a function");
+            };
+            if (mode == ChoiceMode.REQUIRED && tools.isEmpty()) throw ApiException.invalid("invalid_value", "tool_choice: 'required' needs tools");
+            return new ToolChoice(mode, null);
+        }
+        String name = node.path("function").path("name").asText("");
+        if (!"function".equals(node.path("type").asText()) || name.isEmpty()) {
+            throw ApiException.invalid("invalid_value", "tool_choice: a named choice is {\"type\":\"function\",\"function\":{\"name\":...}}");
+        }
+        if (tools.stream().noneMatch(t -> t.name().equals(name))) throw ApiException.invalid("invalid_value", "tool_choice: no tool named '" + name + "'");
+        return new ToolChoice(ChoiceMode.NAMED, name);
+    }
+
+    private static List<String> parseStop(JsonNode node) {
+        if (!present(node)) return List.of();
+        if (node.isTextual()) return List.of(node.asText());
+        if (node.isArray() && node.size() <= 4) {
+            List<String> out = new ArrayList<>();
+            for (JsonNode s : node) {
+                if (!s.isTextual() || s.asText().isEmpty()) throw ApiException.invalid("invalid_value", "stop: must hold non-empty strings");
+                out.add(s.asText());
+            }
+            return List.copyOf(out);
+        }
+        throw ApiException.invalid("invalid_value", "stop: a string or an array of at most 4 strings");
+    }
+
+    private static String requiredText(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (!present(v) || !v.isTextual() || v.asText().isEmpty()) throw ApiException.invalid("invalid_value", field + ": required string");
+        return v.asText();
+    }
+
+    private static Integer optInt(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (!present(v)) return null;
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) throw ApiException.invalid("invalid_type", field + ": must be an integer");
+        return v.asInt();
+    }
+
+    private static Double optDouble(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (!present(v)) return null;
+        if (!v.isNumber()) throw ApiException.invalid("invalid_type", field + ": must be a number");
+        return v.asDouble();
+    }
+
+    private static boolean present(JsonNode n) {
+        return n != null && !n.isNull() && !n.isMissingNode();
+    }
+
+    /** The tool schema as an object node, for prompt rendering. */
+    public static ObjectNode functionDict(Tool t) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("name", t.name());
+        o.put("description", t.description());
+        o.set("parameters", t.parameters());
+        return o;
+    }
+}

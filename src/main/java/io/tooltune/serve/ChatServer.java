@@ -1,0 +1,331 @@
+package io.tooltune.serve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.tooltune.Json;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The OpenAI-compatible HTTP front: POST /v1/chat/completions (plain and streamed) and GET /v1/models, on the
+ * JDK's HttpServer with one virtual thread per request. Requests are validated before any generation; the
+ * backend batches concurrent ones. While a completion is pending the server writes a heartbeat every second
+ * (an SSE comment when streaming, a JSON-insignificant space otherwise), so that a client that went away is
+ * noticed by the failed write and its completion is cancelled, freeing its batch slot. Once a heartbeat has been
+ * sent the status is committed (200), so a generation failure after that arrives as an error body (or, when
+ * streaming, an error event before [DONE]) rather than as a 5xx status.
+ */
+public final class ChatServer implements AutoCloseable {
+    static final int DEFAULT_MAX_TOKENS = 512;
+    private static final long HEARTBEAT_MS = 1000;
+    private static final int MAX_BODY_BYTES = 16 << 20;
+
+    private final ModelBackend backend;
+    private final HttpServer http;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    public ChatServer(ModelBackend backend, String host, int port) throws IOException {
+        this.backend = backend;
+        this.http = HttpServer.create(new InetSocketAddress(host, port), 128);
+        http.setExecutor(executor);
+        http.createContext("/", this::handle);
+    }
+
+    public void start() {
+        http.start();
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange ex) {
+        try (ex) {
+            route(ex);
+        }
+    }
+
+    private void route(HttpExchange ex) {
+        try {
+            String path = ex.getRequestURI().getPath().replaceAll("/+$", "");
+            String method = ex.getRequestMethod();
+            if (path.equals("/v1/models") && method.equals("GET")) {
+                ObjectNode body = Json.MAPPER.createObjectNode().put("object", "list");
+                body.putArray("data").addObject().put("id", backend.modelId()).put("object", "model")
+                        .put("created", 0).put("owned_by", "tooltune");
+                sendJson(ex, 200, body);
+            } else if (path.equals("/v1/models/" + backend.modelId()) && method.equals("GET")) {
+                sendJson(ex, 200, Json.MAPPER.createObjectNode().put("id", backend.modelId()).put("object", "model")
+                        .put("created", 0).put("owned_by", "tooltune"));
+            } else if (path.equals("/v1/chat/completions")) {
+                if (!method.equals("POST")) throw new ApiException(405, "invalid_request_error", "method_not_allowed", "use POST");
+                chat(ex);
+            } else {
+                throw new ApiException(404, "invalid_request_error", "not_found", "no route " + method + " " + path);
+            }
+        } catch (ApiException e) {
+            sendError(ex, e);
+        } catch (IOException e) {
+            // The client went away; nothing to answer.
+        } catch (RuntimeException e) {
+            sendError(ex, new ApiException(500, "server_error", "internal_error", "internal error: " + e));
+        }
+    }
+
+    private void chat(HttpExchange ex) throws IOException {
+        JsonNode body;
+        byte[] bytes = ex.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new ApiException(413, "invalid_request_error", "request_too_large", "the request body is over " + MAX_BODY_BYTES + " bytes");
+        }
+        try {
+            body = Json.MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid("invalid_json", "malformed JSON: " + e.getOriginalMessage());
+        }
+        ChatRequest req = ChatRequest.parse(body);
+        if (!req.model().equals(backend.modelId())) {
+            throw new ApiException(404, "invalid_request_error", "model_not_found", "The model '" + req.model() + "' does not exist; this server serves '" + backend.modelId() + "'");
+        }
+        PromptMapper.Rendered rendered = PromptMapper.render(req);
+        int promptTokens = backend.countTokens(rendered.prompt());
+        int context = backend.contextLength();
+        if (promptTokens >= context) {
+            throw ApiException.invalid("context_length_exceeded", "This model's maximum context length is " + context + " tokens; the prompt has " + promptTokens);
+        }
+        int maxTokens;
+        if (req.maxTokens() != null) {
+            maxTokens = req.maxTokens();
+            if (promptTokens + maxTokens > context) {
+                throw ApiException.invalid("context_length_exceeded", "This model's maximum context length is " + context + " tokens; the prompt has " + promptTokens + " and max_tokens asks for " + maxTokens);
+            }
+        } else {
+            maxTokens = Math.min(DEFAULT_MAX_TOKENS, context - promptTokens);
+        }
+        ModelBackend.Job job = new ModelBackend.Job(rendered.prompt(), maxTokens, req.temperature() == null ? 1.0 : req.temperature(),
+                req.topP() == null ? 1.0 : req.topP(), req.seed(), req.stop());
+        String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        long created = System.currentTimeMillis() / 1000;
+        CompletableFuture<ModelBackend.Completion> future = backend.complete(job);
+        if (req.stream()) {
+            stream(ex, req, rendered, id, created, future);
+        } else {
+            respond(ex, rendered, id, created, future);
+        }
+    }
+
+    private void respond(HttpExchange ex, PromptMapper.Rendered rendered, String id, long created,
+                         CompletableFuture<ModelBackend.Completion> future) throws IOException {
+        OutputStream[] out = {null};
+        ModelBackend.Completion c;
+        try {
+            c = await(future, () -> {
+                if (out[0] == null) {
+                    ex.getResponseHeaders().set("Content-Type", "application/json");
+                    ex.sendResponseHeaders(200, 0);
+                    out[0] = ex.getResponseBody();
+                }
+                out[0].write(' ');
+                out[0].flush();
+            });
+        } catch (ExecutionException e) {
+            ApiException err = failure(e);
+            if (out[0] == null) throw err;
+            out[0].write(Json.MAPPER.writeValueAsBytes(errorBody(err)));
+            return;
+        }
+        AssistantReply reply = ReplyMapper.map(rendered.prefill() + c.text(), rendered.callable(), c.hitMaxTokens());
+        ObjectNode body = Json.MAPPER.createObjectNode().put("id", id).put("object", "chat.completion").put("created", created)
+                .put("model", backend.modelId());
+        ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
+        ObjectNode msg = choice.putObject("message").put("role", "assistant");
+        if (reply.hasToolCalls()) {
+            msg.putNull("content");
+            ArrayNode calls = msg.putArray("tool_calls");
+            for (ChatRequest.ToolCall call : reply.toolCalls()) {
+                ObjectNode o = calls.addObject().put("id", call.id()).put("type", "function");
+                o.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+            }
+        } else {
+            msg.put("content", reply.content());
+        }
+        choice.putNull("logprobs");
+        choice.put("finish_reason", reply.finishReason());
+        body.set("usage", usage(c));
+        if (out[0] == null) {
+            sendJson(ex, 200, body);
+        } else {
+            out[0].write(Json.MAPPER.writeValueAsBytes(body));
+        }
+    }
+
+    private void stream(HttpExchange ex, ChatRequest req, PromptMapper.Rendered rendered, String id, long created,
+                        CompletableFuture<ModelBackend.Completion> future) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        ModelBackend.Completion c;
+        try {
+            sendChunk(out, chunk(id, created, d -> d.put("role", "assistant").put("content", ""), null));
+        } catch (IOException e) {
+            future.cancel(true);
+            throw e;
+        }
+        try {
+            c = await(future, () -> {
+                out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            });
+        } catch (ExecutionException e) {
+            sendChunk(out, errorBody(failure(e)));
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        AssistantReply reply = ReplyMapper.map(rendered.prefill() + c.text(), rendered.callable(), c.hitMaxTokens());
+        if (reply.hasToolCalls()) {
+            for (int i = 0; i < reply.toolCalls().size(); i++) {
+                ChatRequest.ToolCall call = reply.toolCalls().get(i);
+                int index = i;
+                sendChunk(out, chunk(id, created, d -> {
+                    ObjectNode tc = d.putArray("tool_calls").addObject().put("index", index).put("id", call.id()).put("type", "function");
+                    tc.putObject("function").put("name", call.name()).put("arguments", "");
+                }, null));
+                for (String piece : slices(call.arguments(), 8)) {
+                    sendChunk(out, chunk(id, created, d -> d.putArray("tool_calls").addObject().put("index", index)
+                            .putObject("function").put("arguments", piece), null));
+                }
+            }
+        } else {
+            for (String piece : pieces(reply.content())) {
+                sendChunk(out, chunk(id, created, d -> d.put("content", piece), null));
+            }
+        }
+        sendChunk(out, chunk(id, created, d -> {}, reply.finishReason()));
+        if (req.includeUsage()) {
+            ObjectNode u = Json.MAPPER.createObjectNode().put("id", id).put("object", "chat.completion.chunk")
+                    .put("created", created).put("model", backend.modelId());
+            u.putArray("choices");
+            u.set("usage", usage(c));
+            sendChunk(out, u);
+        }
+        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** Writes a heartbeat; fails once the client has gone. */
+    private interface Heartbeat {
+        void send() throws IOException;
+    }
+
+    /**
+     * Waits for the completion, sending a heartbeat every second; a failed heartbeat (client gone) or an interrupt
+     * cancels the completion. A failed or cancelled completion comes out as ExecutionException.
+     */
+    private static ModelBackend.Completion await(CompletableFuture<ModelBackend.Completion> future, Heartbeat heartbeat)
+            throws IOException, ExecutionException {
+        try {
+            while (true) {
+                try {
+                    return future.get(HEARTBEAT_MS, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    heartbeat.send();
+                }
+            }
+        } catch (IOException e) {
+            future.cancel(true);
+            throw e;
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        } catch (CancellationException e) {
+            throw new ExecutionException(e);
+        }
+    }
+
+    private static ApiException failure(ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        return cause instanceof ApiException a ? a : new ApiException(500, "server_error", "generation_failed", "generation failed: " + cause);
+    }
+
+    /** Text cut into word-sized fragments (each keeps its leading whitespace), as a token stream would arrive. */
+    static List<String> pieces(String s) {
+        if (s.isEmpty()) return List.of();
+        return List.of(s.split("(?=\\s+\\S)"));
+    }
+
+    /** Fixed-size slices, for streaming a call's arguments in several fragments. */
+    static List<String> slices(String s, int size) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < s.length(); i += size) out.add(s.substring(i, Math.min(s.length(), i + size)));
+        return out;
+    }
+
+    private ObjectNode chunk(String id, long created, java.util.function.Consumer<ObjectNode> delta, String finish) {
+        ObjectNode o = Json.MAPPER.createObjectNode().put("id", id).put("object", "chat.completion.chunk")
+                .put("created", created).put("model", backend.modelId());
+        ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
+        delta.accept(choice.putObject("delta"));
+        choice.putNull("logprobs");
+        if (finish == null) choice.putNull("finish_reason");
+        else choice.put("finish_reason", finish);
+        return o;
+    }
+
+    private static void sendChunk(OutputStream out, JsonNode node) throws IOException {
+        out.write(("data: " + Json.MAPPER.writeValueAsString(node) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static ObjectNode usage(ModelBackend.Completion c) {
+        return Json.MAPPER.createObjectNode().put("prompt_tokens", c.promptTokens()).put("completion_tokens", c.completionTokens())
+                .put("total_tokens", c.promptTokens() + c.completionTokens());
+    }
+
+    private static ObjectNode errorBody(ApiException e) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode err = body.putObject("error").put("message", e.getMessage()).put("type", e.type());
+        err.putNull("param");
+        err.put("code", e.code());
+        return body;
+    }
+
+    private static void sendError(HttpExchange ex, ApiException e) {
+        try {
+            sendJson(ex, e.status(), errorBody(e));
+        } catch (IOException | RuntimeException ignored) {
+            // Headers already sent or the client is gone.
+        }
+    }
+
+    private static void sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+}

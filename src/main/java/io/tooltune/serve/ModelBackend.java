@@ -1,0 +1,35 @@
+package io.tooltune.serve;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where completions come from: the real model (batched generation) or a script of canned outputs. The server
+ * renders the prompt and maps the text back; a backend only turns a prompt into text.
+ */
+public interface ModelBackend extends AutoCloseable {
+
+    /** The id served under /v1/models and expected in requests. */
+    String modelId();
+
+    /** Context length in tokens (prompt plus completion). */
+    int contextLength();
+
+    /** Token count of a prompt as this backend will see it. */
+    int countTokens(String prompt);
+
+    /**
+     * Starts a completion. Cancelling the returned future frees the request's place in the batch (queued requests
+     * are dropped; running ones stop at the next decoding step where the backend supports it).
+     */
+    CompletableFuture<Completion> complete(Job job);
+
+    @Override
+    void close();
+
+    /** One completion request: the full prompt and the sampling settings. */
+    record Job(String prompt, int maxTokens, double temperature, double topP, Long seed, List<String> stop) {}
+
+    /** The generated text (without the prompt), token counts, and whether it stopped at max tokens. */
+    record Completion(String text, int promptTokens, int completionTokens, boolean hitMaxTokens) {}
+}

@@ -1,0 +1,96 @@
+package io.tooltune.serve;
+
+import dev.langchain4j.agent.tool.P;
+import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.langchain4j.service.AiServices;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** LangChain4j's OpenAiChatModel with an AiServices @Tool against the server in scripted mode. */
+class LangChain4jClientTest {
+    static ChatServer server;
+
+    interface Assistant {
+        String chat(String message);
+    }
+
+    static final class WeatherTools {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @Tool(name = "get_weather", value = "Current weather for a city")
+        String weather(@P(name = "city", description = "the city") String city) {
+            calls.add(city);
+            return "{\"temp_c\":18,\"sky\":\"sunny\"}";
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ServeTestSupport.start(ScriptedBackend.load(ServeTestSupport.script(), "opt-tools", 2048));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static OpenAiChatModel model() {
+        return OpenAiChatModel.builder().baseUrl(ServeTestSupport.baseUrl(server)).apiKey("unused")
+                .modelName("opt-tools").temperature(0.0).maxRetries(0).build();
+    }
+
+    @Test
+    void plainAnswer() {
+        Assistant assistant = AiServices.builder(Assistant.class).chatModel(model()).build();
+        assertEquals("Hello! How can I help you today?", assistant.chat("Hello"));
+    }
+
+    @Test
+    void toolCallAndFollowUpTurn() {
+        WeatherTools tools = new WeatherTools();
+        Assistant assistant = AiServices.builder(Assistant.class).chatModel(model()).tools(tools).build();
+        assertEquals("It is 18 degrees and sunny.", assistant.chat("What is the weather in Paris?"));
+        assertEquals(List.of("Paris"), tools.calls);
+    }
+
+    @Test
+    void streamedAnswer() throws Exception {
+        OpenAiStreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl(ServeTestSupport.baseUrl(server))
+                .apiKey("unused").modelName("opt-tools").build();
+        List<String> parts = new CopyOnWriteArrayList<>();
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        streaming.chat("Hello, stream please", new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String partial) {
+                parts.add(partial);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        ChatResponse response = done.get(30, TimeUnit.SECONDS);
+        assertTrue(parts.size() > 3, "several partial responses: " + parts);
+        assertEquals("Hello! How can I help you today?", String.join("", parts));
+        assertEquals("Hello! How can I help you today?", response.aiMessage().text());
+    }
+}
