@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Fine-tune, run, evaluate and serve small tool-calling language models.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                SynthCommand.class,
         })
 public final class Main {
 

@@ -1,0 +1,26 @@
+package io.tooltune.data.synth;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The synthetic tool universe. Held-out categories (all their tools) and held-out tools (one per seen category)
+ * never appear in training; collections group seen tools of different categories, as RapidAPI collections do
+ * for G3.
+ */
+public record Catalog(List<String> categories, List<SynthTool> tools, Set<String> heldOutCategories,
+                      Set<String> heldOutTools, List<List<SynthTool>> collections) {
+
+    /** Tools training may use: in a seen category and not held out. */
+    public List<SynthTool> seenTools() {
+        return tools.stream().filter(this::isSeen).toList();
+    }
+
+    public boolean isSeen(SynthTool t) {
+        return !heldOutCategories.contains(t.category()) && !heldOutTools.contains(t.name());
+    }
+
+    public List<SynthTool> toolsIn(String category) {
+        return tools.stream().filter(t -> t.category().equals(category)).toList();
+    }
+}

@@ -1,0 +1,432 @@
+package io.tooltune.data.synth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tooltune.BadInputException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes a synthetic dataset in ToolBench's and StableToolBench's own file formats (layout in {@link #write}).
+ * Everything is written in a fixed order with Python's JSON layout, so equal datasets give byte-identical trees.
+ */
+public final class SynthWriter {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final ObjectWriter INDENT2 = PyJson.indented(2);
+    private static final ObjectWriter INDENT4 = PyJson.indented(4);
+    static final String ANSWER_SUFFIX = "_ChatGPT_DFS_woFilter_w2.json";
+
+    private final SynthDataset ds;
+    private final Path out;
+    private final Map<Path, Map<String, JsonNode>> cache = new TreeMap<>();
+    private int files;
+
+    private SynthWriter(SynthDataset ds, Path out) {
+        this.ds = ds;
+        this.out = out;
+    }
+
+    /** What was written. */
+    public record Counts(int categories, int tools, int apis, int trainQueries, int answers,
+                         Map<String, Integer> testQueries, int cacheEntries, int files) {}
+
+    /**
+     * Writes under {@code out}:
+     * <pre>
+     * toolenv/tools/&lt;Category&gt;/&lt;standard_tool&gt;.json          tool JSONs
+     * toolenv/response_examples/&lt;Category&gt;/&lt;standard_tool&gt;.json response schemas
+     * instruction/G{1,2,3}_query.json                      training queries (api_list, relevant APIs)
+     * answer/G{1,2,3}_answer/&lt;qid&gt;_ChatGPT_DFS_woFilter_w2.json raw DFS answers of the training queries
+     * test_instruction/&lt;group&gt;.json, test_query_ids/&lt;group&gt;.json  the six test groups
+     * tool_response_cache/&lt;Category&gt;/&lt;tool&gt;_for_&lt;Category&gt;/&lt;api&gt;.json  virtual-server cache
+     * gold/&lt;group&gt;.json, gold/train.json                   expected calls and answer facts per query id
+     * </pre>
+     */
+    public static Counts write(SynthDataset ds, Path out) {
+        return new SynthWriter(ds, out).writeAll();
+    }
+
+    private Counts writeAll() {
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new BadInputException(out + ": cannot create output folder (" + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(out)) {
+            throw new BadInputException(out + ": output folder is not writable");
+        }
+        Catalog c = ds.catalog();
+        int apis = 0;
+        for (SynthTool t : c.tools()) {
+            apis += t.apis().size();
+            Path rel = Path.of(t.category(), SynthNames.standardize(t.name()) + ".json");
+            json(out.resolve("toolenv/tools").resolve(rel), toolJson(t), INDENT4);
+            json(out.resolve("toolenv/response_examples").resolve(rel), responseExamples(t), INDENT4);
+            for (SynthApi a : t.apis()) {
+                if (a.kind() == SynthApi.Kind.LIST) {
+                    cache(t, a, new LinkedHashMap<>());
+                } else {
+                    List<String> keys = a.kind() == SynthApi.Kind.DETAILS
+                            ? t.domain().keyValues().stream().map(v -> ds.simulator().idOf(t, v)).toList()
+                            : t.domain().keyValues();
+                    for (String k : keys) {
+                        Map<String, Object> args = new LinkedHashMap<>();
+                        args.put(SynthNames.argument(a.keyParam()), k);
+                        cache(t, a, args);
+                    }
+                }
+            }
+        }
+        Map<String, List<SynthQuery>> trainByLevel = new TreeMap<>();
+        for (SynthQuery q : ds.train()) {
+            trainByLevel.computeIfAbsent(q.level(), k -> new ArrayList<>()).add(q);
+            json(out.resolve("answer/" + q.level() + "_answer/" + q.queryId() + ANSWER_SUFFIX), rawAnswer(q), INDENT2);
+        }
+        for (var e : trainByLevel.entrySet()) {
+            json(out.resolve("instruction/" + e.getKey() + "_query.json"), queries(e.getValue()), INDENT4);
+        }
+        json(out.resolve("gold/train.json"), gold(ds.train()), INDENT2);
+        Map<String, Integer> testCounts = new LinkedHashMap<>();
+        for (var e : ds.test().entrySet()) {
+            json(out.resolve("test_instruction/" + e.getKey() + ".json"), queries(e.getValue()), INDENT4);
+            ObjectNode ids = F.objectNode();
+            e.getValue().forEach(q -> ids.put(Long.toString(q.queryId()), 0));
+            json(out.resolve("test_query_ids/" + e.getKey() + ".json"), ids, INDENT4);
+            json(out.resolve("gold/" + e.getKey() + ".json"), gold(e.getValue()), INDENT2);
+            testCounts.put(e.getKey(), e.getValue().size());
+        }
+        int entries = 0;
+        for (var e : cache.entrySet()) {
+            ObjectNode o = F.objectNode();
+            e.getValue().forEach(o::set);
+            entries += o.size();
+            json(e.getKey(), o, INDENT4);
+        }
+        return new Counts(c.categories().size(), c.tools().size(), apis, ds.train().size(), ds.train().size(),
+                testCounts, entries, files);
+    }
+
+    // ---- tool JSONs ----
+
+    private ObjectNode toolJson(SynthTool t) {
+        ObjectNode o = F.objectNode();
+        String std = SynthNames.standardize(t.name());
+        o.put("product_id", "api_synth_" + std);
+        o.put("tool_description", t.description());
+        o.put("home_url", "https://rapidapi.com/synth/api/" + t.host().replace(".p.rapidapi.com", "") + "/");
+        o.put("name", t.name());
+        o.put("title", t.name());
+        o.put("pricing", "FREE");
+        o.put("tool_name", t.name());
+        o.put("host", t.host());
+        ArrayNode list = o.putArray("api_list");
+        for (SynthApi a : t.apis()) {
+            ObjectNode x = list.addObject();
+            x.put("name", a.name());
+            x.put("url", "https://" + t.host() + "/" + SynthNames.standardize(a.name()).replace('_', '/'));
+            x.put("description", a.description());
+            x.put("method", a.method());
+            x.set("required_parameters", params(a.required()));
+            x.set("optional_parameters", params(a.optional()));
+            x.put("code", "");
+            x.set("test_endpoint", ds.simulator().respond(t, a, exampleArgs(a)));
+            x.put("statuscode", 200);
+            x.set("schema", template(t, a));
+        }
+        o.put("standardized_name", std);
+        return o;
+    }
+
+    private static Map<String, Object> exampleArgs(SynthApi a) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        a.required().forEach(p -> args.put(SynthNames.argument(p.name()), p.defaultValue()));
+        return args;
+    }
+
+    private ObjectNode responseExamples(SynthTool t) {
+        ObjectNode o = F.objectNode();
+        ArrayNode list = o.putArray("api_list");
+        for (SynthApi a : t.apis()) {
+            ObjectNode x = list.addObject();
+            x.put("name", a.name());
+            x.set("schema", template(t, a));
+        }
+        return o;
+    }
+
+    private static ArrayNode params(List<SynthParam> ps) {
+        ArrayNode arr = F.arrayNode();
+        for (SynthParam p : ps) {
+            ObjectNode o = arr.addObject();
+            o.put("name", p.name());
+            o.put("type", p.type());
+            o.put("description", p.description());
+            o.put("default", p.defaultValue());
+        }
+        return arr;
+    }
+
+    /** The template_response of an API: field → type name, lists as [{..., "_list_length": n}]. */
+    static ObjectNode template(SynthTool t, SynthApi a) {
+        ObjectNode o = F.objectNode();
+        switch (a.kind()) {
+            case LOOKUP -> {
+                o.put(a.keyParam(), "str");
+                a.attributes().forEach(x -> o.put(x.field(), x.templateType()));
+            }
+            case SEARCH -> {
+                ObjectNode item = o.putArray("results").addObject();
+                item.put("id", "str");
+                item.put("name", "str");
+                item.put("_list_length", 3);
+                o.put("count", "int");
+            }
+            case DETAILS -> {
+                o.put("id", "str");
+                o.put("name", "str");
+                a.attributes().forEach(x -> o.put(x.field(), x.templateType()));
+            }
+            case LIST -> o.putArray(t.domain().plural().replace(' ', '_'))
+                    .add("list of str with length " + t.domain().keyValues().size());
+        }
+        return o;
+    }
+
+    // ---- queries and gold ----
+
+    private ArrayNode queries(List<SynthQuery> qs) {
+        ArrayNode arr = F.arrayNode();
+        for (SynthQuery q : qs) {
+            ObjectNode o = arr.addObject();
+            ArrayNode list = o.putArray("api_list");
+            for (SynthQuery.ApiRef r : q.apiList()) {
+                ObjectNode x = list.addObject();
+                x.put("category_name", r.tool().category());
+                x.put("tool_name", r.tool().name());
+                x.put("api_name", r.api().name());
+                x.put("api_description", r.api().description());
+                x.set("required_parameters", params(r.api().required()));
+                x.set("optional_parameters", params(r.api().optional()));
+                x.put("method", r.api().method());
+                x.set("template_response", template(r.tool(), r.api()));
+            }
+            o.put("query", q.query());
+            ArrayNode rel = o.putArray("relevant APIs");
+            List<String> seen = new ArrayList<>();
+            for (GoldCall g : q.calls()) {
+                if (!seen.contains(g.toolName() + "\u0000" + g.apiName())) {
+                    seen.add(g.toolName() + "\u0000" + g.apiName());
+                    rel.addArray().add(g.toolName()).add(g.apiName());
+                }
+            }
+            o.put("query_id", q.queryId());
+        }
+        return arr;
+    }
+
+    private ObjectNode gold(List<SynthQuery> qs) {
+        ObjectNode o = F.objectNode();
+        for (SynthQuery q : qs) {
+            ObjectNode x = o.putObject(Long.toString(q.queryId()));
+            x.put("query", q.query());
+            x.put("group", q.group());
+            ArrayNode calls = x.putArray("calls");
+            for (GoldCall g : q.calls()) {
+                ObjectNode c = calls.addObject();
+                c.put("category_name", g.category());
+                c.put("tool_name", g.toolName());
+                c.put("api_name", g.apiName());
+                c.put("function_name", SynthNames.function(g.toolName(), g.apiName()));
+                c.set("arguments", io.tooltune.Json.MAPPER.valueToTree(g.arguments()));
+                c.set("response", response(g));
+            }
+            x.put("final_answer", q.finalAnswer());
+            ArrayNode facts = x.putArray("answer_facts");
+            q.facts().forEach(facts::add);
+        }
+        return o;
+    }
+
+    /** The {"error","response"} object the virtual server answers a gold call with; also recorded in the cache. */
+    private JsonNode response(GoldCall g) {
+        SynthTool t = ds.catalog().tools().stream().filter(x -> x.name().equals(g.toolName())).findFirst().orElseThrow();
+        return cache(t, t.api(g.apiName()), g.arguments());
+    }
+
+    private JsonNode cache(SynthTool t, SynthApi a, Map<String, Object> args) {
+        ObjectNode r = F.objectNode();
+        r.put("error", "");
+        r.set("response", ds.simulator().respond(t, a, args));
+        String cat = t.category();
+        Path file = out.resolve("tool_response_cache").resolve(cat)
+                .resolve(SynthNames.standardize(t.name()) + "_for_" + cat)
+                .resolve(SynthNames.argument(a.name()) + ".json");
+        cache.computeIfAbsent(file, k -> new LinkedHashMap<>()).putIfAbsent(PyRepr.dict(args), r);
+        return r;
+    }
+
+    // ---- raw answers ----
+
+    private ObjectNode rawAnswer(SynthQuery q) {
+        ArrayNode functions = F.arrayNode();
+        List<String> toolLines = new ArrayList<>();
+        for (SynthQuery.ApiRef r : q.apiList()) {
+            functions.add(ToolBenchShapes.function(r.tool(), r.api()));
+            String line = SynthNames.standardize(r.tool().name()) + ": " + ToolBenchShapes.toolDescription(r.tool());
+            if (!toolLines.contains(line)) {
+                toolLines.add(line);
+            }
+        }
+        functions.add(ToolBenchShapes.finishCollection());
+        List<ObjectNode> messages = new ArrayList<>();
+        ObjectNode sys = F.objectNode();
+        sys.put("role", "system");
+        sys.put("content", ToolBenchShapes.systemPrompt(toolLines));
+        messages.add(sys);
+        ObjectNode user = F.objectNode();
+        user.put("role", "user");
+        user.put("content", "\n" + q.query() + "\nBegin!\n");
+        messages.add(user);
+
+        ArrayNode trainMessages = F.arrayNode();
+        List<ObjectNode> chain = new ArrayList<>();
+        for (GoldCall g : q.calls()) {
+            String fn = SynthNames.function(g.toolName(), g.apiName());
+            String args = argumentsText(g.arguments());
+            messages.add(assistantCall(fn, args));
+            trainMessages.add(prefix(messages));
+            String observation = PyJson.dumps(response(g));
+            ObjectNode f = F.objectNode();
+            f.put("role", "function");
+            f.put("name", fn);
+            f.put("content", observation);
+            messages.add(f);
+            chain.add(node("Action", fn, null, 0));
+            chain.add(node("Action Input", args, observation, 0));
+        }
+        Map<String, Object> finish = new LinkedHashMap<>();
+        finish.put("return_type", "give_answer");
+        finish.put("final_answer", q.finalAnswer());
+        String finishArgs = argumentsText(finish);
+        messages.add(assistantCall("Finish", finishArgs));
+        trainMessages.add(prefix(messages));
+        chain.add(node("Action", "Finish", null, 0));
+        chain.add(node("Action Input", finishArgs, "{\"response\":\"successfully giving the final answer.\"}", 3));
+
+        ObjectNode o = F.objectNode();
+        o.put("win", true);
+        ObjectNode tree = o.putObject("tree");
+        tree.put("size", chain.size() + 1);
+        tree.put("max_length", chain.size() + 1);
+        tree.set("tree", tree(chain));
+        ObjectNode fwd = o.putObject("forward_args");
+        fwd.put("single_chain_max_step", 12);
+        fwd.put("tree_beam_size", 2);
+        fwd.put("max_query_count", 200);
+        fwd.put("answer", 1);
+        fwd.put("with_filter", false);
+        ArrayNode candidate = o.putArray("compare_candidates").addArray();
+        chain.forEach(n -> candidate.add(n.deepCopy()));
+        ObjectNode ag = o.putObject("answer_generation");
+        ag.put("valid_data", true);
+        ag.put("query_count", q.calls().size() + 1);
+        int chars = 0;
+        for (JsonNode m : trainMessages) {
+            chars += m.toString().length();
+        }
+        ag.put("total_tokens", chars / 4);
+        ag.put("final_answer", finishArgs);
+        ag.set("function", functions);
+        ag.putArray("chain");
+        ag.set("train_messages", trainMessages);
+        ag.put("query", q.query());
+        ag.put("finish_type", "give_answer");
+        return o;
+    }
+
+    /** Arguments as ChatGPT wrote them in ToolBench: json.dumps(args, indent=2) ("{}" when empty). */
+    static String argumentsText(Map<String, Object> args) {
+        try {
+            return INDENT2.writeValueAsString(args);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode assistantCall(String fn, String args) {
+        ObjectNode a = F.objectNode();
+        a.put("role", "assistant");
+        a.putNull("content");
+        ObjectNode call = a.putObject("function_call");
+        call.put("name", fn);
+        call.put("arguments", args);
+        return a;
+    }
+
+    private static ArrayNode prefix(List<ObjectNode> messages) {
+        ArrayNode arr = F.arrayNode();
+        messages.forEach(m -> arr.add(m.deepCopy()));
+        return arr;
+    }
+
+    private static ObjectNode node(String type, String description, String observation, int code) {
+        ObjectNode n = F.objectNode();
+        n.put("is_terminal", false);
+        n.put("pruned", false);
+        n.put("finished", false);
+        n.put("depth", 0);
+        n.put("node_type", type);
+        n.put("description", description);
+        n.put("Elo", 1000.0);
+        if (observation != null) {
+            n.put("observation", observation);
+            n.put("observation_code", code);
+        }
+        n.put("child_count", 0);
+        n.put("expand_num", 0);
+        return n;
+    }
+
+    /** The DFS tree of a single successful path: a root, then Action / Action Input nodes, one child each. */
+    private static ObjectNode tree(List<ObjectNode> chain) {
+        ObjectNode root = node("Action Input", "", null, 0);
+        ObjectNode parent = root;
+        int depth = 0;
+        for (int i = 0; i < chain.size(); i++) {
+            ObjectNode n = chain.get(i);
+            n.put("depth", ++depth);
+            n.put("finished", i > 0);
+            n.put("is_terminal", i == chain.size() - 1);
+            n.put("expand_num", (i + 1) / 2);
+            parent.put("child_count", 1);
+            parent.putArray("children").add(n);
+            parent = n;
+        }
+        parent.put("child_count", 0);
+        parent.putArray("children");
+        ObjectNode copy = root.deepCopy();
+        chain.forEach(n -> n.remove("children"));
+        return copy;
+    }
+
+    private void json(Path file, JsonNode node, ObjectWriter w) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, w.writeValueAsString(node), StandardCharsets.UTF_8);
+            files++;
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot write (" + e.getMessage() + ")");
+        }
+    }
+}
