@@ -2,10 +2,10 @@ package io.tooltune.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
+import io.tooltune.data.synth.SynthGold;
 
 import java.io.IOException;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -16,21 +16,15 @@ import java.util.Map;
 public final class ExactCheck {
     private ExactCheck() {}
 
-    /** One gold call: the function name the model sees ("api_for_tool") and its arguments object. */
-    public record GoldCall(String function, JsonNode arguments) {}
-
-    /** A query's gold: its calls and the facts (strings) a right final answer contains. */
-    public record Gold(String queryId, List<GoldCall> calls, List<String> facts) {}
-
     public record Result(boolean apiRight, boolean argsRight, boolean answerRight) {
         public boolean allRight() {
             return apiRight && argsRight && answerRight;
         }
     }
 
-    public static Result check(Gold gold, AgentTrace trace) {
+    public static Result check(SynthGold gold, AgentTrace trace) {
         boolean api = true, args = true;
-        for (GoldCall g : gold.calls()) {
+        for (SynthGold.Call g : gold.calls()) {
             boolean called = false, exact = false;
             for (AgentTrace.Call c : trace.calls()) {
                 if (!c.name().equals(g.function())) continue;

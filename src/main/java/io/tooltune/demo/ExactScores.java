@@ -1,6 +1,7 @@
 package io.tooltune.demo;
 
 import io.tooltune.BadInputException;
+import io.tooltune.data.synth.SynthGold;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,11 +26,11 @@ public record ExactScores(Map<String, Group> groups) {
     }
 
     /** {@code answers/<group>/<qid>_*.json} scored against {@code golds} (group → gold per query). */
-    public static ExactScores score(Path answers, Map<String, List<ExactCheck.Gold>> golds) {
+    public static ExactScores score(Path answers, Map<String, List<SynthGold>> golds) {
         Map<String, Group> out = new LinkedHashMap<>();
         golds.forEach((group, list) -> {
             int api = 0, args = 0, ans = 0, all = 0;
-            for (ExactCheck.Gold g : list) {
+            for (SynthGold g : list) {
                 Path file = answerFile(answers.resolve(group), g.queryId());
                 if (file == null) continue;
                 AgentTrace trace;

@@ -3,6 +3,7 @@ package io.tooltune.demo;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
 import io.tooltune.Shared;
+import io.tooltune.data.synth.SynthGold;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,14 @@ class ExactCheckTest {
         return o;
     }
 
+    private static SynthGold.Call call(String function, ObjectNode args) {
+        return new SynthGold.Call("", "", "", function, args, null);
+    }
+
+    private static SynthGold gold(String id, List<SynthGold.Call> calls, List<String> facts) {
+        return new SynthGold(id, "", calls, "", facts);
+    }
+
     @Test
     void readsCallsAndAnswerOfARealCotRun() {
         AgentTrace t = AgentTrace.read(Shared.path(COT + "1073_CoT@1.json"));
@@ -36,20 +45,20 @@ class ExactCheckTest {
     @Test
     void checksApiArgumentsAndFacts() {
         AgentTrace t = AgentTrace.read(Shared.path(COT + "1073_CoT@1.json"));
-        ExactCheck.Gold right = new ExactCheck.Gold("1073", List.of(
-                new ExactCheck.GoldCall("popularsitesforquery_for_keyword_analysis", args("q", "birthday party ideas"))),
+        SynthGold right = gold("1073", List.of(
+                call("popularsitesforquery_for_keyword_analysis", args("q", "birthday party ideas"))),
                 List.of("pinterest.com", "MarthaStewart"));
         assertTrue(ExactCheck.check(right, t).allRight());
 
-        ExactCheck.Gold wrongArgs = new ExactCheck.Gold("1073", List.of(
-                new ExactCheck.GoldCall("popularsitesforquery_for_keyword_analysis", args("q", "wedding ideas"))),
+        SynthGold wrongArgs = gold("1073", List.of(
+                call("popularsitesforquery_for_keyword_analysis", args("q", "wedding ideas"))),
                 List.of());
         ExactCheck.Result r = ExactCheck.check(wrongArgs, t);
         assertTrue(r.apiRight());
         assertFalse(r.argsRight());
 
-        ExactCheck.Gold wrongApi = new ExactCheck.Gold("1073", List.of(
-                new ExactCheck.GoldCall("other_for_keyword_analysis", args("q", "birthday party ideas"))),
+        SynthGold wrongApi = gold("1073", List.of(
+                call("other_for_keyword_analysis", args("q", "birthday party ideas"))),
                 List.of("no such fact"));
         r = ExactCheck.check(wrongApi, t);
         assertFalse(r.apiRight());
@@ -70,10 +79,10 @@ class ExactCheckTest {
     void scoresPerGroupCountingMissingAnswersAsWrong(@TempDir Path tmp) throws Exception {
         Path g = Files.createDirectories(tmp.resolve("G1_instruction"));
         Files.copy(Shared.path(COT + "1073_CoT@1.json"), g.resolve("1073_CoT@1.json"));
-        ExactCheck.Gold found = new ExactCheck.Gold("1073", List.of(
-                new ExactCheck.GoldCall("popularsitesforquery_for_keyword_analysis", args("q", "birthday party ideas"))),
+        SynthGold found = gold("1073", List.of(
+                call("popularsitesforquery_for_keyword_analysis", args("q", "birthday party ideas"))),
                 List.of("pinterest"));
-        ExactCheck.Gold missing = new ExactCheck.Gold("999", List.of(), List.of());
+        SynthGold missing = gold("999", List.of(), List.of());
         ExactScores s = ExactScores.score(tmp, Map.of("G1_instruction", List.of(found, missing)));
         ExactScores.Group grp = s.groups().get("G1_instruction");
         assertEquals(2, grp.queries());
