@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 SynthCommand.class,
+                TrainCommand.class,
         })
 public final class Main {
 

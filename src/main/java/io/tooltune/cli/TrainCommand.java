@@ -1,0 +1,90 @@
+package io.tooltune.cli;
+
+import io.tooltune.train.LrSchedule;
+import io.tooltune.train.SftConfig;
+import io.tooltune.train.SftRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code tooltune train}: supervised fine-tuning with the paper's recipe as defaults. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Fine-tune a causal LM on SFT JSONL (input_ids/labels, text or conversations records).")
+public final class TrainCommand implements Callable<Integer> {
+    private static final SftConfig D = SftConfig.paper();
+
+    @Option(names = "--model", required = true, description = "Hugging Face model folder to start from")
+    Path model;
+    @Option(names = "--data", required = true, description = "training data (JSONL)")
+    Path data;
+    @Option(names = "--output", required = true, description = "folder for checkpoints, the final model and logs")
+    Path output;
+    @Option(names = "--learning-rate", description = "peak learning rate (default ${DEFAULT-VALUE})")
+    double learningRate = D.learningRate();
+    @Option(names = "--warmup-steps", description = "linear warm-up steps (default ${DEFAULT-VALUE})")
+    int warmupSteps = D.warmupSteps();
+    @Option(names = "--lr-scheduler", description = "linear, cosine or constant (default ${DEFAULT-VALUE})")
+    String scheduler = "linear";
+    @Option(names = "--batch-size", description = "examples per micro-batch (default ${DEFAULT-VALUE})")
+    int batchSize = D.batchSize();
+    @Option(names = "--gradient-accumulation-steps", description = "micro-batches per optimizer step (default ${DEFAULT-VALUE})")
+    int accumulation = D.gradientAccumulationSteps();
+    @Option(names = "--max-grad-norm", description = "global-norm clipping, 0 = off (default ${DEFAULT-VALUE})")
+    double maxGradNorm = D.maxGradNorm();
+    @Option(names = "--weight-decay", description = "AdamW decoupled weight decay (default ${DEFAULT-VALUE})")
+    double weightDecay = D.weightDecay();
+    @Option(names = "--epochs", description = "epochs (default ${DEFAULT-VALUE})")
+    int epochs = D.epochs();
+    @Option(names = "--max-steps", description = "optimizer steps, overriding --epochs when > 0 (default ${DEFAULT-VALUE})")
+    int maxSteps = D.maxSteps();
+    @Option(names = "--max-length", description = "tokens per example; longer ones are truncated (default ${DEFAULT-VALUE})")
+    int maxLength = D.maxLength();
+    @Option(names = "--seed", description = "data order and dropout seed (default ${DEFAULT-VALUE})")
+    long seed = D.seed();
+    @Option(names = "--shuffle", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "shuffle each epoch (default ${DEFAULT-VALUE})")
+    boolean shuffle;
+    @Option(names = "--group-by-length", description = "length-grouped batches (default ${DEFAULT-VALUE})")
+    boolean groupByLength = D.groupByLength();
+    @Option(names = "--precision", description = "fp32 or fp16 (default ${DEFAULT-VALUE})")
+    String precision = "fp16";
+    @Option(names = "--gradient-checkpointing", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "recompute decoder layers during backward (default ${DEFAULT-VALUE})")
+    boolean checkpointing;
+    @Option(names = "--save-steps", description = "checkpoint every N steps, 0 = only at the end (default ${DEFAULT-VALUE})")
+    int saveSteps = D.saveSteps();
+    @Option(names = "--logging-steps", description = "trainer_state log_history interval (default ${DEFAULT-VALUE})")
+    int loggingSteps = D.loggingSteps();
+    @Option(names = "--resume", description = "continue from the latest checkpoint under --output")
+    boolean resume;
+
+    @Override
+    public Integer call() {
+        SftConfig.Precision p = switch (precision.toLowerCase()) {
+            case "fp32" -> SftConfig.Precision.FP32;
+            case "fp16" -> SftConfig.Precision.FP16;
+            default -> throw new io.tooltune.BadInputException("--precision: expected fp32 or fp16, got " + precision);
+        };
+        SftConfig cfg;
+        try {
+            cfg = new SftConfig(learningRate, warmupSteps, LrSchedule.parse(scheduler), batchSize, accumulation,
+                    maxGradNorm, weightDecay, D.adamBeta1(), D.adamBeta2(), D.adamEpsilon(), epochs, maxSteps,
+                    maxLength, seed, shuffle, groupByLength, p, checkpointing, saveSteps, loggingSteps);
+        } catch (IllegalArgumentException e) {
+            throw new io.tooltune.BadInputException(e.getMessage());
+        }
+        SftRun.Summary s = SftRun.run(model, data, output, cfg, resume);
+        if (s.result().interrupted()) {
+            System.out.printf("interrupted at step %d; checkpoint %s (continue with --resume)%n",
+                    s.result().globalStep(), s.result().lastCheckpoint());
+            return 1;
+        }
+        var log = s.result().log();
+        double last = log.isEmpty() ? Double.NaN : log.get(log.size() - 1).loss();
+        System.out.printf("trained %d steps on %d examples (%d truncated), final loss %.4f; model in %s%n",
+                s.result().globalStep(), s.examples(), s.truncated(), last, output);
+        return 0;
+    }
+}

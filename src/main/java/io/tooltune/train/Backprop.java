@@ -1,0 +1,103 @@
+package io.tooltune.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtGradientCollector;
+import ai.djl.pytorch.jni.JniUtils;
+import io.tooltune.model.CausalLM;
+
+/**
+ * Forward and backward of one micro-batch, accumulating parameter gradients. With gradient checkpointing the
+ * decoder layers first run without a graph, keeping only each layer's input; backward then starts at the head and
+ * walks the layers top-down, re-running each one with a graph on a detached copy of its input and feeding it the
+ * output gradient saved from the layer above (DJL has no checkpoint API and backward always seeds ones, hence
+ * {@code backward(out * g).sum()}). Dropout masks are drawn from a seed fixed per (step, micro-batch, layer), so a
+ * recomputed layer sees the same mask and a resumed run the same masks as an uninterrupted one.
+ */
+final class Backprop {
+    private final CausalLM model;
+    private final boolean checkpointing;
+    private final long seed;
+
+    Backprop(CausalLM model, boolean checkpointing, long seed) {
+        this.model = model;
+        this.checkpointing = checkpointing;
+        this.seed = seed;
+    }
+
+    /**
+     * Accumulates the gradient of {@code multiplier × (summed token cross-entropy)} of the batch into the model's
+     * parameters and returns the summed cross-entropy (NaN or infinite when the loss is).
+     */
+    double run(BatchPlan.Batch b, double multiplier, long step, int micro) {
+        NDManager mgr = model.manager();
+        try (NDScope scope = new NDScope(); PtGradientCollector gc = new PtGradientCollector()) {
+            scope.suppressNotUsedWarning();
+            Shape shape = new Shape(b.rows(), b.cols());
+            NDArray ids = mgr.create(b.ids(), shape);
+            NDArray mask = mgr.create(b.mask(), shape);
+            NDArray targets = mgr.create(b.targets(), new Shape(b.rows(), b.cols(), 1));
+            NDArray weights = mgr.create(b.weights(), shape);
+            CausalLM.Embedded e = model.embed(ids, mask, null);
+            int layers = model.config().numLayers();
+            if (!checkpointing) {
+                NDArray h = e.hidden();
+                for (int i = 0; i < layers; i++) {
+                    seedDropout(step, micro, i);
+                    h = model.layer(i, h, e.attentionBias(), null, true);
+                }
+                NDArray lossSum = lossSum(model.head(h), targets, weights);
+                double value = lossSum.getFloat();
+                if (Double.isFinite(value)) gc.backward(lossSum.mul((float) multiplier));
+                return value;
+            }
+            NDArray[] inputs = new NDArray[layers];
+            NDArray h = e.hidden();
+            JniUtils.setGradMode(false);
+            try {
+                for (int i = 0; i < layers; i++) {
+                    inputs[i] = i == 0 ? h.stopGradient() : h;
+                    seedDropout(step, micro, i);
+                    h = model.layer(i, inputs[i], e.attentionBias(), null, true);
+                }
+            } finally {
+                JniUtils.setGradMode(true);
+            }
+            h.setRequiresGradient(true);
+            NDArray lossSum = lossSum(model.head(h), targets, weights);
+            double value = lossSum.getFloat();
+            if (!Double.isFinite(value)) return value;
+            gc.backward(lossSum.mul((float) multiplier));
+            NDArray g = h.getGradient();
+            for (int i = layers - 1; i >= 0; i--) {
+                NDArray x = inputs[i];
+                x.setRequiresGradient(true);
+                seedDropout(step, micro, i);
+                NDArray out = model.layer(i, x, e.attentionBias(), null, true);
+                gc.backward(out.mul(g).sum());
+                g = x.getGradient();
+            }
+            gc.backward(e.hidden().mul(g).sum());
+            return value;
+        }
+    }
+
+    /** Summed cross-entropy of the shifted targets, in float32 (half logits are promoted, keeping the graph). */
+    static NDArray lossSum(NDArray logits, NDArray targets, NDArray weights) {
+        if (logits.getDataType() != DataType.FLOAT32) {
+            logits = logits.add(logits.getManager().zeros(new Shape(1), DataType.FLOAT32));
+        }
+        NDArray picked = logits.logSoftmax(-1).gather(targets, -1).squeeze(-1);
+        return picked.mul(weights).sum().neg();
+    }
+
+    private void seedDropout(long step, int micro, int layer) {
+        long z = seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + micro * 0x94D049BB133111EBL + layer;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        JniUtils.setSeed((z ^ (z >>> 31)) & Long.MAX_VALUE);
+    }
+}

@@ -1,0 +1,98 @@
+package io.tooltune.train;
+
+import io.tooltune.BadInputException;
+import io.tooltune.Json;
+import io.tooltune.model.CausalLM;
+import io.tooltune.model.io.LoadedModel;
+import io.tooltune.model.io.ModelFolder;
+import io.tooltune.report.LossCurve;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One {@code tooltune train} run: loads the model (or, with resume, the latest checkpoint under the output
+ * folder) and the data, trains, writes the final model folder, training_log.jsonl and loss_curve.png. SIGINT
+ * makes the trainer save a checkpoint and stop after the current step.
+ */
+public final class SftRun {
+    private SftRun() {}
+
+    public record Summary(SftTrainer.Result result, int examples, int truncated, Path output) {}
+
+    public static Summary run(Path modelDir, Path dataFile, Path outputDir, SftConfig cfg, boolean resume) {
+        Optional<Path> checkpoint = resume ? Checkpoints.latest(outputDir) : Optional.empty();
+        if (resume && checkpoint.isEmpty()) {
+            System.err.println("tooltune train: --resume: no checkpoint under " + outputDir + ", starting from " + modelDir);
+        }
+        Path source = checkpoint.orElse(modelDir);
+        try (LoadedModel loaded = ModelFolder.load(source)) {
+            CausalLM model = loaded.model();
+            SftData.Loaded data = SftData.load(dataFile, loaded.tokenizer(), model.config().eosTokenId(),
+                    cfg.maxLength(), null);
+            checkVocabulary(data.examples(), model.config().vocabSize(), dataFile);
+            if (data.truncated() > 0) {
+                System.err.printf("tooltune train: %d of %d examples were longer than --max-length %d and were truncated%n",
+                        data.truncated(), data.examples().size(), cfg.maxLength());
+            }
+            SftTrainer trainer = new SftTrainer(model, cfg, outputDir,
+                    (m, dir) -> ModelFolder.save(m, loaded.tokenizer(), dir), m -> ((io.tooltune.model.opt.OptModel) m).copyAs(ai.djl.ndarray.types.DataType.FLOAT16));
+            checkpoint.ifPresent(trainer::resumeFrom);
+            SignalHandler previous = null;
+            try {
+                previous = Signal.handle(new Signal("INT"), sig -> trainer.requestStop());
+            } catch (IllegalArgumentException unavailable) {
+                // no SIGINT on this platform or the JVM reserves it: Ctrl-C then just ends the process
+            }
+            SftTrainer.Result result;
+            try {
+                result = trainer.train(data.examples());
+            } finally {
+                if (previous != null) Signal.handle(new Signal("INT"), previous);
+            }
+            writeLossCurve(outputDir);
+            return new Summary(result, data.examples().size(), data.truncated(), outputDir);
+        }
+    }
+
+    private static void checkVocabulary(List<SftExample> examples, int vocab, Path file) {
+        for (SftExample e : examples) {
+            for (int i = 0; i < e.length(); i++) {
+                if (e.inputIds()[i] >= vocab || e.labels()[i] >= vocab) {
+                    throw new BadInputException(file + ": example " + e.id() + ": token id "
+                            + Math.max(e.inputIds()[i], e.labels()[i]) + " is outside the model's vocabulary (" + vocab + ")");
+                }
+                if (e.labels()[i] < 0 && e.labels()[i] != SftExample.IGNORE) {
+                    throw new BadInputException(file + ": example " + e.id() + ": label " + e.labels()[i]
+                            + " (only -100 may be negative)");
+                }
+            }
+        }
+    }
+
+    /** Plots every step of training_log.jsonl (a resumed run's earlier steps included). */
+    static void writeLossCurve(Path outputDir) {
+        Path logFile = outputDir.resolve("training_log.jsonl");
+        List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(logFile).stream().filter(l -> !l.isBlank()).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        long[] steps = new long[lines.size()];
+        double[] losses = new double[lines.size()];
+        for (int i = 0; i < lines.size(); i++) {
+            try {
+                StepLog s = Json.MAPPER.readValue(lines.get(i), StepLog.class);
+                steps[i] = s.step();
+                losses[i] = s.loss();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        LossCurve.write(outputDir.resolve("loss_curve.png"), steps, losses, "training loss");
+    }
+}
