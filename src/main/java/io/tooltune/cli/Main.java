@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 SynthCommand.class,
                 TrainCommand.class,
+                ReproduceCommand.class,
         })
 public final class Main {
 
