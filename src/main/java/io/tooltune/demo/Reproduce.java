@@ -35,16 +35,16 @@ public final class Reproduce {
         Path answers = o.output().resolve("answers");
         Path eval = o.output().resolve("eval");
         Budget clock = new Budget(Double.MAX_VALUE / 120);
-        clock.phase("prepare", () -> Demo.cli("prepare", "--input", in.trainingData().toString(),
+        clock.phase("prepare", () -> Commands.run("prepare", "--input", in.trainingData().toString(),
                 "--model", in.model().toString(), "--output", sft.toString()));
         clock.phase("train", () -> {
             List<String> args = new ArrayList<>(List.of("train", "--model", in.model().toString(), "--data", sft.toString(),
                     "--output", model.toString()));
             args.addAll(o.trainFlags());
-            Demo.cli(args.toArray(String[]::new));
+            Commands.run(args.toArray(String[]::new));
         });
         for (Map.Entry<String, Path> g : in.queryFiles().entrySet()) {
-            clock.phase("run " + g.getKey(), () -> Demo.cli("run", "--queries", g.getValue().toString(),
+            clock.phase("run " + g.getKey(), () -> Commands.run("run", "--queries", g.getValue().toString(),
                     "--model", model.toString(), "--method", "cot", "--api-embedded",
                     "--tools", in.toolsDir().toString(),
                     "--output", answers.resolve(g.getKey()).toString(),
@@ -52,7 +52,7 @@ public final class Reproduce {
                     "--temperature", Double.toString(o.temperature()),
                     "--max-iterations", Integer.toString(o.maxIterations())));
         }
-        clock.phase("eval", () -> Demo.cli("eval", "--answers", answers.toString(), "--model-name", "fine-tuned",
+        clock.phase("eval", () -> Commands.run("eval", "--answers", answers.toString(), "--model-name", "fine-tuned",
                 "--judge", "openai", "--judge-url", in.judgeUrl().toString(), "--judge-model", o.judgeModel(),
                 "--evaluate-times", Integer.toString(o.evaluateTimes()), "--output", eval.toString()));
         return eval.resolve("report.html");

@@ -1,0 +1,16 @@
+package io.tooltune.demo;
+
+import io.tooltune.cli.Main;
+
+/** Runs the other tooltune commands in process, so the demo and reproduce compose exactly what users run. */
+final class Commands {
+    private Commands() {}
+
+    /** Runs {@code tooltune args...}; a non-zero exit stops the pipeline naming the command. */
+    static void run(String... args) {
+        int rc = Main.run(args);
+        if (rc != 0) {
+            throw new IllegalStateException("`tooltune " + String.join(" ", args) + "` failed (exit " + rc + ")");
+        }
+    }
+}
