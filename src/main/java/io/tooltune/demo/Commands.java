@@ -9,6 +9,9 @@ final class Commands {
     /** Runs {@code tooltune args...}; a non-zero exit stops the pipeline naming the command. */
     static void run(String... args) {
         int rc = Main.run(args);
+        if (rc == 2) {
+            throw new io.tooltune.BadInputException("`tooltune " + String.join(" ", args) + "` rejected its input (see above)");
+        }
         if (rc != 0) {
             throw new IllegalStateException("`tooltune " + String.join(" ", args) + "` failed (exit " + rc + ")");
         }
