@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 SynthCommand.class,
                 TrainCommand.class,
                 ReproduceCommand.class,
+                DemoCommand.class,
         })
 public final class Main {
 
