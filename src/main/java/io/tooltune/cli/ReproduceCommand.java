@@ -43,6 +43,9 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--max-steps", description = "Cap on optimizer steps (default: the paper's one epoch).")
     Integer maxSteps;
 
+    @Option(names = "--max-new-tokens", description = "Cap on tokens per model reply in the agent (default: run's).")
+    Integer maxNewTokens;
+
     @Option(names = "--train-flag", description = "Extra flag passed to train as is (repeatable), e.g. "
             + "--train-flag=--precision=fp32.")
     List<String> trainFlags = new ArrayList<>();
@@ -52,7 +55,8 @@ public final class ReproduceCommand implements Callable<Integer> {
         ReproduceInputs in = ReproduceInputs.check(toolbench, model, judgeUrl, groups);
         List<String> flags = new ArrayList<>(trainFlags);
         if (maxSteps != null) flags.addAll(List.of("--max-steps", maxSteps.toString()));
-        Path report = Reproduce.run(new Reproduce.Options(in, judgeModel, evaluateTimes, output, flags, 8, 0.1, 10));
+        Path report = Reproduce.run(new Reproduce.Options(in, judgeModel, evaluateTimes, output, flags, 8, 0.1, 10,
+                maxNewTokens));
         System.out.println("report: " + report.toAbsolutePath());
         return 0;
     }

@@ -18,7 +18,8 @@ public final class Reproduce {
      * @param trainFlags extra flags for {@code train} (e.g. --max-steps for a short run); empty for the paper's recipe
      */
     public record Options(ReproduceInputs inputs, String judgeModel, int evaluateTimes, Path output,
-                          List<String> trainFlags, int batchSize, double temperature, int maxIterations) {
+                          List<String> trainFlags, int batchSize, double temperature, int maxIterations,
+                          Integer maxNewTokens) {
         public Options {
             if (evaluateTimes < 4) {
                 throw new io.tooltune.BadInputException("--evaluate-times: the protocol needs at least 4 judgements per query, got "
@@ -44,13 +45,15 @@ public final class Reproduce {
             Commands.run(args.toArray(String[]::new));
         });
         for (Map.Entry<String, Path> g : in.queryFiles().entrySet()) {
-            clock.phase("run " + g.getKey(), () -> Commands.run("run", "--queries", g.getValue().toString(),
+            List<String> args = new ArrayList<>(List.of("run", "--queries", g.getValue().toString(),
                     "--model", model.toString(), "--method", "cot", "--api-embedded",
                     "--tools", in.toolsDir().toString(),
                     "--output", answers.resolve(g.getKey()).toString(),
                     "--batch-size", Integer.toString(o.batchSize()),
                     "--temperature", Double.toString(o.temperature()),
                     "--max-iterations", Integer.toString(o.maxIterations())));
+            if (o.maxNewTokens() != null) args.addAll(List.of("--max-new-tokens", o.maxNewTokens().toString()));
+            clock.phase("run " + g.getKey(), () -> Commands.run(args.toArray(String[]::new)));
         }
         clock.phase("eval", () -> Commands.run("eval", "--answers", answers.toString(), "--model-name", "fine-tuned",
                 "--judge", "openai", "--judge-url", in.judgeUrl().toString(), "--judge-model", o.judgeModel(),
