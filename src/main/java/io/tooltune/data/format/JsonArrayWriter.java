@@ -1,0 +1,55 @@
+package io.tooltune.data.format;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tooltune.BadInputException;
+import io.tooltune.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Writes records one at a time as a top-level JSON array (pretty, indented) or as JSON Lines, in bounded memory. */
+public final class JsonArrayWriter implements AutoCloseable {
+    private final JsonGenerator gen;
+    private final boolean lines;
+    private final Path file;
+
+    /** JSON Lines when the file name ends in .jsonl, else a JSON array. */
+    public JsonArrayWriter(Path file) {
+        this.file = file;
+        this.lines = file.getFileName().toString().endsWith(".jsonl");
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            gen = Json.MAPPER.createGenerator(Files.newOutputStream(file));
+            if (lines) {
+                gen.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
+            } else {
+                gen.useDefaultPrettyPrinter();
+                gen.writeStartArray();
+            }
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    public void write(JsonNode record) {
+        try {
+            Json.MAPPER.writeTree(gen, record);
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (!lines) gen.writeEndArray();
+            gen.writeRaw('\n');
+            gen.close();
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.tooltune.data.format;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tooltune.BadInputException;
+import io.tooltune.Json;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Streams the records of a JSON file one at a time, so memory is bounded by the largest record, not the file:
+ * the elements of a top-level array, the values of a top-level object (with their keys: converted answers,
+ * query-id files), a single non-container value, or the lines of JSON Lines ({@code .jsonl}).
+ * Each record is parsed into a tree; turning trees into typed records (and reporting bad ones) is the caller's.
+ */
+public final class JsonRecords {
+    private JsonRecords() {}
+
+    /** One record: its 0-based index in the file, its key (top-level objects only) and its JSON. */
+    public record Item(long index, String key, JsonNode node) {}
+
+    @FunctionalInterface
+    public interface Sink {
+        void accept(Item item);
+    }
+
+    /**
+     * Calls {@code sink} for each record. Bad JSON in a JSON Lines file skips that line; in a JSON document the
+     * rest of the file cannot be re-synchronised, so it is reported once and reading that file stops.
+     */
+    public static void forEach(Path file, RecordLog log, Sink sink) {
+        if (file.getFileName().toString().endsWith(".jsonl")) {
+            forEachLine(file, log, sink);
+            return;
+        }
+        long index = 0;
+        try (JsonParser p = Json.MAPPER.createParser(file.toFile())) {
+            JsonToken t = p.nextToken();
+            if (t == null) throw new BadInputException(file + ": empty file");
+            if (t == JsonToken.START_ARRAY) {
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    JsonNode n = p.readValueAsTree();
+                    log.read();
+                    sink.accept(new Item(index++, null, n));
+                }
+            } else if (t == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    p.nextToken();
+                    JsonNode n = p.readValueAsTree();
+                    log.read();
+                    sink.accept(new Item(index++, key, n));
+                }
+            } else {
+                throw new BadInputException(file + ": expected a JSON array or object, found " + t);
+            }
+        } catch (JsonProcessingException e) {
+            log.read();
+            log.skip(file.toString(), index, "bad JSON (" + e.getOriginalMessage() + "); rest of file not readable");
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static void forEachLine(Path file, RecordLog log, Sink sink) {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            long index = 0;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) continue;
+                log.read();
+                long i = index++;
+                JsonNode n;
+                try {
+                    n = Json.MAPPER.readTree(line);
+                } catch (JsonProcessingException e) {
+                    log.skip(file.toString(), i, "bad JSON (" + e.getOriginalMessage() + ")");
+                    continue;
+                }
+                sink.accept(new Item(i, null, n));
+            }
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+}
