@@ -1,7 +1,10 @@
 package io.tooltune.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
+import io.tooltune.data.ToolLlamaConverter;
+import io.tooltune.data.ToolLlamaPrompt;
+import io.tooltune.data.format.DataFiles;
+import io.tooltune.data.format.ToolLlamaExample;
 import io.tooltune.data.synth.SynthDataset;
 import io.tooltune.data.synth.SynthGold;
 import io.tooltune.data.synth.SynthOptions;
@@ -16,10 +19,8 @@ import io.tooltune.train.LrSchedule;
 import io.tooltune.train.SftConfig;
 import io.tooltune.train.SftRun;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,10 +81,7 @@ public final class Demo {
             return d;
         });
         budget.phase("tokenizer and untrained model", () -> {
-            Path conversations = out.resolve("sft/conversations.jsonl");
-            Commands.run("prepare", "--input", toolbench.resolve("answer").toString(), "--format", "conversations",
-                    "--output", conversations.toString());
-            BpeTrainer.Bpe bpe = BpeTrainer.train(conversationTexts(conversations), o.vocabSize());
+            BpeTrainer.Bpe bpe = BpeTrainer.train(trainingTexts(toolbench.resolve("answer")), o.vocabSize());
             try {
                 bpe.save(untrained);
             } catch (IOException e) {
@@ -167,19 +165,16 @@ public final class Demo {
         }
     }
 
-    /** Texts for the tokenizer: each training conversation rendered as "Role: value" lines. */
-    static List<String> conversationTexts(Path conversationsJsonl) {
+    /**
+     * Texts for the tokenizer: every training trajectory as the model will see it (ToolLLaMA conversion, rendered
+     * with the training template); the last instance of a trajectory holds all of its turns.
+     */
+    static List<String> trainingTexts(Path answerDir) {
         List<String> texts = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(conversationsJsonl, StandardCharsets.UTF_8)) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.isBlank()) continue;
-                StringBuilder sb = new StringBuilder();
-                for (JsonNode m : Json.MAPPER.readTree(line).path("conversations")) {
-                    String role = m.path("from").asText();
-                    sb.append(role.isEmpty() ? role : Character.toUpperCase(role.charAt(0)) + role.substring(1))
-                            .append(": ").append(m.path("value").asText()).append('\n');
-                }
-                texts.add(sb.toString());
+        try (Stream<Path> files = Files.walk(answerDir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                List<ToolLlamaExample> ex = ToolLlamaConverter.fromRawAnswer(DataFiles.readRawAnswer(f));
+                if (!ex.isEmpty()) texts.add(ToolLlamaPrompt.renderTraining(ex.get(ex.size() - 1).conversations()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
