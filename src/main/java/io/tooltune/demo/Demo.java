@@ -47,18 +47,26 @@ public final class Demo {
      * scale with the minutes.
      */
     public record Options(double minutes, Path output, long seed, int trainQueries, int testQueriesPerGroup,
-                          int vocabSize, OptConfig model, int maxLength, double learningRate, int warmupSteps,
-                          int batchSize, int maxIterations, int maxNewTokens) {
+                          int vocabSize, OptConfig model, int trainBatch, double learningRate, int warmupSteps,
+                          int agentBatch, int maxIterations, int maxNewTokens) {
         public static final double DEFAULT_MINUTES = 8;
 
+        /**
+         * The default demo: a 2-layer, 128-wide OPT with a 3,000-token vocabulary and a 768-token context (training
+         * examples are cut from the left to it, keeping the target, and the agent keeps the prompt's end), batch 4,
+         * learning rate 3e-3; 12 held-out queries per group at 8 minutes.
+         */
         public static Options scaled(double minutes, Path output, long seed) {
             if (!(minutes > 0)) throw new io.tooltune.BadInputException("--minutes: must be positive, got " + minutes);
             int vocab = 3000;
             int hidden = 128;
-            int context = 1024;
-            OptConfig cfg = new OptConfig(vocab, hidden, 4 * hidden, 2, 4, hidden, context, true, 0.0, true, 1, 2, 2);
+            OptConfig cfg = new OptConfig(vocab, hidden, 4 * hidden, 2, 4, hidden, 768, true, 0.0, true, 1, 2, 2);
             int perGroup = Math.max(2, (int) Math.round(12 * minutes / DEFAULT_MINUTES));
-            return new Options(minutes, output, seed, 600, perGroup, vocab, cfg, context, 2e-3, 15, 8, 8, 96);
+            return new Options(minutes, output, seed, 600, perGroup, vocab, cfg, 4, 3e-3, 15, 8, 8, 96);
+        }
+
+        public int maxLength() {
+            return model.maxPositionEmbeddings();
         }
     }
 
@@ -73,12 +81,13 @@ public final class Demo {
         Path finetuned = out.resolve("models/fine-tuned");
         Path sft = out.resolve("sft/train.jsonl");
         Path answers = out.resolve("answers");
-        deleteRecursively(out);
+        for (String sub : List.of("toolbench", "models", "sft", "answers", "eval", "calibration")) {
+            deleteRecursively(out.resolve(sub));
+        }
 
-        SynthDataset ds = budget.phase("synthetic ToolBench", () -> {
-            SynthDataset d = SyntheticToolBench.generate(new SynthOptions(o.seed(), o.trainQueries(), o.testQueriesPerGroup()));
-            SynthWriter.write(d, toolbench);
-            return d;
+        budget.phase("synthetic ToolBench", () -> {
+            SynthWriter.write(SyntheticToolBench.generate(
+                    new SynthOptions(o.seed(), o.trainQueries(), o.testQueriesPerGroup())), toolbench);
         });
         budget.phase("tokenizer and untrained model", () -> {
             BpeTrainer.Bpe bpe = BpeTrainer.train(trainingTexts(toolbench.resolve("answer")), o.vocabSize());
@@ -101,7 +110,7 @@ public final class Demo {
         int steps = Math.max(1, (int) (trainSeconds / calibrated));
         System.err.printf(Locale.ROOT, "[demo] training from scratch: %d steps of batch %d (%.1f s/step measured, %.0f s "
                 + "budgeted), lr %.0e with %d warm-up steps then linear decay; the paper's 5e-5 suits a pre-trained "
-                + "opt-350m, not random weights%n", steps, o.batchSize(), calibrated, trainSeconds, o.learningRate(),
+                + "opt-350m, not random weights%n", steps, o.trainBatch(), calibrated, trainSeconds, o.learningRate(),
                 Math.min(o.warmupSteps(), steps / 10));
         SftRun.Summary trained = budget.phase("fine-tuning", () -> SftRun.run(untrained, sft, finetuned,
                 demoRecipe(o, steps), false, seconds(trainSeconds)));
@@ -129,7 +138,7 @@ public final class Demo {
     /** The SFT recipe's semantics with a learning rate and step count for training from scratch within the budget. */
     static SftConfig demoRecipe(Options o, int steps) {
         SftConfig paper = SftConfig.paper();
-        return new SftConfig(o.learningRate(), Math.min(o.warmupSteps(), steps / 10), LrSchedule.LINEAR, o.batchSize(), 1,
+        return new SftConfig(o.learningRate(), Math.min(o.warmupSteps(), steps / 10), LrSchedule.LINEAR, o.trainBatch(), 1,
                 1.0, paper.weightDecay(), paper.adamBeta1(), paper.adamBeta2(), paper.adamEpsilon(), 1, steps,
                 o.maxLength(), o.seed(), true, false, SftConfig.Precision.FP32, false, 0, 10);
     }
@@ -159,7 +168,7 @@ public final class Demo {
             Commands.run("run", "--queries", toolbench.resolve("test_instruction/" + g + ".json").toString(),
                     "--model", model.toString(), "--method", "cot", "--api-embedded",
                     "--output", outDir.resolve(g).toString(),
-                    "--batch-size", Integer.toString(o.batchSize()),
+                    "--batch-size", Integer.toString(o.agentBatch()),
                     "--max-iterations", Integer.toString(o.maxIterations()),
                     "--max-new-tokens", Integer.toString(o.maxNewTokens()));
         }
