@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 ReproduceCommand.class,
                 DemoCommand.class,
+                PrepareCommand.class,
         })
 public final class Main {
 

@@ -28,7 +28,7 @@ public final class DataFiles {
             try {
                 out.accept(Query.of(item.node(), file + " record " + item.index()));
             } catch (BadInputException e) {
-                log.skip(file.toString(), item.index(), e.getMessage());
+                log.skip(e.getMessage());
             }
         });
     }
@@ -84,7 +84,7 @@ public final class DataFiles {
             try {
                 out.accept(ToolLlamaExample.of(item.node(), file + " record " + item.index()));
             } catch (BadInputException e) {
-                log.skip(file.toString(), item.index(), e.getMessage());
+                log.skip(e.getMessage());
             }
         });
     }
@@ -108,7 +108,7 @@ public final class DataFiles {
                 if (item.key() == null) throw new BadInputException(file + ": converted answers must be a JSON object keyed by query id");
                 out.accept(ConvertedAnswer.of(item.key(), item.node(), file + " record " + item.index() + " (\"" + item.key() + "\")"));
             } catch (BadInputException e) {
-                log.skip(file.toString(), item.index(), e.getMessage());
+                log.skip(e.getMessage());
             }
         });
     }

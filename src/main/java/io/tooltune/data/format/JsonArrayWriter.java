@@ -17,8 +17,12 @@ public final class JsonArrayWriter implements AutoCloseable {
 
     /** JSON Lines when the file name ends in .jsonl, else a JSON array. */
     public JsonArrayWriter(Path file) {
+        this(file, file.getFileName().toString().endsWith(".jsonl"));
+    }
+
+    public JsonArrayWriter(Path file, boolean lines) {
         this.file = file;
-        this.lines = file.getFileName().toString().endsWith(".jsonl");
+        this.lines = lines;
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);

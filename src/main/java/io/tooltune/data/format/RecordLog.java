@@ -30,7 +30,12 @@ public final class RecordLog {
 
     /** Reports one bad record; throws when strict. {@code index} is the record's position in its file (0-based). */
     public void skip(String file, long index, String reason) {
-        String msg = file + (index >= 0 ? " record " + index : "") + ": " + reason;
+        skip(file + (index >= 0 ? " record " + index : "") + ": " + reason);
+    }
+
+    /** Reports one bad record whose message already names the file and record. */
+    public void skip(String message) {
+        String msg = message;
         if (strict) throw new BadInputException(msg);
         skipped++;
         if (err != null) err.println("skipped " + msg);

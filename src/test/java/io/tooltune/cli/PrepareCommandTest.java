@@ -1,0 +1,122 @@
+package io.tooltune.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tooltune.Json;
+import io.tooltune.Shared;
+import io.tooltune.data.format.DataFiles;
+import io.tooltune.data.format.ToolLlamaExample;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PrepareCommandTest {
+    @TempDir
+    Path tmp;
+
+    /** Runs the CLI, returning exit code, stdout and stderr. */
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void rawAnswersBecomeFiftyTokenizedRecords() throws Exception {
+        Path out = tmp.resolve("sft.jsonl");
+        Run r = run("prepare", "--input", Shared.path("data/toolbench/answer").toString(), "--model",
+                Shared.path("fixtures/opt/tokenizer").toString(), "--output", out.toString(), "--max-length", "1024");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("records read 15, written 50, skipped 0"), r.out());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(50, lines.size());
+        for (String line : lines) {
+            JsonNode n = Json.MAPPER.readTree(line);
+            assertEquals(n.get("input_ids").size(), n.get("labels").size());
+            assertTrue(n.get("input_ids").size() <= 1024);
+            assertEquals(2, n.get("labels").get(n.get("labels").size() - 1).asInt()); // ends with </s>, labelled
+        }
+    }
+
+    @Test
+    void convertedAnswersGiveTrainingData() throws Exception {
+        Path out = tmp.resolve("conv.json");
+        Run r = run("prepare", "--input", Shared.path("data/toolbench/tooleval_default_evalset").toString(),
+                "--format", "conversations", "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("converted answers: 600, 224 never reach Finish"), r.out());
+        List<ToolLlamaExample> got = DataFiles.readToolLlama(out);
+        assertEquals(932, got.size());
+        for (ToolLlamaExample e : got) {
+            var last = e.conversations().get(e.conversations().size() - 1);
+            assertEquals("assistant", last.from());
+            assertTrue(last.value().startsWith("\nThought: ") && last.value().contains("\nAction Input: "), e.id());
+        }
+    }
+
+    @Test
+    void convertedCoTAnswersMatchTheirRawAnswers() throws Exception {
+        // StableToolBench's CoT runs, raw and converted: same instances apart from the tool description
+        // (converted answers do not carry it, so it reads "None")
+        Path stb = Shared.path("data/stabletoolbench/data_example");
+        Path a = tmp.resolve("raw.json"), b = tmp.resolve("converted.json");
+        assertEquals(0, run("prepare", "--input", stb.resolve("answer/virtual_chatgpt_cot").toString(), "--method", "CoT@1",
+                "--format", "conversations", "--output", a.toString()).code());
+        assertEquals(0, run("prepare", "--input", stb.resolve("model_predictions_converted/virtual_chatgpt_cot").toString(),
+                "--format", "conversations", "--output", b.toString()).code());
+        List<ToolLlamaExample> raw = DataFiles.readToolLlama(a), conv = DataFiles.readToolLlama(b);
+        assertEquals(6, raw.size());
+        assertEquals(raw.stream().map(ToolLlamaExample::id).sorted().toList(), conv.stream().map(ToolLlamaExample::id).sorted().toList());
+        for (ToolLlamaExample x : raw) {
+            ToolLlamaExample y = conv.stream().filter(c -> c.id().equals(x.id())).findFirst().orElseThrow();
+            assertEquals(x.conversations().subList(1, x.conversations().size()), y.conversations().subList(1, y.conversations().size()));
+            String sys = x.conversations().get(0).value().replaceAll("(?m)^(\\d+\\.[a-z0-9_]+): .*$", "$1: None");
+            assertEquals(sys, y.conversations().get(0).value());
+        }
+    }
+
+    @Test
+    void malformedRecordsAreReportedCountedAndSkipped() throws Exception {
+        Path in = tmp.resolve("bad.jsonl");
+        Files.writeString(in, String.join("\n",
+                "{\"id\":\"ok\",\"conversations\":[{\"from\":\"user\",\"value\":\"u\"},{\"from\":\"assistant\",\"value\":\"a\"}]}",
+                "{\"id\":\"broken\",\"conversations\":[",
+                "{\"id\":\"noconv\"}",
+                "{\"id\":5,\"conversations\":[{\"from\":\"user\",\"value\":\"u\"}]}",
+                "{\"id\":\"role\",\"conversations\":[{\"from\":\"robot\",\"value\":\"u\"},{\"from\":\"assistant\",\"value\":\"a\"}]}",
+                "{\"id\":\"ends-user\",\"conversations\":[{\"from\":\"assistant\",\"value\":\"a\"},{\"from\":\"user\",\"value\":\"u\"}]}"));
+        String model = Shared.path("fixtures/opt/tokenizer").toString();
+        Path out = tmp.resolve("o.jsonl");
+        Run r = run("prepare", "--input", in.toString(), "--model", model, "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains(in + " record 1: bad JSON"), r.err());
+        assertTrue(r.err().contains("skipped " + in + " record 2: missing field \"conversations\""), r.err());
+        assertTrue(r.err().contains("skipped " + in + " record 3: field \"id\" is NUMBER, not a string"), r.err());
+        assertTrue(r.err().contains("unknown role \"robot\""), r.err());
+        assertTrue(r.err().contains("not an assistant reply"), r.err());
+        assertTrue(r.out().contains("records read 6, written 1, skipped 5"), r.out());
+        assertEquals(1, Files.readAllLines(out).size());
+
+        Run strict = run("prepare", "--input", in.toString(), "--model", model, "--output", out.toString(), "--strict");
+        assertEquals(2, strict.code());
+        assertTrue(strict.err().startsWith("tooltune: " + in + " record 1: bad JSON"), strict.err());
+    }
+}
