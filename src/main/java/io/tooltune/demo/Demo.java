@@ -15,6 +15,7 @@ import io.tooltune.model.opt.OptConfig;
 import io.tooltune.model.opt.OptModel;
 import io.tooltune.tokenizer.BpeTrainer;
 import io.tooltune.tokenizer.Tokenizer;
+import io.tooltune.tools.ResponseCache;
 import io.tooltune.train.LrSchedule;
 import io.tooltune.train.SftConfig;
 import io.tooltune.train.SftRun;
@@ -100,8 +101,19 @@ public final class Demo {
                 ModelFolder.save(model, tok, untrained);
             }
         });
+        Path cache = out.resolve("answers/tool_response_cache.sqlite");
+        budget.phase("API response cache", () -> {
+            try {
+                Files.createDirectories(cache.getParent());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try (ResponseCache rc = new ResponseCache(cache)) {
+                rc.importFolder(toolbench.resolve("tool_response_cache"));
+            }
+        });
         double agentStart = budget.elapsed();
-        budget.phase("agent: untrained model on held-out groups", () -> runAgent(o, untrained, toolbench, answers.resolve("untrained")));
+        budget.phase("agent: untrained model on held-out groups", () -> runAgent(o, untrained, toolbench, cache, answers.resolve("untrained")));
         double agentSeconds = budget.elapsed() - agentStart;
         budget.phase("SFT data", () -> Commands.run("prepare", "--input", toolbench.resolve("answer").toString(),
                 "--model", untrained.toString(), "--output", sft.toString(), "--max-length", Integer.toString(o.maxLength())));
@@ -115,7 +127,7 @@ public final class Demo {
         SftRun.Summary trained = budget.phase("fine-tuning", () -> SftRun.run(untrained, sft, finetuned,
                 demoRecipe(o, steps), false, seconds(trainSeconds)));
         Path finetunedModel = trained.result().interrupted() ? trained.result().lastCheckpoint() : finetuned;
-        budget.phase("agent: fine-tuned model on held-out groups", () -> runAgent(o, finetunedModel, toolbench, answers.resolve("fine-tuned")));
+        budget.phase("agent: fine-tuned model on held-out groups", () -> runAgent(o, finetunedModel, toolbench, cache, answers.resolve("fine-tuned")));
         Map<String, List<SynthGold>> golds = new LinkedHashMap<>();
         for (String g : SynthDataset.GROUPS) golds.put(g, SynthGold.read(toolbench.resolve("gold/" + g + ".json")));
         Map<String, ExactScores> exact = new LinkedHashMap<>();
@@ -123,11 +135,11 @@ public final class Demo {
         exact.put("fine-tuned", ExactScores.score(answers.resolve("fine-tuned"), golds));
         Path evalDir = out.resolve("eval");
         budget.phase("evaluation and report", () -> {
-            List<String> args = new ArrayList<>(List.of("eval", "--judge", "heuristic", "--output", evalDir.toString()));
-            for (String m : List.of("untrained", "fine-tuned")) {
-                args.addAll(List.of("--answers", answers.resolve(m).toString(), "--model-name", m));
-            }
-            Commands.run(args.toArray(String[]::new));
+            Commands.run("eval", "--judge", "heuristic", "--output", evalDir.toString(),
+                    "--answers", answers.resolve("untrained").toString(), answers.resolve("fine-tuned").toString(),
+                    "--model-name", "untrained", "fine-tuned",
+                    "--test-ids", toolbench.resolve("test_query_ids").toString(),
+                    "--params", "untrained=" + parameters(o.model()), "fine-tuned=" + parameters(o.model()));
         });
         Path report = evalDir.resolve("report.html");
         String summary = summary(o, budget, exact, trained);
@@ -163,14 +175,33 @@ public final class Demo {
         return rest.isEmpty() ? 2.0 : rest.get(rest.size() / 2);
     }
 
-    private static void runAgent(Options o, Path model, Path toolbench, Path outDir) {
-        for (String g : SynthDataset.GROUPS) {
-            Commands.run("run", "--queries", toolbench.resolve("test_instruction/" + g + ".json").toString(),
-                    "--model", model.toString(), "--method", "cot", "--api-embedded",
-                    "--output", outDir.resolve(g).toString(),
-                    "--batch-size", Integer.toString(o.agentBatch()),
-                    "--max-iterations", Integer.toString(o.maxIterations()),
-                    "--max-new-tokens", Integer.toString(o.maxNewTokens()));
+    /**
+     * Runs the CoT agent over all six held-out groups in one batched run against the embedded virtual API server
+     * (serving the synthetic response cache), then files the answers into per-group folders as ToolEval expects.
+     */
+    private static void runAgent(Options o, Path model, Path toolbench, Path cache, Path outDir) {
+        Path flat = outDir.resolve("all");
+        Commands.run("run", "--queries", toolbench.resolve("test_instruction").toString(),
+                "--model", model.toString(), "--method", "cot", "--api-embedded",
+                "--cache", cache.toString(), "--tools", toolbench.resolve("toolenv/tools").toString(),
+                "--output", flat.toString(),
+                "--batch-size", Integer.toString(o.agentBatch()),
+                "--max-steps", Integer.toString(3 * o.maxIterations()),
+                "--max-new-tokens", Integer.toString(o.maxNewTokens()));
+        try {
+            for (String g : SynthDataset.GROUPS) {
+                Path groupDir = Files.createDirectories(outDir.resolve(g));
+                for (String qid : DataFiles.readQueryIds(toolbench.resolve("test_query_ids/" + g + ".json"))) {
+                    try (Stream<Path> s = Files.list(flat)) {
+                        for (Path f : s.filter(p -> p.getFileName().toString().startsWith(qid + "_")).toList()) {
+                            Files.move(f, groupDir.resolve(f.getFileName()));
+                        }
+                    }
+                }
+            }
+            deleteRecursively(flat);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -209,6 +240,15 @@ public final class Demo {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Parameter count of the demo model, as Table 1 shows it (e.g. 0.9M). */
+    static String parameters(OptConfig c) {
+        long d = c.hiddenSize(), f = c.ffnDim();
+        long perLayer = 4 * (d * d + d) + 2 * d * f + f + d + 4 * d;
+        long n = (long) c.vocabSize() * c.wordEmbedProjDim() + (long) (c.maxPositionEmbeddings() + 2) * d
+                + c.numLayers() * perLayer + 2 * d;
+        return String.format(Locale.ROOT, "%.1fM", n / 1e6);
     }
 
     static Duration seconds(double s) {
