@@ -1,0 +1,126 @@
+package io.tooltune.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tooltune.Json;
+import io.tooltune.data.PythonRepr;
+import io.tooltune.data.ToolNames;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * StableToolBench's {@code /virtual} logic in process: name normalisation, argument parsing, cache lookup,
+ * optional real call through a RapidAPI-style pass-through (kept only when it looks like a real answer), else
+ * a simulated response; real and simulated responses are cached. Every request is logged with its TYPE.
+ */
+public final class VirtualApis implements ToolExecutor {
+    /** ToolBench's local executor returns {@code str(observation)[:2048]}; longer fresh responses are cut so. */
+    public static final int MAX_RESPONSE_CHARS = 2048;
+    private static final int EXAMPLES = 5;
+    private static final List<String> BAD_WORDS = List.of("http", "connection", "rate limit", "time out", "timed out",
+            "does not exist", "404", "504", "500", "internal error", "authoriz", "authenticat", "unauthorized",
+            "blocked user", "unsubscribe", "blocked", "401", "403", "credential", "unauthenticated",
+            "disabled for your subscription", "parameter", "parse", "is not defined");
+
+    private final ResponseCache cache;
+    private final ApiCatalog catalog;
+    private final ResponseSimulator simulator;
+    private final ToolExecutor realService;
+    private final PrintStream log;
+
+    /** {@code realService} (RapidAPI pass-through) may be null: then misses go straight to the simulator. */
+    public VirtualApis(ResponseCache cache, ApiCatalog catalog, ResponseSimulator simulator, ToolExecutor realService,
+                       PrintStream log) {
+        this.cache = cache;
+        this.catalog = catalog;
+        this.simulator = simulator;
+        this.realService = realService;
+        this.log = log;
+    }
+
+    @Override
+    public String execute(ToolRequest r) throws IOException {
+        String category = ToolNames.standardizeCategory(r.category());
+        String toolName = r.toolName();
+        String apiName = ToolNames.pureApiName(r.apiName()).split("_for_" + java.util.regex.Pattern.quote(toolName), -1)[0];
+        if (!toolName.endsWith("_for_" + category)) toolName = ToolNames.standardize(toolName) + "_for_" + category;
+        if (apiName.equals("chat_with_user")) return body("", "Chat with user.");
+
+        JsonNode input = r.toolInput();
+        if (input.isTextual()) {
+            String text = input.textValue();
+            try {
+                input = text.isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(text);
+            } catch (IOException e) {
+                input = null;
+            }
+            if (input == null || !input.isObject()) {
+                log("tool_input_parse_error", category, toolName, apiName, text);
+                return body("Tool input parse error...\n", "");
+            }
+        }
+        String key = PythonRepr.repr(input);
+        String cached = cache.get(category, toolName, apiName, key);
+        if (cached != null) {
+            log("cached_real_response", category, toolName, apiName, key);
+            return cached;
+        }
+        if (realService != null) {
+            String original = r.toolName().contains("_for_") ? r.toolName().split("_for_", -1)[0] : r.toolName();
+            try {
+                String real = realService.execute(new ToolRequest(category, original, apiName, input, "", r.toolbenchKey()));
+                JsonNode parsed = Json.MAPPER.readTree(real);
+                if (checkResult(parsed)) {
+                    String stored = Json.MAPPER.writeValueAsString(truncate((ObjectNode) parsed));
+                    cache.put(category, toolName, apiName, key, stored, "real");
+                    log("real_response", category, toolName, apiName, key);
+                    return stored;
+                }
+            } catch (IOException | RuntimeException e) {
+                log("real_response_failed (" + e.getMessage() + ")", category, toolName, apiName, key);
+            }
+        }
+        ApiCatalog.ApiInfo info = catalog.find(category, toolName, apiName);
+        ObjectNode fake = simulator.simulate(info, cache.examples(category, toolName, apiName, EXAMPLES), input);
+        String stored = Json.MAPPER.writeValueAsString(truncate(fake));
+        cache.put(category, toolName, apiName, key, stored, "simulated-" + simulator.kind());
+        log("fake_response (simulated by " + simulator.kind() + ")", category, toolName, apiName, key);
+        return stored;
+    }
+
+    /** StableToolBench's {@code check_result}: does a real service answer look like a usable response? */
+    static boolean checkResult(JsonNode v) {
+        if (v == null || !v.isObject() || !v.has("error") || !v.get("error").asText().isEmpty() || !v.has("response")) {
+            return false;
+        }
+        JsonNode resp = v.get("response");
+        String s = resp.isTextual() ? resp.textValue() : PythonRepr.repr(resp);
+        String lower = s.toLowerCase(Locale.ROOT);
+        for (String w : BAD_WORDS) if (lower.contains(w)) return false;
+        if (s.contains("Service Not Found") || s.contains("ACCESS_DENIED")) return false;
+        return !s.isEmpty() && !s.contains("status_code=50") && !s.contains("status_code=429");
+    }
+
+    private static ObjectNode truncate(ObjectNode response) {
+        JsonNode resp = response.get("response");
+        if (resp == null) return response;
+        String s = resp.isTextual() ? resp.textValue() : PythonRepr.repr(resp);
+        if (s.length() > MAX_RESPONSE_CHARS) response.put("response", s.substring(0, MAX_RESPONSE_CHARS));
+        return response;
+    }
+
+    private static String body(String error, String response) throws IOException {
+        return Json.MAPPER.writeValueAsString(Json.MAPPER.createObjectNode().put("error", error).put("response", response));
+    }
+
+    private void log(String type, String category, String tool, String api, String input) {
+        if (log != null) {
+            synchronized (log) {
+                log.println("TYPE: " + type + " | " + category + " | " + tool + " | " + api + " | " + input);
+            }
+        }
+    }
+}
