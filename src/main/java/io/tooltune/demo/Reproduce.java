@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * The paper's protocol on real inputs: prepare the ToolBench training data with the base model's tokenizer, fine-tune
  * with the paper's recipe (the train command's defaults), run the CoT agent on each test group (batch 8, temperature
- * 0.1, at most 10 iterations) against the embedded virtual API server, and evaluate with an OpenAI-compatible judge
- * (at least 4 judgements per query), which writes the tables, the radar chart and report.html.
+ * 0.1, at most 10 iterations, i.e. a chain depth of 30 nodes since each reply adds Thought, Action and Action Input)
+ * against the embedded virtual API server, and evaluate with an OpenAI-compatible judge (at least 4 judgements per
+ * query), which writes the tables, the radar chart and report.html.
  */
 public final class Reproduce {
     private Reproduce() {}
@@ -47,16 +48,17 @@ public final class Reproduce {
         for (Map.Entry<String, Path> g : in.queryFiles().entrySet()) {
             List<String> args = new ArrayList<>(List.of("run", "--queries", g.getValue().toString(),
                     "--model", model.toString(), "--method", "cot", "--api-embedded",
+                    "--cache", o.output().resolve("tool_response_cache.sqlite").toString(),
                     "--tools", in.toolsDir().toString(),
                     "--output", answers.resolve(g.getKey()).toString(),
                     "--batch-size", Integer.toString(o.batchSize()),
                     "--temperature", Double.toString(o.temperature()),
-                    "--max-iterations", Integer.toString(o.maxIterations())));
+                    "--max-steps", Integer.toString(3 * o.maxIterations())));
             if (o.maxNewTokens() != null) args.addAll(List.of("--max-new-tokens", o.maxNewTokens().toString()));
             clock.phase("run " + g.getKey(), () -> Commands.run(args.toArray(String[]::new)));
         }
         clock.phase("eval", () -> Commands.run("eval", "--answers", answers.toString(), "--model-name", "fine-tuned",
-                "--judge", "openai", "--judge-url", in.judgeUrl().toString(), "--judge-model", o.judgeModel(),
+                "--judge", "openai", "--base-url", in.judgeUrl().toString(), "--judge-model", o.judgeModel(),
                 "--evaluate-times", Integer.toString(o.evaluateTimes()), "--output", eval.toString()));
         return eval.resolve("report.html");
     }
