@@ -101,26 +101,38 @@ public final class OptModel implements CausalLM {
 
     @Override
     public Embedded embed(NDArray inputIds, NDArray attentionMask, KvCache cache) {
-        if (cache != null) throw new UnsupportedOperationException("this OPT build has no KV cache");
         NDArray tokens = w("embed_tokens.weight");
-        NDArray x = tokens.get(inputIds);
-        if (config.hasProjection()) x = Linear.linear(x, w("project_in.weight"), null).singletonOrThrow();
-        NDArray pos = attentionMask.cumSum(1).mul(attentionMask).sub(1).add(2);
-        x = x.add(w("embed_positions.weight").get(pos));
         long b = inputIds.getShape().get(0);
         long t = inputIds.getShape().get(1);
-        long[] mask = attentionMask.toLongArray();
+        long past = cache == null ? 0 : cache.length();
+        NDArray fullMask = attentionMask;
+        if (cache != null && cache.mask() != null) fullMask = cache.mask().concat(attentionMask, 1);
+        if (cache != null) cache.setMask(fullMask);
+        long total = past + t;
+        NDArray x = tokens.get(inputIds);
+        if (config.hasProjection()) x = Linear.linear(x, w("project_in.weight"), null).singletonOrThrow();
+        // positions count the real tokens so far (offset 2), over the cached tokens too
+        long[] mask = fullMask.toType(DataType.INT64, false).toLongArray();
+        long[] positions = new long[(int) (b * t)];
         DataType dt = tokens.getDataType();
         float min = dt == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
-        float[] bias = new float[(int) (b * t * t)];
+        float[] bias = new float[(int) (b * t * total)];
         for (int r = 0; r < b; r++) {
+            long cum = 0;
+            for (int j = 0; j < total; j++) {
+                long m = mask[(int) (r * total + j)];
+                cum += m;
+                if (j >= past) positions[(int) (r * t + j - past)] = m == 1 ? cum - 1 + 2 : 1;
+            }
             for (int i = 0; i < t; i++) {
-                for (int j = 0; j < t; j++) {
-                    if (j > i || mask[(int) (r * t + j)] == 0) bias[(int) ((r * t + i) * t + j)] = min;
+                for (int j = 0; j < total; j++) {
+                    if (j > past + i || mask[(int) (r * total + j)] == 0) bias[(int) ((r * t + i) * total + j)] = min;
                 }
             }
         }
-        NDArray biasArr = inputIds.getManager().create(bias, new Shape(b, 1, t, t));
+        NDManager m = inputIds.getManager();
+        x = x.add(w("embed_positions.weight").get(m.create(positions, new Shape(b, t))));
+        NDArray biasArr = m.create(bias, new Shape(b, 1, t, total));
         if (dt != DataType.FLOAT32) biasArr = biasArr.toType(dt, false);
         return new Embedded(x, biasArr);
     }
@@ -140,6 +152,11 @@ public final class OptModel implements CausalLM {
                 .reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
         NDArray k = lin(h, l + "self_attn.k_proj").reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
         NDArray v = lin(h, l + "self_attn.v_proj").reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
+        if (cache != null) {
+            NDArray[] kv = cache.append(index, k, v);
+            k = kv[0];
+            v = kv[1];
+        }
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(attentionBias);
         NDArray a = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
         NDArray x = res.add(drop(lin(a, l + "self_attn.out_proj"), training));
