@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 ReproduceCommand.class,
                 DemoCommand.class,
+                RunCommand.class,
+                ApisCommand.class,
                 PrepareCommand.class,
         })
 public final class Main {

@@ -27,6 +27,7 @@ public final class ApiCatalog {
                           String apiDescription, JsonNode templateResponse) {}
 
     private final Map<String, ApiInfo> apis = new HashMap<>();
+    private final Map<String, String> toolDescriptions = new HashMap<>();
 
     public void addQueries(List<Query> queries) {
         for (Query q : queries) {
@@ -49,6 +50,7 @@ public final class ApiCatalog {
                 if (rel.getNameCount() != 2) continue;
                 ToolJson tool = ToolJson.of(Json.MAPPER.readTree(f.toFile()), f.toString());
                 String category = rel.getName(0).toString();
+                toolDescriptions.put(ToolNames.standardize(tool.toolName()), tool.toolDescription());
                 for (ToolApi a : tool.apiList()) {
                     apis.put(key(category, tool.toolName(), a.name()), new ApiInfo(category, tool.toolName(),
                             tool.toolDescription(), a.name(), a.description(), a.json().get("template_response")));
@@ -64,6 +66,11 @@ public final class ApiCatalog {
         String tool = toolName.endsWith("_for_" + standardCategory)
                 ? toolName.substring(0, toolName.length() - ("_for_" + standardCategory).length()) : toolName;
         return apis.get(standardCategory + "/" + ToolNames.standardize(tool) + "/" + ToolNames.standardize(apiName));
+    }
+
+    /** The tool JSON's description for a tool name (original or standardized), or null when not loaded. */
+    public String toolDescription(String toolName) {
+        return toolDescriptions.get(ToolNames.standardize(toolName));
     }
 
     public int size() {

@@ -1,0 +1,147 @@
+package io.tooltune.agent;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tooltune.BadInputException;
+import io.tooltune.Json;
+import io.tooltune.Progress;
+import io.tooltune.backend.ChatBackend;
+import io.tooltune.data.format.DataFiles;
+import io.tooltune.data.format.Query;
+import io.tooltune.data.format.RecordLog;
+import io.tooltune.tools.ToolExecutor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Runs CoT or DFSDT over a set of queries, one raw answer file per query in ToolBench's layout
+ * ({@code <qid>_CoT@<n>.json}, {@code <qid>_DFS_woFilter_w<k>.json}); queries whose file exists are skipped,
+ * so an interrupted run resumes. Queries run on {@code threads} threads so a batching backend can group them.
+ */
+public final class AgentRun {
+    public enum Method { COT, DFS }
+
+    public record Options(Method method, int passAt, int maxSteps, int width, int maxQueryCount, int threads,
+                          String toolbenchKey) {
+        public static Options defaults(Method method) {
+            return new Options(method, 1, 12, 2, 200, 8, "");
+        }
+
+        public String fileSuffix() {
+            return method == Method.COT ? "CoT@" + passAt : "DFS_woFilter_w" + width;
+        }
+    }
+
+    public record Summary(int queries, int skipped, int answered, int gaveUp, int unanswered, int errors, long apiCalls,
+                          long modelCalls, long tokens, double seconds) {
+        public String describe() {
+            return String.format("%d queries (%d already done): %d answered, %d gave up, %d without answer, %d errors;"
+                            + " %d API calls, %d model calls, %d tokens, %.1f s", queries, skipped, answered, gaveUp,
+                    unanswered, errors, apiCalls, modelCalls, tokens, seconds);
+        }
+    }
+
+    private AgentRun() {}
+
+    /** Reads a query file or every *.json in a directory; bad entries are reported on {@code err} and skipped. */
+    public static List<Query> readQueries(Path fileOrDir, PrintStream err) {
+        List<Path> files;
+        if (Files.isDirectory(fileOrDir)) {
+            try (Stream<Path> s = Files.list(fileOrDir)) {
+                files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+            } catch (IOException e) {
+                throw new BadInputException(fileOrDir + ": " + e.getMessage());
+            }
+        } else {
+            files = List.of(fileOrDir);
+        }
+        List<Query> out = new ArrayList<>();
+        RecordLog log = new RecordLog(false, err);
+        for (Path f : files) {
+            DataFiles.readQueries(f, log, q -> {
+                if (q.id() == null) log.skip(f.toString(), -1, "query without \"query_id\"");
+                else if (q.apiList().isEmpty()) log.skip(f.toString(), -1, "query " + q.id() + " has an empty \"api_list\"");
+                else out.add(q);
+            });
+        }
+        return out;
+    }
+
+    public static Summary run(List<Query> queries, Path outputDir, ChatBackend backend, ToolExecutor executor,
+                              Function<String, String> toolDescriptions, Options o, PrintStream err) {
+        long start = System.nanoTime();
+        try {
+            Files.createDirectories(outputDir);
+        } catch (IOException e) {
+            throw new BadInputException(outputDir + ": cannot create (" + e.getMessage() + ")");
+        }
+        List<Query> todo = new ArrayList<>();
+        for (Query q : queries) if (!Files.exists(outputFile(outputDir, q, o))) todo.add(q);
+        AtomicInteger answered = new AtomicInteger(), gaveUp = new AtomicInteger(), unanswered = new AtomicInteger(),
+                errors = new AtomicInteger(), apiCalls = new AtomicInteger();
+        AtomicLong modelCalls = new AtomicLong(), tokens = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.threads()));
+        try (Progress progress = Progress.start("queries (" + o.fileSuffix() + ")", todo.size())) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Query q : todo) {
+                futures.add(pool.submit(() -> {
+                    try {
+                        ToolEnv env = new ToolEnv(q, toolDescriptions, executor, o.toolbenchKey(), apiCalls);
+                        Search s = o.method() == Method.COT ? new CotSearch(q.query(), env, backend, o.maxSteps(), o.passAt())
+                                : new DfsSearch(q.query(), env, backend, o.maxSteps(), o.width(), o.maxQueryCount());
+                        ObjectNode answer = s.run();
+                        modelCalls.addAndGet(s.queryCount());
+                        tokens.addAndGet(s.totalTokens());
+                        String finish = answer.path("answer_generation").path("finish_type").asText("");
+                        if (finish.equals("give_up")) gaveUp.incrementAndGet();
+                        else if (answer.path("answer_generation").path("valid_data").asBoolean()) answered.incrementAndGet();
+                        else unanswered.incrementAndGet();
+                        write(outputFile(outputDir, q, o), answer);
+                    } catch (RuntimeException | IOException e) {
+                        errors.incrementAndGet();
+                        synchronized (err) {
+                            err.println("query " + q.id() + ": " + e);
+                        }
+                    } finally {
+                        synchronized (progress) {
+                            progress.step();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (Exception e) {
+                    errors.incrementAndGet();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return new Summary(queries.size(), queries.size() - todo.size(), answered.get(), gaveUp.get(), unanswered.get(),
+                errors.get(), apiCalls.get(), modelCalls.get(), tokens.get(), (System.nanoTime() - start) / 1e9);
+    }
+
+    public static Path outputFile(Path dir, Query q, Options o) {
+        return dir.resolve(q.id() + "_" + o.fileSuffix() + ".json");
+    }
+
+    private static void write(Path file, ObjectNode answer) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), answer);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

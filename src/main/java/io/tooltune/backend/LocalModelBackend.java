@@ -1,0 +1,121 @@
+package io.tooltune.backend;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tooltune.Json;
+import io.tooltune.agent.ReactParser;
+import io.tooltune.data.ToolLlamaPrompt;
+import io.tooltune.data.format.Turn;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A ToolLLaMA-style model in process. Each call renders the history as ToolLLaMA's inference prompt (system
+ * message with the ReAct hint and the Python-repr function list, "Role: content\n" lines, diversity prompts
+ * included as ToolLLaMA keeps them, then "Assistant:\n"), and parses the completion with {@link ReactParser}
+ * (as StableToolBench, the assistant content is the whole raw completion). Calls from concurrent query threads
+ * are grouped into batches of up to {@code batchSize} on one worker thread, which is where inference runs.
+ */
+public final class LocalModelBackend implements ChatBackend {
+    private record Pending(String prompt, CompletableFuture<BatchGenerator.Completion> result) {}
+
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final BatchGenerator generator;
+    private final int batchSize;
+    private final long lingerMillis;
+    private final Thread worker;
+    private final AtomicLong batches = new AtomicLong(), sequences = new AtomicLong();
+
+    /** {@code workerInit} runs first on the worker thread (for DJL: turn grad mode off there). */
+    public LocalModelBackend(BatchGenerator generator, int batchSize, long lingerMillis, Runnable workerInit) {
+        this.generator = generator;
+        this.batchSize = batchSize;
+        this.lingerMillis = lingerMillis;
+        this.worker = Thread.ofPlatform().name("local-model").daemon().start(() -> {
+            workerInit.run();
+            loop();
+        });
+    }
+
+    /** Batches run so far and sequences in them (mean batch size = sequences / batches). */
+    public long batches() {
+        return batches.get();
+    }
+
+    public long sequences() {
+        return sequences.get();
+    }
+
+    /** The ToolLLaMA inference prompt for an agent history. */
+    public static String prompt(List<ObjectNode> messages, JsonNode functions) {
+        List<Turn> turns = new ArrayList<>();
+        for (ObjectNode m : messages) {
+            String role = m.path("role").asText();
+            JsonNode c = m.get("content");
+            String content = c == null || c.isNull() ? "" : c.asText();
+            if (role.equals("system")) content = ToolLlamaPrompt.processSystemMessage(content, functions);
+            turns.add(new Turn(role, content));
+        }
+        return ToolLlamaPrompt.renderInference(turns);
+    }
+
+    @Override
+    public Reply chat(List<ObjectNode> messages, ArrayNode functions) throws IOException {
+        Pending p = new Pending(prompt(messages, functions), new CompletableFuture<>());
+        queue.add(p);
+        BatchGenerator.Completion c;
+        try {
+            c = p.result().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IOException("generation failed: " + e.getCause(), e.getCause());
+        }
+        ReactParser.Parsed parsed = ReactParser.parse(c.text());
+        ObjectNode msg = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", c.text());
+        msg.putObject("function_call").put("name", parsed.action()).put("arguments", parsed.actionInput());
+        return new Reply(msg, 0, c.promptTokens() + c.newTokens());
+    }
+
+    private void loop() {
+        while (!Thread.currentThread().isInterrupted()) {
+            List<Pending> batch = new ArrayList<>();
+            try {
+                batch.add(queue.take());
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lingerMillis);
+                while (batch.size() < batchSize) {
+                    Pending p = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (p == null) break;
+                    batch.add(p);
+                }
+            } catch (InterruptedException e) {
+                batch.forEach(p -> p.result().completeExceptionally(e));
+                return;
+            }
+            try {
+                List<String> prompts = batch.stream().map(Pending::prompt).toList();
+                List<BatchGenerator.Completion> out = generator.generate(prompts);
+                batches.incrementAndGet();
+                sequences.addAndGet(batch.size());
+                for (int i = 0; i < batch.size(); i++) batch.get(i).result().complete(out.get(i));
+            } catch (Exception | Error e) {
+                batch.forEach(p -> p.result().completeExceptionally(e));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.interrupt();
+    }
+}

@@ -1,0 +1,68 @@
+package io.tooltune.backend;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tooltune.Json;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Any OpenAI-compatible chat endpoint with tools (the ChatGPT-CoT / ChatGPT-DFSDT baselines). As ToolBench's
+ * ChatGPT backend: messages flagged {@code "valid": false} are left out, max_tokens 1024, penalties 0, and a
+ * called name containing "." is cut to its last segment. The history's function_call / function messages are
+ * sent in the tools form (tool_calls with ids, role "tool"); the first tool call of a reply becomes its
+ * function_call.
+ */
+public final class OpenAiBackend implements ChatBackend {
+    private final OpenAiClient client;
+    private final String model;
+    private final double temperature;
+
+    public OpenAiBackend(OpenAiClient client, String model, double temperature) {
+        this.client = client;
+        this.model = model;
+        this.temperature = temperature;
+    }
+
+    @Override
+    public Reply chat(List<ObjectNode> messages, ArrayNode functions) throws IOException {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("model", model);
+        ArrayNode out = body.putArray("messages");
+        int callId = 0;
+        for (ObjectNode m : messages) {
+            if (m.has("valid") && !m.get("valid").asBoolean(true)) continue;
+            String role = m.path("role").asText();
+            ObjectNode o = out.addObject().put("role", role.equals("function") ? "tool" : role);
+            JsonNode content = m.get("content");
+            if (content == null || content.isNull()) o.putNull("content");
+            else o.put("content", content.asText());
+            if (m.has("function_call")) {
+                ObjectNode call = o.putArray("tool_calls").addObject().put("id", "call_" + (++callId)).put("type", "function");
+                call.set("function", m.get("function_call").deepCopy());
+            }
+            if (role.equals("function")) o.put("tool_call_id", "call_" + callId);
+        }
+        ArrayNode tools = body.putArray("tools");
+        for (JsonNode f : functions) tools.addObject().put("type", "function").set("function", f);
+        body.put("max_tokens", 1024).put("temperature", temperature).put("frequency_penalty", 0).put("presence_penalty", 0);
+
+        JsonNode resp = client.complete(body);
+        JsonNode msg = resp.path("choices").path(0).path("message");
+        if (!msg.isObject()) throw new IOException("endpoint reply has no choices[0].message");
+        ObjectNode reply = Json.MAPPER.createObjectNode().put("role", "assistant");
+        JsonNode content = msg.get("content");
+        if (content != null && !content.isNull() && !content.asText().isEmpty()) reply.put("content", content.asText());
+        JsonNode fc = msg.path("tool_calls").path(0).path("function");
+        if (fc.isMissingNode()) fc = msg.path("function_call");
+        if (fc.isObject()) {
+            String name = fc.path("name").asText("");
+            if (name.contains(".")) name = name.substring(name.lastIndexOf('.') + 1);
+            JsonNode args = fc.get("arguments");
+            reply.putObject("function_call").put("name", name)
+                    .put("arguments", args == null || args.isNull() ? "" : args.isTextual() ? args.textValue() : args.toString());
+        }
+        return new Reply(reply, 0, resp.path("usage").path("total_tokens").asInt(0));
+    }
+}

@@ -1,0 +1,107 @@
+package io.tooltune.cli;
+
+import io.tooltune.BadInputException;
+import io.tooltune.agent.AgentRun;
+import io.tooltune.backend.ChatBackend;
+import io.tooltune.backend.OpenAiBackend;
+import io.tooltune.backend.OpenAiClient;
+import io.tooltune.data.format.Query;
+import io.tooltune.tools.ApiCatalog;
+import io.tooltune.tools.ApiServer;
+import io.tooltune.tools.HttpToolExecutor;
+import io.tooltune.tools.ResponseCache;
+import io.tooltune.tools.ToolExecutor;
+import io.tooltune.tools.VirtualApis;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code tooltune run}: CoT or DFSDT over test queries, writing ToolBench raw answer files. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run an agent (CoT or DFSDT) over queries against the virtual API server.")
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--queries", required = true, description = "Query file or folder of query files.")
+    Path queries;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    ModelChoice model;
+
+    static final class ModelChoice {
+        @Option(names = "--model", description = "Local model folder.")
+        Path dir;
+        @Option(names = "--openai-url", description = "OpenAI-compatible base URL ending in /v1 (key from OPENAI_API_KEY).")
+        String openaiUrl;
+    }
+
+    @Option(names = "--openai-model", description = "Model name for --openai-url.")
+    String openaiModel;
+    @Option(names = "--method", required = true, description = "cot or dfs.")
+    String method;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    ApiChoice api;
+
+    static final class ApiChoice {
+        @Option(names = "--api-url", description = "Tool service URL, e.g. http://127.0.0.1:8080/virtual.")
+        String url;
+        @Option(names = "--api-embedded", description = "Run the virtual API server in process.")
+        boolean embedded;
+    }
+
+    @Option(names = "--output", required = true, description = "Output folder for raw answer files.")
+    Path output;
+    @Option(names = "--cache", defaultValue = "tool_response_cache.sqlite", description = "Cache for --api-embedded (default ${DEFAULT-VALUE}).")
+    Path cache;
+    @Option(names = "--tools", description = "ToolBench toolenv/tools folder (tool descriptions for the prompt).")
+    Path tools;
+    @Option(names = "--simulator-url", description = "LLM simulator endpoint for --api-embedded (default: offline schema simulator).")
+    String simulatorUrl;
+    @Option(names = "--simulator-model", defaultValue = "gpt-4-turbo")
+    String simulatorModel;
+    @Option(names = "--temperature", defaultValue = "0.1", description = "Sampling temperature (default ${DEFAULT-VALUE}).")
+    double temperature;
+    @Option(names = "--max-steps", defaultValue = "12", description = "Tree depth limit, in nodes, as ToolBench's single_chain_max_step (default ${DEFAULT-VALUE}).")
+    int maxSteps;
+    @Option(names = "--pass-at", defaultValue = "1", description = "CoT chains per query (default ${DEFAULT-VALUE}).")
+    int passAt;
+    @Option(names = "--max-model-calls", defaultValue = "200", description = "DFSDT model calls per query (default ${DEFAULT-VALUE}).")
+    int maxQueryCount;
+    @Option(names = "--batch-size", defaultValue = "8", description = "Queries in flight at once (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Override
+    public Integer call() throws Exception {
+        AgentRun.Method m = switch (method) {
+            case "cot" -> AgentRun.Method.COT;
+            case "dfs" -> AgentRun.Method.DFS;
+            default -> throw new BadInputException("--method: expected cot or dfs, got \"" + method + "\"");
+        };
+        if (!Files.exists(queries)) throw new BadInputException(queries + ": no such file or folder");
+        List<Query> qs = AgentRun.readQueries(queries, System.err);
+        ApiCatalog catalog = ApisCommand.catalog(tools, null);
+        catalog.addQueries(qs);
+        AgentRun.Options o = new AgentRun.Options(m, passAt, maxSteps, 2, maxQueryCount, batchSize,
+                System.getenv().getOrDefault("TOOLBENCH_KEY", ""));
+        try (ChatBackend backend = backend(); ResponseCache rc = api.embedded ? new ResponseCache(cache) : null;
+             ApiServer server = api.embedded ? new ApiServer("127.0.0.1", 0, new VirtualApis(rc, catalog,
+                     ApisCommand.simulator(simulatorUrl, simulatorModel), null, null)) : null) {
+            ToolExecutor ex = new HttpToolExecutor(server != null ? server.url() : api.url, Duration.ofSeconds(60));
+            AgentRun.Summary s = AgentRun.run(qs, output, backend, ex, catalog::toolDescription, o, System.err);
+            System.out.println(s.describe());
+            return s.errors() == 0 ? 0 : 1;
+        }
+    }
+
+    private ChatBackend backend() {
+        if (model.openaiUrl != null) {
+            if (openaiModel == null) throw new BadInputException("--openai-url needs --openai-model");
+            return new OpenAiBackend(new OpenAiClient(model.openaiUrl, OpenAiClient.keyFromEnvironment(), Duration.ofSeconds(300)),
+                    openaiModel, temperature);
+        }
+        throw new BadInputException("--model: the local model backend is not available yet in this build");
+    }
+}

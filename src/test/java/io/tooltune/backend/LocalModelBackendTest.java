@@ -1,0 +1,80 @@
+package io.tooltune.backend;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tooltune.Json;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class LocalModelBackendTest {
+    private static List<ObjectNode> history(String query) {
+        List<ObjectNode> m = new ArrayList<>();
+        m.add(Json.MAPPER.createObjectNode().put("role", "system").put("content",
+                "You are AutoGPT, ... with a function call to actually excute your step.\nTask description: T"));
+        m.add(Json.MAPPER.createObjectNode().put("role", "user").put("content", "\n" + query + "\nBegin!\n"));
+        return m;
+    }
+
+    private static ArrayNode functions() {
+        ArrayNode f = Json.MAPPER.createArrayNode();
+        f.addObject().put("name", "Finish");
+        return f;
+    }
+
+    @Test
+    void rendersToolLlamaPromptAndParsesTheReply() throws Exception {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        try (LocalModelBackend b = new LocalModelBackend(prompts -> {
+            seen.addAll(prompts);
+            return prompts.stream().map(p -> new BatchGenerator.Completion(
+                    "Thought: done\nAction: Finish\nAction Input: {\"return_type\": \"give_up_and_restart\"}", 7, 3)).toList();
+        }, 8, 1, () -> { })) {
+            List<ObjectNode> h = history("Q");
+            h.add(Json.MAPPER.createObjectNode().put("role", "user").put("content", "diversity").put("valid", false));
+            ChatBackend.Reply r = b.chat(h, functions());
+            assertEquals("System: You are AutoGPT, ... with a function call to actually excute your step. Your output should follow "
+                    + "this format:\nThought:\nAction\nAction Input:\n\nTask description: T\nSpecifically, you have access to the "
+                    + "following APIs: [{'name': 'Finish'}]\nUser: \nQ\nBegin!\n\nUser: diversity\nAssistant:\n", seen.get(0));
+            assertEquals("Finish", r.message().at("/function_call/name").asText());
+            assertEquals("{\"return_type\": \"give_up_and_restart\"}", r.message().at("/function_call/arguments").asText());
+            assertTrue(r.message().get("content").asText().startsWith("Thought: done"));
+            assertEquals(10, r.tokens());
+        }
+    }
+
+    @Test
+    void groupsConcurrentCallsIntoBatches() throws Exception {
+        List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
+        try (LocalModelBackend b = new LocalModelBackend(prompts -> {
+            sizes.add(prompts.size());
+            return prompts.stream().map(p -> new BatchGenerator.Completion("Action: x\nAction Input: {}", 1, 1)).toList();
+        }, 4, 300, () -> { })) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<ChatBackend.Reply>> f = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String q = "q" + i;
+                f.add(pool.submit(() -> b.chat(history(q), functions())));
+            }
+            for (Future<ChatBackend.Reply> x : f) assertEquals("x", x.get().message().at("/function_call/name").asText());
+            pool.shutdown();
+            assertEquals(8, sizes.stream().mapToInt(Integer::intValue).sum());
+            assertTrue(sizes.stream().allMatch(s -> s <= 4));
+            assertTrue(sizes.size() <= 4, sizes.toString());
+        }
+    }
+
+    @Test
+    void generatorFailureBecomesAnIOException() {
+        try (LocalModelBackend b = new LocalModelBackend(prompts -> { throw new IllegalStateException("boom"); }, 2, 1, () -> { })) {
+            assertThrows(java.io.IOException.class, () -> b.chat(history("q"), functions()));
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.tooltune.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import io.tooltune.Json;
+import io.tooltune.Shared;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The StableToolBench example queries end to end through {@code tooltune run} with a scripted OpenAI-compatible
+ * endpoint that replays the assistant turns recorded in the example CoT answers (ChatGPT runs), against the
+ * embedded virtual API server.
+ */
+class RunCommandTest {
+    private static final String[] IDS = {"588", "608", "1073"};
+
+    /**
+     * The recorded assistant messages: from the final train_messages list when the run has one (a reply may be a
+     * Thought alone), else from the chain's Action / Action Input pairs.
+     */
+    private static List<ObjectNode> turns(JsonNode answer) {
+        List<JsonNode> recorded = new ArrayList<>();
+        JsonNode tm = answer.at("/answer_generation/train_messages");
+        if (!tm.isEmpty()) {
+            for (JsonNode m : tm.get(tm.size() - 1)) if (m.get("role").asText().equals("assistant")) recorded.add(m);
+        } else {
+            JsonNode chain = answer.at("/trys/0/chain");
+            for (int i = 0; i < chain.size(); i++) {
+                if (!chain.get(i).get("node_type").asText().equals("Action")) continue;
+                ObjectNode m = Json.MAPPER.createObjectNode();
+                m.putObject("function_call").put("name", chain.get(i).get("description").asText())
+                        .put("arguments", chain.get(i + 1).get("description").asText());
+                recorded.add(m);
+            }
+        }
+        List<ObjectNode> out = new ArrayList<>();
+        for (JsonNode r : recorded) {
+            ObjectNode m = Json.MAPPER.createObjectNode().put("role", "assistant");
+            if (r.hasNonNull("content")) m.put("content", r.get("content").asText());
+            if (r.has("function_call")) {
+                m.putArray("tool_calls").addObject().put("id", "call_x").put("type", "function")
+                        .set("function", r.get("function_call").deepCopy());
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    @Test
+    void exampleQueriesReplayRecordedChatGptTurns(@TempDir Path dir) throws Exception {
+        Path stb = Shared.path("data/stabletoolbench");
+        Path recorded = stb.resolve("data_example/answer/virtual_chatgpt_cot/G1_instruction");
+        Map<String, List<ObjectNode>> script = new HashMap<>();
+        Map<String, JsonNode> answers = new HashMap<>();
+        for (String id : IDS) {
+            JsonNode a = Json.MAPPER.readTree(recorded.resolve(id + "_CoT@1.json").toFile());
+            answers.put(id, a);
+            script.put("\n" + a.at("/answer_generation/query").asText() + "\nBegin!\n", turns(a));
+        }
+        // tool JSONs carrying the descriptions the recorded system prompts show (the tool folder is external data)
+        for (String id : new String[]{"608", "1073"}) {
+            String sys = answers.get(id).at("/answer_generation/train_messages/0/0/content").asText();
+            String line = sys.substring(sys.lastIndexOf("\n1.") + 3).strip();
+            String tool = line.substring(0, line.indexOf(": "));
+            Path f = dir.resolve("tools/Data/" + tool + ".json");
+            Files.createDirectories(f.getParent());
+            ObjectNode tj = Json.MAPPER.createObjectNode().put("tool_name", tool).put("tool_description", line.substring(line.indexOf(": ") + 2));
+            tj.putArray("api_list");
+            Json.MAPPER.writeValue(f.toFile(), tj);
+        }
+        List<JsonNode> requests = new ArrayList<>();
+        HttpServer endpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        endpoint.createContext("/v1/chat/completions", ex -> {
+            JsonNode body = Json.MAPPER.readTree(ex.getRequestBody());
+            ObjectNode msg;
+            synchronized (requests) {
+                requests.add(body);
+            }
+            List<ObjectNode> turns = script.get(body.at("/messages/1/content").asText());
+            int k = 0;
+            for (JsonNode m : body.get("messages")) if (m.get("role").asText().equals("assistant")) k++;
+            msg = turns.get(k);
+            ObjectNode resp = Json.MAPPER.createObjectNode();
+            resp.putArray("choices").addObject().set("message", msg);
+            resp.putObject("usage").put("total_tokens", 100);
+            byte[] b = Json.MAPPER.writeValueAsBytes(resp);
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        endpoint.start();
+        try {
+            Path out = dir.resolve("out");
+            String[] args = {"run", "--queries", stb.resolve("solvable_queries_example/test_instruction/G1_instruction.json").toString(),
+                    "--openai-url", "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/v1", "--openai-model", "gpt-4",
+                    "--method", "cot", "--api-embedded", "--cache", dir.resolve("cache.sqlite").toString(),
+                    "--tools", dir.resolve("tools").toString(), "--output", out.toString(), "--batch-size", "3"};
+            PrintStream oldOut = System.out;
+            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+            try {
+                assertEquals(0, Main.run(args));
+            } finally {
+                System.setOut(oldOut);
+            }
+            assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("3 queries (0 already done): 2 answered, 0 gave up, 1 without answer, 0 errors"),
+                    stdout.toString(StandardCharsets.UTF_8));
+            for (String id : IDS) {
+                JsonNode mine = Json.MAPPER.readTree(out.resolve(id + "_CoT@1.json").toFile());
+                JsonNode ref = answers.get(id);
+                assertEquals(ref.at("/answer_generation/function"), mine.at("/answer_generation/function"), id);
+                assertEquals(ref.get("win"), mine.get("win"), id);
+                assertEquals(ref.at("/answer_generation/final_answer"), mine.at("/answer_generation/final_answer"), id);
+                assertEquals(ref.at("/answer_generation/query_count"), mine.at("/answer_generation/query_count"), id);
+                JsonNode rc = ref.at("/trys/0/chain"), mc = mine.at("/trys/0/chain");
+                assertEquals(rc.size(), mc.size(), id);
+                for (int i = 0; i < rc.size(); i++) {
+                    for (String f : new String[]{"node_type", "description", "depth", "pruned", "observation_code", "child_count"}) {
+                        assertEquals(rc.get(i).get(f), mc.get(i).get(f), id + " node " + i + " " + f);
+                    }
+                }
+                JsonNode refTm = ref.at("/answer_generation/train_messages");
+                assertEquals(refTm.size(), mine.at("/answer_generation/train_messages").size(), id);
+                if (!refTm.isEmpty()) {
+                    assertEquals(refTm.at("/0/0"), mine.at("/answer_generation/train_messages/0/0"), id + " system prompt");
+                    assertEquals(refTm.at("/0/1"), mine.at("/answer_generation/train_messages/0/1"), id + " user prompt");
+                }
+            }
+            // the endpoint got tools in OpenAI form and no "valid" flags
+            assertEquals("function", requests.get(0).at("/tools/0/type").asText());
+            // resumable: a second run finds every answer file and calls nothing
+            int before = requests.size();
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            try {
+                assertEquals(0, Main.run(args));
+            } finally {
+                System.setOut(oldOut);
+            }
+            assertEquals(before, requests.size());
+
+            // DFSDT over the same replayed turns: answered queries end as their recorded chains do; the query
+            // whose chain was cut at the depth limit backtracks through the tree (diversity prompts filtered out
+            // for the endpoint, as ToolBench's ChatGPT backend does) and ends within the call limit
+            String[] dfsArgs = args.clone();
+            dfsArgs[8] = "dfs";
+            dfsArgs[dfsArgs.length - 3] = dir.resolve("out-dfs").toString();
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            try {
+                assertEquals(0, Main.run(dfsArgs));
+            } finally {
+                System.setOut(oldOut);
+            }
+            for (String id : IDS) {
+                JsonNode mine = Json.MAPPER.readTree(dir.resolve("out-dfs/" + id + "_DFS_woFilter_w2.json").toFile());
+                JsonNode ref = answers.get(id);
+                assertEquals(ref.at("/answer_generation/function"), mine.at("/answer_generation/function"), id);
+                if (ref.get("win").asBoolean()) {
+                    assertEquals("give_answer", mine.at("/answer_generation/finish_type").asText(), id);
+                    assertEquals(ref.at("/answer_generation/final_answer"), mine.at("/answer_generation/final_answer"), id);
+                    assertEquals(ref.at("/answer_generation/train_messages/0/0"), mine.at("/answer_generation/train_messages/0/0"), id);
+                } else {
+                    assertFalse(mine.at("/answer_generation/valid_data").asBoolean(), id);
+                    assertTrue(mine.at("/tree/size").asInt() > ref.at("/trys/0/chain").size() + 1, id);
+                    assertTrue(mine.at("/answer_generation/query_count").asInt() <= 200, id);
+                }
+            }
+            for (JsonNode r : requests) {
+                for (JsonNode m : r.get("messages")) assertFalse(m.has("valid"));
+            }
+        } finally {
+            endpoint.stop(0);
+        }
+    }
+}
