@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 RunCommand.class,
                 ApisCommand.class,
+                EvalCommand.class,
                 PrepareCommand.class,
         })
 public final class Main {

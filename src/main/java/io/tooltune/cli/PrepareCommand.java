@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code tooltune prepare}: ToolBench trajectories → SFT records (token ids + labels) or ToolLLaMA conversations. */
@@ -47,6 +48,9 @@ public final class PrepareCommand implements Callable<Integer> {
             description = "use only raw answer files whose name contains this (default DFS_woFilter_w2; '' for all)")
     String method;
 
+    @Option(names = "--tools", description = "toolenv/tools folder: tool descriptions for converted answers (else \"None\")")
+    Path tools;
+
     @Option(names = "--strict", description = "stop at the first malformed record instead of reporting and skipping it")
     boolean strict;
 
@@ -72,7 +76,8 @@ public final class PrepareCommand implements Callable<Integer> {
              JsonArrayWriter out = (tokens ? new JsonArrayWriter(output, true) : new JsonArrayWriter(output))) {
             SftEncoder encoder = tokens ? new SftEncoder(tok, loss, maxLength) : null;
             long[] produced = {0};
-            stats = TrainingSources.forEach(input, method.isEmpty() ? null : method, log, ex -> {
+            Map<String, String> descriptions = tools == null ? Map.of() : TrainingSources.toolDescriptions(tools);
+            stats = TrainingSources.forEach(input, method.isEmpty() ? null : method, descriptions, log, ex -> {
                 produced[0]++;
                 if (!tokens) {
                     out.write(ex.toJson());

@@ -158,6 +158,8 @@ public final class PythonLiteral {
         if (i >= s.length()) truncated = true;
         if (t.contains(".") || t.contains("e") || t.contains("E")) return F.numberNode(Double.parseDouble(t));
         BigInteger b = new BigInteger(t);
+        // the node types Jackson itself would give the same JSON number
+        if (b.bitLength() < 32) return F.numberNode(b.intValue());
         return b.bitLength() < 64 ? F.numberNode(b.longValue()) : F.numberNode(b);
     }
 }

@@ -60,7 +60,8 @@ public final class ToolLlamaConverter {
             } else {
                 String content = m.content() == null ? "" : m.content();
                 String value = m.role().equals("system") ? ToolLlamaPrompt.processSystemMessage(content, functions) : content;
-                conv.add(new Turn(m.role(), value));
+                // StableToolBench's newer runs answer calls with role "tool"; the template knows it as Function
+                conv.add(new Turn(m.role().equals("tool") ? "function" : m.role(), value));
                 react.setLength(0);
             }
         }

@@ -7,11 +7,13 @@ import io.tooltune.Json;
 import io.tooltune.data.format.DataFiles;
 import io.tooltune.data.format.RawAnswer;
 import io.tooltune.data.format.RecordLog;
+import io.tooltune.data.format.ToolJson;
 import io.tooltune.data.format.ToolLlamaExample;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,6 +58,15 @@ public final class TrainingSources {
      * @param method raw answer files are used only when their name contains it (ToolBench's --method)
      */
     public static Stats forEach(Path input, String method, RecordLog log, Consumer<ToolLlamaExample> out) {
+        return forEach(input, method, Map.of(), log, out);
+    }
+
+    /**
+     * As above; {@code toolDescriptions} (standard tool name → description, see {@link #toolDescriptions}) fills
+     * the task description of converted answers, which do not carry it.
+     */
+    public static Stats forEach(Path input, String method, Map<String, String> toolDescriptions, RecordLog log,
+                                Consumer<ToolLlamaExample> out) {
         Stats stats = new Stats();
         if (!Files.exists(input)) throw new BadInputException(input + ": no such file or folder");
         List<Path> files;
@@ -70,13 +81,30 @@ public final class TrainingSources {
         } else {
             files = List.of(input);
         }
-        for (Path f : files) readFile(f, method, log, out, stats);
+        for (Path f : files) readFile(f, method, toolDescriptions, log, out, stats);
         return stats;
+    }
+
+    /**
+     * Tool descriptions from a {@code toolenv/tools} folder ({@code <Category>/<tool>.json}), keyed by the
+     * standardized tool_name as ToolBench's white list is.
+     */
+    public static Map<String, String> toolDescriptions(Path toolsDir) {
+        Map<String, String> out = new HashMap<>();
+        try (Stream<Path> s = Files.walk(toolsDir, 2)) {
+            for (Path p : s.filter(p -> p.toString().endsWith(".json") && Files.isRegularFile(p)).sorted().toList()) {
+                ToolJson t = DataFiles.readToolJson(p);
+                out.put(ToolNames.standardize(t.toolName()), t.toolDescription());
+            }
+        } catch (IOException e) {
+            throw new BadInputException(toolsDir + ": cannot list: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     private enum Kind { TOOLLLAMA, RAW_ANSWER, CONVERTED, UNKNOWN }
 
-    private static void readFile(Path f, String method, RecordLog log, Consumer<ToolLlamaExample> out, Stats stats) {
+    private static void readFile(Path f, String method, Map<String, String> toolDescriptions, RecordLog log, Consumer<ToolLlamaExample> out, Stats stats) {
         switch (kindOf(f)) {
             case TOOLLLAMA -> DataFiles.readToolLlama(f, log, out);
             case RAW_ANSWER -> {
@@ -100,7 +128,7 @@ public final class TrainingSources {
                 stats.convertedAnswers++;
                 ToolLlamaConverter.Converted c;
                 try {
-                    c = ToolLlamaConverter.fromConvertedAnswer(answer, Map.of());
+                    c = ToolLlamaConverter.fromConvertedAnswer(answer, toolDescriptions);
                 } catch (IllegalArgumentException e) {
                     log.skip(f + " query " + answer.queryId() + ": unreadable tool message (" + e.getMessage() + ")");
                     return;

@@ -1,6 +1,7 @@
 package io.tooltune.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
 import io.tooltune.Shared;
 import io.tooltune.data.format.DataFiles;
@@ -14,6 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,22 +78,29 @@ class PrepareCommandTest {
 
     @Test
     void convertedCoTAnswersMatchTheirRawAnswers() throws Exception {
-        // StableToolBench's CoT runs, raw and converted: same instances apart from the tool description
-        // (converted answers do not carry it, so it reads "None")
+        // StableToolBench's CoT runs, raw and converted, give the same instances; converted answers lack the tool
+        // descriptions, so they come from a toolenv/tools folder (written here from the raw system prompts)
         Path stb = Shared.path("data/stabletoolbench/data_example");
-        Path a = tmp.resolve("raw.json"), b = tmp.resolve("converted.json");
+        Path a = tmp.resolve("raw.json"), b = tmp.resolve("converted.json"), tools = tmp.resolve("tools");
         assertEquals(0, run("prepare", "--input", stb.resolve("answer/virtual_chatgpt_cot").toString(), "--method", "CoT@1",
                 "--format", "conversations", "--output", a.toString()).code());
-        assertEquals(0, run("prepare", "--input", stb.resolve("model_predictions_converted/virtual_chatgpt_cot").toString(),
-                "--format", "conversations", "--output", b.toString()).code());
-        List<ToolLlamaExample> raw = DataFiles.readToolLlama(a), conv = DataFiles.readToolLlama(b);
+        List<ToolLlamaExample> raw = DataFiles.readToolLlama(a);
         assertEquals(6, raw.size());
+        Matcher m = Pattern.compile("(?m)^\\d+\\.([a-z0-9_]+): (.*)$").matcher(
+                raw.stream().map(x -> x.conversations().get(0).value()).collect(Collectors.joining("\n")));
+        while (m.find()) {
+            ObjectNode tool = Json.MAPPER.createObjectNode().put("tool_name", m.group(1)).put("tool_description", m.group(2));
+            tool.putArray("api_list");
+            DataFiles.writeSingle(tools.resolve("Cat").resolve(m.group(1) + ".json"), tool);
+        }
+        Run r = run("prepare", "--input", stb.resolve("model_predictions_converted/virtual_chatgpt_cot").toString(),
+                "--tools", tools.toString(), "--format", "conversations", "--output", b.toString());
+        assertEquals(0, r.code(), r.err());
+        List<ToolLlamaExample> conv = DataFiles.readToolLlama(b);
         assertEquals(raw.stream().map(ToolLlamaExample::id).sorted().toList(), conv.stream().map(ToolLlamaExample::id).sorted().toList());
         for (ToolLlamaExample x : raw) {
             ToolLlamaExample y = conv.stream().filter(c -> c.id().equals(x.id())).findFirst().orElseThrow();
-            assertEquals(x.conversations().subList(1, x.conversations().size()), y.conversations().subList(1, y.conversations().size()));
-            String sys = x.conversations().get(0).value().replaceAll("(?m)^(\\d+\\.[a-z0-9_]+): .*$", "$1: None");
-            assertEquals(sys, y.conversations().get(0).value());
+            assertEquals(x.conversations(), y.conversations());
         }
     }
 

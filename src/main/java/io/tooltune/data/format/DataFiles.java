@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -24,19 +25,11 @@ public final class DataFiles {
 
     /** Test/training query file: a JSON array of queries. */
     public static void readQueries(Path file, RecordLog log, Consumer<Query> out) {
-        JsonRecords.forEach(file, log, item -> {
-            try {
-                out.accept(Query.of(item.node(), file + " record " + item.index()));
-            } catch (BadInputException e) {
-                log.skip(e.getMessage());
-            }
-        });
+        readRecords(file, log, Query::of, out);
     }
 
     public static List<Query> readQueries(Path file) {
-        List<Query> out = new ArrayList<>();
-        readQueries(file, new RecordLog(true, null), out::add);
-        return out;
+        return readAll(file, DataFiles::readQueries);
     }
 
     public static void writeQueries(Path file, Collection<Query> queries) {
@@ -80,19 +73,11 @@ public final class DataFiles {
 
     /** ToolLLaMA training file (JSON array, or JSON Lines when named .jsonl), streamed. */
     public static void readToolLlama(Path file, RecordLog log, Consumer<ToolLlamaExample> out) {
-        JsonRecords.forEach(file, log, item -> {
-            try {
-                out.accept(ToolLlamaExample.of(item.node(), file + " record " + item.index()));
-            } catch (BadInputException e) {
-                log.skip(e.getMessage());
-            }
-        });
+        readRecords(file, log, ToolLlamaExample::of, out);
     }
 
     public static List<ToolLlamaExample> readToolLlama(Path file) {
-        List<ToolLlamaExample> out = new ArrayList<>();
-        readToolLlama(file, new RecordLog(true, null), out::add);
-        return out;
+        return readAll(file, DataFiles::readToolLlama);
     }
 
     public static void writeToolLlama(Path file, Collection<ToolLlamaExample> examples) {
@@ -114,15 +99,38 @@ public final class DataFiles {
     }
 
     public static List<ConvertedAnswer> readConvertedAnswers(Path file) {
-        List<ConvertedAnswer> out = new ArrayList<>();
-        readConvertedAnswers(file, new RecordLog(true, null), out::add);
-        return out;
+        return readAll(file, DataFiles::readConvertedAnswers);
     }
 
     public static void writeConvertedAnswers(Path file, Collection<ConvertedAnswer> answers) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         for (ConvertedAnswer a : answers) o.set(a.queryId(), a.json());
         writeSingle(file, o);
+    }
+
+    /** Streams a file's records through {@code parse}, reporting (and counting) those it rejects. */
+    private static <T> void readRecords(Path file, RecordLog log, BiFunction<JsonNode, String, T> parse, Consumer<T> out) {
+        JsonRecords.forEach(file, log, item -> {
+            T record;
+            try {
+                record = parse.apply(item.node(), file + " record " + item.index());
+            } catch (BadInputException e) {
+                log.skip(e.getMessage());
+                return;
+            }
+            out.accept(record);
+        });
+    }
+
+    private interface Reader<T> {
+        void read(Path file, RecordLog log, Consumer<T> out);
+    }
+
+    /** Reads a whole (small) file, failing on the first bad record. */
+    private static <T> List<T> readAll(Path file, Reader<T> reader) {
+        List<T> out = new ArrayList<>();
+        reader.read(file, new RecordLog(true, null), out::add);
+        return out;
     }
 
     public static JsonNode readSingle(Path file) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
+import io.tooltune.Progress;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import java.nio.file.Path;
  * Each record is parsed into a tree; turning trees into typed records (and reporting bad ones) is the caller's.
  */
 public final class JsonRecords {
+    private static final long PROGRESS_MIN_MB = 64;
+
     private JsonRecords() {}
 
     /** One record: its 0-based index in the file, its key (top-level objects only) and its JSON. */
@@ -40,7 +43,10 @@ public final class JsonRecords {
             return;
         }
         long index = 0;
-        try (JsonParser p = Json.MAPPER.createParser(file.toFile())) {
+        long mb = file.toFile().length() >> 20;
+        // a live progress line only for big files (the real ToolLLaMA training file is ~2 GB)
+        try (JsonParser p = Json.MAPPER.createParser(file.toFile());
+             Progress progress = mb >= PROGRESS_MIN_MB ? Progress.start("reading " + file.getFileName() + " (MB)", mb) : null) {
             JsonToken t = p.nextToken();
             if (t == null) throw new BadInputException(file + ": empty file");
             if (t == JsonToken.START_ARRAY) {
@@ -48,6 +54,7 @@ public final class JsonRecords {
                     JsonNode n = p.readValueAsTree();
                     log.read();
                     sink.accept(new Item(index++, null, n));
+                    if (progress != null && (index & 255) == 0) progress.stepTo(p.currentLocation().getByteOffset() >> 20);
                 }
             } else if (t == JsonToken.START_OBJECT) {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -56,10 +63,12 @@ public final class JsonRecords {
                     JsonNode n = p.readValueAsTree();
                     log.read();
                     sink.accept(new Item(index++, key, n));
+                    if (progress != null && (index & 255) == 0) progress.stepTo(p.currentLocation().getByteOffset() >> 20);
                 }
             } else {
                 throw new BadInputException(file + ": expected a JSON array or object, found " + t);
             }
+            if (progress != null) progress.stepTo(mb);
         } catch (JsonProcessingException e) {
             log.read();
             log.skip(file.toString(), index, "bad JSON (" + e.getOriginalMessage() + "); rest of file not readable");

@@ -1,0 +1,265 @@
+package io.tooltune.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tooltune.Json;
+import io.tooltune.Progress;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * ToolEval's pass rate (eval_pass_rate.py) and win rate (eval_preference.py) for one group. Every random choice
+ * (Unsure coin flips, answer order, tie-breaks) is seeded by (seed, model, group, query, round), so a rerun over
+ * the same judgement store gives the same labels.
+ */
+public final class Evaluation {
+    public enum Metric { PASS, SOPR }
+
+    public record Options(int evaluateTimes, Metric metric, long seed, int concurrency, boolean passShortcut) {}
+
+    /** One query's pass-rate record (ToolBench's label_cnt entry). */
+    public record QueryResult(String qid, String query, List<String> toolNames, String steps, String finalStep,
+                              Map<Integer, String> isSolved, int passed, int failed, String taskSolvable,
+                              String reason, boolean notHallucinate, String failure, boolean pending) {
+        /** ToolEval: a query passes iff failed ≤ passed. */
+        public boolean passes() {
+            return failed <= passed;
+        }
+    }
+
+    public record GroupPass(String model, String group, List<QueryResult> queries) {
+        public List<QueryResult> done() {
+            return queries.stream().filter(q -> !q.pending()).toList();
+        }
+
+        public double passRate() {
+            List<QueryResult> d = done();
+            return d.isEmpty() ? 0 : (double) d.stream().filter(QueryResult::passes).count() / d.size();
+        }
+
+        /** StableToolBench SoPR per round: (Solved + 0.5 Unsure) / N. */
+        public double[] soprRounds(int times) {
+            List<QueryResult> d = done();
+            double[] r = new double[times];
+            for (int i = 0; i < times; i++) {
+                double s = 0;
+                for (QueryResult q : d) {
+                    String v = q.isSolved().get(i);
+                    if ("AnswerStatus.Solved".equals(v)) s += 1;
+                    else if ("AnswerStatus.Unsure".equals(v)) s += 0.5;
+                }
+                r[i] = d.isEmpty() ? 0 : s / d.size();
+            }
+            return r;
+        }
+
+        public long pending() {
+            return queries.size() - done().size();
+        }
+    }
+
+    public record PrefResult(String qid, int ref, int cand, boolean pending) {
+        /** ToolEval's preference_label: 1 reference, 2 candidate, 3 tie. */
+        public int label() {
+            return ref > cand ? 1 : ref < cand ? 2 : 3;
+        }
+    }
+
+    public record GroupWin(String refModel, String model, String group, List<PrefResult> queries) {
+        private double rate(int label) {
+            List<PrefResult> d = queries.stream().filter(q -> !q.pending()).toList();
+            return d.isEmpty() ? 0 : (double) d.stream().filter(q -> q.label() == label).count() / d.size();
+        }
+
+        public double winRate() {
+            return rate(2);
+        }
+
+        public double tieRate() {
+            return rate(3);
+        }
+
+        public double loseRate() {
+            return rate(1);
+        }
+
+        public long pending() {
+            return queries.stream().filter(PrefResult::pending).count();
+        }
+    }
+
+    private final JudgeStore store;
+    private final Rtl rtl;
+    private final Options options;
+
+    public Evaluation(JudgeStore store, Options options) {
+        this.store = store;
+        this.rtl = new Rtl(store);
+        this.options = options;
+    }
+
+    private Random random(String... parts) {
+        return new Random(options.seed() * 31 + String.join("\u0000", parts).hashCode());
+    }
+
+    public GroupPass passRate(AnswerSet set, String group, List<String> qids) {
+        Map<String, JsonNode> answers = set.answers().getOrDefault(group, Map.of());
+        Map<String, String> failures = set.failures().getOrDefault(group, Map.of());
+        List<QueryResult> out = parallel("pass " + set.model() + " " + group, qids, qid -> {
+            JsonNode ex = answers.get(qid);
+            if (ex == null) {
+                String why = failures.getOrDefault(qid, failures.getOrDefault("*", "no answer for query " + qid));
+                Map<Integer, String> solved = new LinkedHashMap<>();
+                for (int i = 0; i < options.evaluateTimes(); i++) solved.put(i, "AnswerStatus.Unsolved");
+                return new QueryResult(qid, "", List.of(), "", "", solved, 0, options.evaluateTimes(),
+                        "TaskStatus.Solvable", why, true, why, false);
+            }
+            return passQuery(set.model(), group, qid, ex);
+        });
+        return new GroupPass(set.model(), group, out);
+    }
+
+    private QueryResult passQuery(String model, String group, String qid, JsonNode ex) {
+        String query = ex.path("query").asText();
+        List<String> tools = new ArrayList<>();
+        for (JsonNode t : ex.path("available_tools")) tools.add(t.path("name").asText());
+        Steps.AnswerSteps steps = Steps.of(ex);
+        boolean notHallucinate;
+        try {
+            notHallucinate = Steps.notHallucinated(ex);
+        } catch (RuntimeException e) {
+            notHallucinate = true;
+        }
+        Map<Integer, String> solved = new LinkedHashMap<>();
+        int passed = 0, failed = 0;
+        String taskSolvable = "TaskStatus.Solvable", reason = "";
+        JsonNode task = Rtl.task(query, ex.path("available_tools"));
+        try {
+            for (int round = 0; round < options.evaluateTimes(); round++) {
+                String slot = "pass/" + model + "/" + group + "/" + qid + "/" + round;
+                if (!steps.finalStep().contains("'name': 'Finish'")) {
+                    solved.put(round, "AnswerStatus.Unsolved");
+                    failed++;
+                    reason = "No answer";
+                    continue;
+                }
+                Rtl.Verdict<Rtl.AnswerStatus> s = rtl.checkIsSolved(slot, query, ex.path("answer"), true);
+                Rtl.Verdict<Rtl.TaskStatus> t = rtl.checkTaskSolvable(slot, task, s.status() == Rtl.AnswerStatus.Solved, true);
+                Rtl.AnswerPass p = Rtl.isPassed(s.status(), t.status());
+                boolean pass = p == Rtl.AnswerPass.Passed
+                        || (p == Rtl.AnswerPass.Unsure && random(model, group, qid, "" + round, "unsure").nextDouble() < 0.5);
+                if (pass) passed++;
+                else failed++;
+                solved.put(round, "AnswerStatus." + s.status());
+                taskSolvable = "TaskStatus." + t.status();
+                reason = "Is solved: " + s.reason() + "\nTask solvable: " + t.reason();
+            }
+        } catch (Judge.JudgeUnavailableException e) {
+            return new QueryResult(qid, query, tools, steps.steps(), steps.finalStep(), solved, passed, failed,
+                    taskSolvable, "pending: " + e.getMessage(), notHallucinate, null, true);
+        }
+        return new QueryResult(qid, query, tools, steps.steps(), steps.finalStep(), solved, passed, failed,
+                taskSolvable, reason, notHallucinate, null, false);
+    }
+
+    /** The pass_rate_label ToolEval writes to its CSV: majority, ties broken at random. */
+    public String passLabel(String model, String group, QueryResult q) {
+        if (q.passed() != q.failed()) return q.passed() > q.failed() ? "passed" : "failed";
+        return random(model, group, q.qid(), "label").nextDouble() < 0.5 ? "passed" : "failed";
+    }
+
+    public GroupWin winRate(AnswerSet ref, AnswerSet cand, String group, List<String> qids, GroupPass refPass, GroupPass candPass) {
+        Map<String, JsonNode> refAnswers = ref.answers().getOrDefault(group, Map.of());
+        Map<String, JsonNode> candAnswers = cand.answers().getOrDefault(group, Map.of());
+        Map<String, String> refLabels = labels(refPass), candLabels = labels(candPass);
+        List<PrefResult> out = parallel("win " + cand.model() + " " + group, qids, qid -> {
+            int r = 0, c = 0;
+            try {
+                for (int round = 0; round < options.evaluateTimes(); round++) {
+                    String rl = refLabels.get(qid), cl = candLabels.get(qid);
+                    if (options.passShortcut() && rl != null && cl != null && !rl.equals(cl)) {
+                        if (rl.equals("passed")) r++;
+                        else c++;
+                        continue;
+                    }
+                    JsonNode ra = refAnswers.get(qid), ca = candAnswers.get(qid);
+                    if (ra == null) { c++; continue; }
+                    if (ca == null) { r++; continue; }
+                    Random rnd = random(ref.model(), cand.model(), group, qid, "" + round, "prefer");
+                    String slot = "pref/" + ref.model() + "/" + cand.model() + "/" + group + "/" + qid + "/" + round;
+                    if (annotate(slot, ra, ca, rnd) == 0) r++;
+                    else c++;
+                }
+            } catch (Judge.JudgeUnavailableException e) {
+                return new PrefResult(qid, r, c, true);
+            }
+            return new PrefResult(qid, r, c, false);
+        });
+        return new GroupWin(ref.model(), cand.model(), group, out);
+    }
+
+    private Map<String, String> labels(GroupPass pass) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (pass != null) for (QueryResult q : pass.done()) m.put(q.qid(), passLabel(pass.model(), pass.group(), q));
+        return m;
+    }
+
+    /** annotate_preference: stripped copies in random order; returns 0 for the reference, 1 for the candidate. */
+    private int annotate(String slot, JsonNode ref, JsonNode cand, Random rnd) {
+        ArrayNode tools = Json.MAPPER.createArrayNode();
+        for (JsonNode t : ref.path("available_tools")) {
+            ObjectNode s = t.deepCopy();
+            s.remove("description");
+            s.remove("parameters");
+            tools.add(s);
+        }
+        JsonNode task = Rtl.task(ref.path("query").asText(), tools);
+        List<JsonNode> answers = new ArrayList<>(List.of(strip(ref.path("answer")), strip(cand.path("answer"))));
+        boolean swap = rnd.nextBoolean();
+        if (swap) java.util.Collections.reverse(answers);
+        int picked = rtl.prefer(slot, task, answers, rnd);
+        return swap ? 1 - picked : picked;
+    }
+
+    private static JsonNode strip(JsonNode answer) {
+        ObjectNode a = answer.deepCopy();
+        String fa = a.path("final_answer").asText("");
+        a.put("final_answer", fa.length() > 1000 ? fa.substring(0, 1000) : fa);
+        a.remove("method");
+        return a;
+    }
+
+    private <T> List<T> parallel(String task, List<String> qids, Function<String, T> work) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.concurrency()));
+        try (Progress progress = Progress.start(task, qids.size())) {
+            List<Future<T>> futures = new ArrayList<>();
+            for (String qid : qids) futures.add(pool.submit(() -> {
+                T r = work.apply(qid);
+                synchronized (progress) {
+                    progress.step();
+                }
+                return r;
+            }));
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : futures) out.add(f.get());
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
