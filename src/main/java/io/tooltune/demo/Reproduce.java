@@ -1,5 +1,7 @@
 package io.tooltune.demo;
 
+import io.tooltune.train.SftConfig;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +39,10 @@ public final class Reproduce {
         Path answers = o.output().resolve("answers");
         Path eval = o.output().resolve("eval");
         Budget clock = new Budget(Double.MAX_VALUE / 120);
+        // the recipe trains on 1,024 tokens (TRL's max_seq_length for OPT); prepare cuts to it keeping the target
         clock.phase("prepare", () -> Commands.run("prepare", "--input", in.trainingData().toString(),
-                "--model", in.model().toString(), "--output", sft.toString()));
+                "--model", in.model().toString(), "--output", sft.toString(),
+                "--max-length", Integer.toString(SftConfig.paper().maxLength())));
         clock.phase("train", () -> {
             List<String> args = new ArrayList<>(List.of("train", "--model", in.model().toString(), "--data", sft.toString(),
                     "--output", model.toString()));
