@@ -2,6 +2,7 @@ package io.tooltune.generate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.tooltune.model.CausalLM;
 import io.tooltune.model.KvCache;
@@ -108,6 +109,14 @@ public final class Generator {
     }
 
     private float[] lastLogits(NDArray ids, NDArray mask, KvCache cache) {
+        // every intermediate of the step is freed with the scope; the model hands the cache's arrays over to it
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return stepLogits(ids, mask, cache);
+        }
+    }
+
+    private float[] stepLogits(NDArray ids, NDArray mask, KvCache cache) {
         CausalLM.Embedded e = model.embed(ids, mask, cache);
         NDArray h = e.hidden();
         for (int i = 0; i < model.config().numLayers(); i++) {

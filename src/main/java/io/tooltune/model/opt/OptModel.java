@@ -2,6 +2,7 @@ package io.tooltune.model.opt;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
@@ -107,7 +108,10 @@ public final class OptModel implements CausalLM {
         long past = cache == null ? 0 : cache.length();
         NDArray fullMask = attentionMask;
         if (cache != null && cache.mask() != null) fullMask = cache.mask().concat(attentionMask, 1);
-        if (cache != null) cache.setMask(fullMask);
+        if (cache != null) {
+            cache.setMask(fullMask);
+            NDScope.unregister(fullMask); // the cache owns it beyond a caller's scope
+        }
         long total = past + t;
         NDArray x = tokens.get(inputIds);
         if (config.hasProjection()) x = Linear.linear(x, w("project_in.weight"), null).singletonOrThrow();
@@ -154,6 +158,7 @@ public final class OptModel implements CausalLM {
         NDArray v = lin(h, l + "self_attn.v_proj").reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
         if (cache != null) {
             NDArray[] kv = cache.append(index, k, v);
+            NDScope.unregister(kv);
             k = kv[0];
             v = kv[1];
         }
