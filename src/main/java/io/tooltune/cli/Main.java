@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
                 ApisCommand.class,
                 EvalCommand.class,
                 ServeCommand.class,
+                ReproduceCommand.class,
+                DemoCommand.class,
                 PrepareCommand.class,
         })
 public final class Main {

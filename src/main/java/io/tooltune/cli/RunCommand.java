@@ -3,7 +3,10 @@ package io.tooltune.cli;
 import io.tooltune.BadInputException;
 import io.tooltune.agent.AgentRun;
 import io.tooltune.backend.ChatBackend;
+import io.tooltune.backend.LocalGenerator;
+import io.tooltune.backend.LocalModelBackend;
 import io.tooltune.backend.OpenAiBackend;
+import io.tooltune.generate.GenerationConfig;
 import io.tooltune.backend.OpenAiClient;
 import io.tooltune.data.format.Query;
 import io.tooltune.tools.ApiCatalog;
@@ -70,6 +73,10 @@ public final class RunCommand implements Callable<Integer> {
     int passAt;
     @Option(names = "--max-model-calls", defaultValue = "200", description = "DFSDT model calls per query (default ${DEFAULT-VALUE}).")
     int maxQueryCount;
+    @Option(names = "--max-new-tokens", defaultValue = "512", description = "Tokens per local-model reply (default ${DEFAULT-VALUE}, as ToolBench).")
+    int maxNewTokens;
+    @Option(names = "--seed", defaultValue = "42", description = "Sampling seed of the local model (default ${DEFAULT-VALUE}).")
+    long seed;
     @Option(names = "--batch-size", defaultValue = "8", description = "Queries in flight at once (default ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -93,8 +100,13 @@ public final class RunCommand implements Callable<Integer> {
             AgentRun.Summary s = AgentRun.run(qs, output, backend, ex, catalog::toolDescription, o, System.err);
             System.out.println(s.describe());
             return s.errors() == 0 ? 0 : 1;
+        } finally {
+            if (local != null) local.close();
         }
     }
+
+    /** The local model, closed when the run ends (null with --openai-url). */
+    private LocalGenerator local;
 
     private ChatBackend backend() {
         if (model.openaiUrl != null) {
@@ -102,6 +114,8 @@ public final class RunCommand implements Callable<Integer> {
             return new OpenAiBackend(new OpenAiClient(model.openaiUrl, OpenAiClient.keyFromEnvironment(), Duration.ofSeconds(300)),
                     openaiModel, temperature);
         }
-        throw new BadInputException("--model: the local model backend is not available yet in this build");
+        local = new LocalGenerator(model.dir, new GenerationConfig(maxNewTokens, temperature, 1, 0, seed,
+                java.util.List.of(), true));
+        return new LocalModelBackend(local, batchSize, 20, () -> ai.djl.pytorch.jni.JniUtils.setGradMode(false));
     }
 }

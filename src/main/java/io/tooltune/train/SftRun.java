@@ -26,6 +26,15 @@ public final class SftRun {
     public record Summary(SftTrainer.Result result, int examples, int truncated, Path output) {}
 
     public static Summary run(Path modelDir, Path dataFile, Path outputDir, SftConfig cfg, boolean resume) {
+        return run(modelDir, dataFile, outputDir, cfg, resume, null);
+    }
+
+    /**
+     * As {@link #run(Path, Path, Path, SftConfig, boolean)}, stopping like SIGINT does (checkpoint, then stop) once
+     * {@code timeLimit} has passed (null: no limit); the demo uses it to train within a wall-clock budget.
+     */
+    public static Summary run(Path modelDir, Path dataFile, Path outputDir, SftConfig cfg, boolean resume,
+                              java.time.Duration timeLimit) {
         Optional<Path> checkpoint = resume ? Checkpoints.latest(outputDir) : Optional.empty();
         if (resume && checkpoint.isEmpty()) {
             System.err.println("tooltune train: --resume: no checkpoint under " + outputDir + ", starting from " + modelDir);
@@ -50,9 +59,19 @@ public final class SftRun {
                 // no SIGINT on this platform or the JVM reserves it: Ctrl-C then just ends the process
             }
             SftTrainer.Result result;
+            java.util.Timer timer = timeLimit == null ? null : new java.util.Timer("train-time-limit", true);
+            if (timer != null) {
+                timer.schedule(new java.util.TimerTask() {
+                    @Override
+                    public void run() {
+                        trainer.requestStop();
+                    }
+                }, Math.max(1, timeLimit.toMillis()));
+            }
             try {
                 result = trainer.train(data.examples());
             } finally {
+                if (timer != null) timer.cancel();
                 if (previous != null) Signal.handle(new Signal("INT"), previous);
             }
             writeLossCurve(outputDir);
