@@ -38,8 +38,10 @@ public final class Main {
                 cmd.getErr().println("tooltune: " + t.getMessage());
                 return 2;
             }
-            cmd.getErr().println("tooltune: " + ex);
-            ex.printStackTrace(cmd.getErr());
+            // a failed run says why in one line; the stack trace is for developers who ask for it
+            cmd.getErr().println("tooltune: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            if (System.getenv("TOOLTUNE_DEBUG") != null) ex.printStackTrace(cmd.getErr());
+            else cmd.getErr().println("tooltune: (set TOOLTUNE_DEBUG=1 for the stack trace)");
             return 1;
         });
         return cli.execute(args);
