@@ -9,16 +9,16 @@ import picocli.CommandLine.Command;
         description = "Fine-tune, run, evaluate and serve small tool-calling language models.",
         subcommands = {
                 CommandLine.HelpCommand.class,
-                GenerateCommand.class,
+                DemoCommand.class,
+                ReproduceCommand.class,
                 SynthCommand.class,
+                PrepareCommand.class,
                 TrainCommand.class,
-                RunCommand.class,
+                GenerateCommand.class,
                 ApisCommand.class,
+                RunCommand.class,
                 EvalCommand.class,
                 ServeCommand.class,
-                ReproduceCommand.class,
-                DemoCommand.class,
-                PrepareCommand.class,
         })
 public final class Main {
 
