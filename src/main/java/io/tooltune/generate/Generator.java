@@ -19,23 +19,37 @@ import java.util.function.IntPredicate;
  * Autoregressive generation for one prompt or several as one left-padded batch. Each step runs one forward pass
  * over the whole batch (only the new tokens when the KV cache is on, the full sequences otherwise) and takes the
  * last position's logits; every sequence stops on its own (EOS, stop string, max new tokens, the model's position
- * limit, or abandoned by the caller) and then only feeds masked pads. Runs with grad mode off on the calling
- * thread. Not thread-safe.
+ * limit, or abandoned by the caller) and then only feeds masked pads. With the KV cache on, the prompts' longest
+ * common prefix (a tool-calling system prompt, typically) is computed once and its keys and values are reused by
+ * the batch and by later batches that start the same way. Runs with grad mode off on the calling thread. Not
+ * thread-safe.
  */
 public final class Generator {
+    /** Shortest shared prompt prefix worth caching (a ToolLLaMA system prompt is several hundred tokens). */
+    static final int MIN_PREFIX = 16;
     private final CausalLM model;
     private final Tokenizer tokenizer;
     private final boolean useKvCache;
+    private final boolean prefixCaching;
+    private long[] prefixIds;
+    private NDManager prefixManager;
+    private KvCache prefixCache;
 
     public Generator(CausalLM model, Tokenizer tokenizer) {
-        this(model, tokenizer, true);
+        this(model, tokenizer, true, true);
     }
 
     /** {@code useKvCache} false recomputes every sequence in full at each step (the reference for the cached path). */
     public Generator(CausalLM model, Tokenizer tokenizer, boolean useKvCache) {
+        this(model, tokenizer, useKvCache, useKvCache);
+    }
+
+    /** {@code prefixCaching} (KV cache only) reuses the shared prompt prefix's keys and values across batches. */
+    public Generator(CausalLM model, Tokenizer tokenizer, boolean useKvCache, boolean prefixCaching) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.useKvCache = useKvCache;
+        this.prefixCaching = useKvCache && prefixCaching;
     }
 
     /**
@@ -78,6 +92,8 @@ public final class Generator {
         private final int b;
         private final int pad = model.config().padTokenId();
         private final List<long[]> prompts;
+        /** Leading tokens of every prompt taken from the prefix cache instead of this batch's first pass. */
+        private final int shared;
         private final List<List<Long>> generated = new ArrayList<>();
         private final String[] texts;
         private final boolean[] done;
@@ -96,14 +112,16 @@ public final class Generator {
             done = new boolean[b];
             hitMax = new boolean[b];
             rngs = new Random[b];
-            int len = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+            shared = useKvCache ? sharedPrefix(prompts) : 0;
+            int len = prompts.stream().mapToInt(p -> p.length).max().orElse(0) - shared;
             ids = new long[b][len];
             mask = new long[b][len];
             for (int i = 0; i < b; i++) {
                 long[] p = prompts.get(i);
+                int n = p.length - shared;
                 Arrays.fill(ids[i], pad);
-                System.arraycopy(p, 0, ids[i], len - p.length, p.length);
-                Arrays.fill(mask[i], len - p.length, len, 1);
+                System.arraycopy(p, shared, ids[i], len - n, n);
+                Arrays.fill(mask[i], len - n, len, 1);
                 generated.add(new ArrayList<>());
                 texts[i] = "";
                 rngs[i] = cfg.seed() != null ? new Random(cfg.seed()) : new Random();
@@ -114,6 +132,7 @@ public final class Generator {
         List<Output> decode() {
             try (NDManager run = model.manager().newSubManager();
                  KvCache cache = useKvCache ? new KvCache(model.config().numLayers()) : null) {
+                if (shared > 0) seedCache(cache, run, shared, b);
                 long[][] stepIds = ids;
                 long[][] stepMask = mask;
                 while (!allDone()) {
@@ -181,14 +200,84 @@ public final class Generator {
             int t = cache == null ? ids[0].length : stepIds[0].length;
             long[][] src = cache == null ? ids : stepIds;
             long[][] srcMask = cache == null ? mask : stepMask;
-            NDArray in = m.create(flat(src), new Shape(b, t));
-            NDArray am = m.create(flat(srcMask), new Shape(b, t));
-            CausalLM.Embedded e = model.embed(in, am, cache);
-            NDArray h = e.hidden();
-            for (int l = 0; l < model.config().numLayers(); l++) h = model.layer(l, h, e.attentionBias(), cache, false);
-            if (cache != null) cache.advance(t);
+            NDArray h = forward(m, m.create(flat(src), new Shape(b, t)), m.create(flat(srcMask), new Shape(b, t)), cache);
             return model.head(h.get(":, -1:, :")).toFloatArray();
         }
+    }
+
+    /**
+     * How many leading tokens every prompt takes from the prefix cache (computing and caching the batch's common
+     * prefix first when the cached one does not cover at least 90 % of it), or 0 when the shared part is too short.
+     * Pads then sit between the shared prefix and each prompt's rest, masked out; OPT's positions come from the
+     * mask, so they stay contiguous. One token of every prompt is always left for the batch's own first pass.
+     */
+    private int sharedPrefix(List<long[]> prompts) {
+        long[] first = prompts.get(0);
+        int common = first.length - 1;
+        for (long[] p : prompts) {
+            common = Math.min(common, p.length - 1);
+            for (int j = 0; j < common; j++) {
+                if (p[j] != first[j]) {
+                    common = j;
+                    break;
+                }
+            }
+        }
+        if (!prefixCaching || common < MIN_PREFIX) return 0;
+        if (prefixIds != null) {
+            int reuse = 0;
+            while (reuse < Math.min(common, prefixIds.length) && prefixIds[reuse] == first[reuse]) reuse++;
+            if (reuse >= MIN_PREFIX && reuse * 10 >= common * 9) return reuse;
+            prefixCache.close();
+            prefixManager.close();
+        }
+        prefixIds = Arrays.copyOf(first, common);
+        prefixManager = model.manager().newSubManager();
+        prefixCache = new KvCache(model.config().numLayers());
+        long[] ones = new long[common];
+        Arrays.fill(ones, 1);
+        try (NDManager pass = prefixManager.newSubManager()) {
+            forward(pass, pass.create(prefixIds, new Shape(1, common)), pass.create(ones, new Shape(1, common)), prefixCache);
+            prefixCache.attachAll(prefixManager);
+        }
+        return common;
+    }
+
+    /** Starts a batch's cache with the first {@code shared} positions of the prefix cache, once per sequence. */
+    private void seedCache(KvCache cache, NDManager m, int shared, int b) {
+        String slice = ":, :, :" + shared + ", :";
+        for (int l = 0; l < model.config().numLayers(); l++) {
+            NDArray[] kv = prefixCache.layer(l);
+            try (NDArray ks = kv[0].get(slice); NDArray vs = kv[1].get(slice)) {
+                NDArray k = ks.repeat(0, b);
+                NDArray v = vs.repeat(0, b);
+                k.attach(m);
+                v.attach(m);
+                cache.append(l, k, v);
+            }
+        }
+        long[] ones = new long[b * shared];
+        Arrays.fill(ones, 1);
+        cache.setMask(m.create(ones, new Shape(b, shared)));
+        cache.advance(shared);
+    }
+
+    /** Runs the decoder over {@code ids} (appending to {@code cache} when given) and returns the last hidden states. */
+    private NDArray forward(NDManager m, NDArray ids, NDArray attentionMask, KvCache cache) {
+        CausalLM.Embedded e = model.embed(ids, attentionMask, cache);
+        NDArray h = e.hidden();
+        // each layer's intermediates (attention scores: B x heads x T x T) are freed as soon as the layer is done;
+        // kept until the pass ends, a 2000-token prefill of opt-350m would hold tens of GB
+        for (int l = 0; l < model.config().numLayers(); l++) {
+            try (NDManager layer = m.newSubManager()) {
+                h.attach(layer);
+                h = model.layer(l, h, e.attentionBias(), cache, false);
+                h.attach(m);
+                if (cache != null) cache.attachAll(m);
+            }
+        }
+        if (cache != null) cache.advance(ids.getShape().get(1));
+        return h;
     }
 
     private static long[][] column(long[] v) {

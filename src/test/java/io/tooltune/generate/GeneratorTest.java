@@ -128,4 +128,28 @@ class GeneratorTest {
             assertEquals(7, out.get(1).ids().length);
         }
     }
+
+    @Test
+    void sharedPrefixCachingGivesTheSameTokensAsFullComputation() {
+        try (LoadedModel m = ModelFolder.load(Shared.path("fixtures/opt/tiny-opt-prenorm"))) {
+            String system = "You are a helpful assistant with tools. Answer briefly and call a function when needed. User: ";
+            long[] a = m.tokenizer().encode(system + "what is the weather in Paris today?");
+            long[] b = m.tokenizer().encode(system + "book me a table");
+            long[] c = m.tokenizer().encode("Something else entirely, with no shared system prompt at all here.");
+            int common = 0;
+            while (a[common] == b[common]) common++;
+            assertTrue(common >= Generator.MIN_PREFIX, "the prompts must share enough tokens to be cached: " + common);
+            GenerationConfig cfg = greedyNoEos(16);
+            Generator reference = new Generator(m.model(), m.tokenizer(), true, false);
+            Generator cached = new Generator(m.model(), m.tokenizer());
+            List<Generator.Output> want = reference.generate(List.of(a, b), cfg);
+            List<Generator.Output> got = cached.generate(List.of(a, b), cfg);
+            assertArrayEquals(want.get(0).ids(), got.get(0).ids());
+            assertArrayEquals(want.get(1).ids(), got.get(1).ids());
+            // a later batch reuses the cached prefix; a batch with another prefix replaces it
+            assertArrayEquals(reference.generate(List.of(b), cfg).get(0).ids(), cached.generate(List.of(b), cfg).get(0).ids());
+            assertArrayEquals(reference.generate(List.of(c), cfg).get(0).ids(), cached.generate(List.of(c), cfg).get(0).ids());
+            assertArrayEquals(want.get(0).ids(), cached.generate(List.of(a), cfg).get(0).ids());
+        }
+    }
 }
