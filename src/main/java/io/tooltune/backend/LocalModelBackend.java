@@ -60,7 +60,7 @@ public final class LocalModelBackend implements ChatBackend {
      * {@code workerInit} runs first on the worker thread (for DJL: turn grad mode off there); {@code resources}
      * are closed after the worker has stopped.
      */
-    LocalModelBackend(BatchGenerator generator, int batchSize, long lingerMillis, Runnable workerInit, AutoCloseable resources) {
+    public LocalModelBackend(BatchGenerator generator, int batchSize, long lingerMillis, Runnable workerInit, AutoCloseable resources) {
         this.generator = generator;
         this.batchSize = batchSize;
         this.lingerMillis = lingerMillis;
@@ -84,7 +84,7 @@ public final class LocalModelBackend implements ChatBackend {
      * Core's generator over a loaded model. As ToolLLaMA's wrapper does, a prompt longer than the context minus
      * the new tokens keeps its end (left truncation), so positions never exceed max_position_embeddings.
      */
-    static BatchGenerator generator(LoadedModel loaded, GenerationConfig cfg) {
+    public static BatchGenerator generator(LoadedModel loaded, GenerationConfig cfg) {
         Generator generator = new Generator(loaded.model(), loaded.tokenizer());
         int room = Math.max(1, loaded.model().config().maxPositionEmbeddings() - cfg.maxNewTokens());
         return prompts -> {
