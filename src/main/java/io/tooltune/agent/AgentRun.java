@@ -33,10 +33,14 @@ import java.util.stream.Stream;
 public final class AgentRun {
     public enum Method { COT, DFS }
 
-    public record Options(Method method, int passAt, int maxSteps, int width, int maxQueryCount, int threads,
-                          String toolbenchKey) {
+    /**
+     * {@code maxSteps}: depth limit in nodes (ToolBench's single_chain_max_step); {@code maxIterations}: model
+     * replies per CoT chain (the paper's reasoning iterations); {@code maxQueryCount}: model calls per DFSDT query.
+     */
+    public record Options(Method method, int passAt, int maxSteps, int maxIterations, int width, int maxQueryCount,
+                          int threads, String toolbenchKey) {
         public static Options defaults(Method method) {
-            return new Options(method, 1, 12, 2, 200, 8, "");
+            return new Options(method, 1, 12, CotSearch.PAPER_MAX_ITERATIONS, 2, 200, 8, "");
         }
 
         public String fileSuffix() {
@@ -99,7 +103,7 @@ public final class AgentRun {
                 futures.add(pool.submit(() -> {
                     try {
                         ToolEnv env = new ToolEnv(q, toolDescriptions, executor, o.toolbenchKey(), apiCalls);
-                        Search s = o.method() == Method.COT ? new CotSearch(q.query(), env, backend, o.maxSteps(), o.passAt())
+                        Search s = o.method() == Method.COT ? new CotSearch(q.query(), env, backend, o.maxSteps(), o.passAt(), o.maxIterations())
                                 : new DfsSearch(q.query(), env, backend, o.maxSteps(), o.width(), o.maxQueryCount());
                         ObjectNode answer = s.run();
                         modelCalls.addAndGet(s.queryCount());

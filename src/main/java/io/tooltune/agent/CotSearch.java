@@ -8,13 +8,23 @@ import io.tooltune.backend.ChatBackend;
 import java.util.ArrayList;
 import java.util.List;
 
-/** ToolBench's single_chain ("CoT@n"): up to n ReAct chains, stopping at the first answer. */
+/**
+ * ToolBench's single_chain ("CoT@n"): up to n ReAct chains, stopping at the first answer. A chain ends when its
+ * depth reaches {@code maxSteps} nodes (ToolBench's single_chain_max_step) or after {@code maxIterations} model
+ * replies (the ToolLLaMA paper's limit on reasoning iterations), whichever comes first; its last node is pruned.
+ */
 public final class CotSearch extends Search {
-    private final int passAt;
+    /** The ToolLLaMA paper's limit on reasoning iterations per chain. */
+    public static final int PAPER_MAX_ITERATIONS = 10;
 
-    public CotSearch(String query, ToolEnv env, ChatBackend backend, int maxSteps, int passAt) {
+    private final int passAt;
+    private final int maxIterations;
+
+    public CotSearch(String query, ToolEnv env, ChatBackend backend, int maxSteps, int passAt, int maxIterations) {
         super(query, env, backend, maxSteps);
+        if (maxIterations < 1) throw new IllegalArgumentException("maxIterations must be >= 1");
         this.passAt = passAt;
+        this.maxIterations = maxIterations;
     }
 
     @Override
@@ -45,9 +55,9 @@ public final class CotSearch extends Search {
     }
 
     private Node chain(Node now) {
-        while (true) {
+        for (int replies = 1; ; replies++) {
             now = grow(now, ask(now));
-            if (now.depth() >= maxSteps && !now.terminal) now.pruned = true;
+            if ((now.depth() >= maxSteps || replies >= maxIterations) && !now.terminal) now.pruned = true;
             if (now.pruned || now.terminal) return now;
         }
     }

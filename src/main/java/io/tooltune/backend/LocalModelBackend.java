@@ -7,9 +7,15 @@ import io.tooltune.Json;
 import io.tooltune.agent.ReactParser;
 import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.Turn;
+import io.tooltune.generate.GenerationConfig;
+import io.tooltune.generate.Generator;
+import io.tooltune.model.io.LoadedModel;
+import io.tooltune.model.io.ModelFolder;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * message with the ReAct hint and the Python-repr function list, "Role: content\n" lines, diversity prompts
  * included as ToolLLaMA keeps them, then "Assistant:\n"), and parses the completion with {@link ReactParser}
  * (as StableToolBench, the assistant content is the whole raw completion). Calls from concurrent query threads
- * are grouped into batches of up to {@code batchSize} on one worker thread, which is where inference runs.
+ * are grouped into batches of up to {@code batchSize} on one worker thread (grad mode off), which is where
+ * inference runs: one left-padded batch through core's {@link Generator}, each sequence stopping on its own.
  */
 public final class LocalModelBackend implements ChatBackend {
     private record Pending(String prompt, CompletableFuture<BatchGenerator.Completion> result) {}
@@ -33,13 +40,31 @@ public final class LocalModelBackend implements ChatBackend {
     private final int batchSize;
     private final long lingerMillis;
     private final Thread worker;
+    private final AutoCloseable resources;
     private final AtomicLong batches = new AtomicLong(), sequences = new AtomicLong();
 
-    /** {@code workerInit} runs first on the worker thread (for DJL: turn grad mode off there). */
-    public LocalModelBackend(BatchGenerator generator, int batchSize, long lingerMillis, Runnable workerInit) {
+    /** How long the worker waits for more concurrent calls before running a partial batch. */
+    static final long LINGER_MILLIS = 20;
+
+    /** Loads a model folder; closing the backend frees it. */
+    public static LocalModelBackend load(Path modelDir, GenerationConfig cfg, int batchSize) {
+        return new LocalModelBackend(ModelFolder.load(modelDir), cfg, batchSize);
+    }
+
+    /** Generates with {@code cfg} (ToolLLaMA: stop at EOS); closing the backend closes {@code loaded}. */
+    public LocalModelBackend(LoadedModel loaded, GenerationConfig cfg, int batchSize) {
+        this(generator(loaded, cfg), batchSize, LINGER_MILLIS, () -> ai.djl.pytorch.jni.JniUtils.setGradMode(false), loaded);
+    }
+
+    /**
+     * {@code workerInit} runs first on the worker thread (for DJL: turn grad mode off there); {@code resources}
+     * are closed after the worker has stopped.
+     */
+    public LocalModelBackend(BatchGenerator generator, int batchSize, long lingerMillis, Runnable workerInit, AutoCloseable resources) {
         this.generator = generator;
         this.batchSize = batchSize;
         this.lingerMillis = lingerMillis;
+        this.resources = resources;
         this.worker = Thread.ofPlatform().name("local-model").daemon().start(() -> {
             workerInit.run();
             loop();
@@ -53,6 +78,28 @@ public final class LocalModelBackend implements ChatBackend {
 
     public long sequences() {
         return sequences.get();
+    }
+
+    /**
+     * Core's generator over a loaded model. As ToolLLaMA's wrapper does, a prompt longer than the context minus
+     * the new tokens keeps its end (left truncation), so positions never exceed max_position_embeddings.
+     */
+    public static BatchGenerator generator(LoadedModel loaded, GenerationConfig cfg) {
+        Generator generator = new Generator(loaded.model(), loaded.tokenizer());
+        int room = Math.max(1, loaded.model().config().maxPositionEmbeddings() - cfg.maxNewTokens());
+        return prompts -> {
+            List<long[]> ids = new ArrayList<>();
+            for (String p : prompts) {
+                long[] all = loaded.tokenizer().encode(p);
+                ids.add(all.length > room ? Arrays.copyOfRange(all, all.length - room, all.length) : all);
+            }
+            List<Generator.Output> out = generator.generate(ids, cfg);
+            List<BatchGenerator.Completion> result = new ArrayList<>();
+            for (int i = 0; i < out.size(); i++) {
+                result.add(new BatchGenerator.Completion(out.get(i).text(), ids.get(i).length, out.get(i).ids().length));
+            }
+            return result;
+        };
     }
 
     /** The ToolLLaMA inference prompt for an agent history. */
@@ -100,7 +147,7 @@ public final class LocalModelBackend implements ChatBackend {
                 }
             } catch (InterruptedException e) {
                 batch.forEach(p -> p.result().completeExceptionally(e));
-                return;
+                break;
             }
             try {
                 List<String> prompts = batch.stream().map(Pending::prompt).toList();
@@ -112,10 +159,24 @@ public final class LocalModelBackend implements ChatBackend {
                 batch.forEach(p -> p.result().completeExceptionally(e));
             }
         }
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(p -> p.result().completeExceptionally(new IllegalStateException("the local model is closed")));
     }
 
+    /** Stops the worker (a batch in flight finishes first), then frees the model. */
     @Override
     public void close() {
         worker.interrupt();
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            resources.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the local model: " + e.getMessage(), e);
+        }
     }
 }

@@ -3,7 +3,6 @@ package io.tooltune.cli;
 import io.tooltune.BadInputException;
 import io.tooltune.agent.AgentRun;
 import io.tooltune.backend.ChatBackend;
-import io.tooltune.backend.LocalGenerator;
 import io.tooltune.backend.LocalModelBackend;
 import io.tooltune.backend.OpenAiBackend;
 import io.tooltune.generate.GenerationConfig;
@@ -69,6 +68,9 @@ public final class RunCommand implements Callable<Integer> {
     double temperature;
     @Option(names = "--max-steps", defaultValue = "12", description = "Tree depth limit, in nodes, as ToolBench's single_chain_max_step (default ${DEFAULT-VALUE}).")
     int maxSteps;
+    @Option(names = "--max-iterations", defaultValue = "10", description = "CoT: model replies per chain, the paper's "
+            + "reasoning iterations (default ${DEFAULT-VALUE}); the chain also ends at --max-steps, whichever comes first.")
+    int maxIterations;
     @Option(names = "--pass-at", defaultValue = "1", description = "CoT chains per query (default ${DEFAULT-VALUE}).")
     int passAt;
     @Option(names = "--max-model-calls", defaultValue = "200", description = "DFSDT model calls per query (default ${DEFAULT-VALUE}).")
@@ -87,11 +89,12 @@ public final class RunCommand implements Callable<Integer> {
             case "dfs" -> AgentRun.Method.DFS;
             default -> throw new BadInputException("--method: expected cot or dfs, got \"" + method + "\"");
         };
+        if (maxIterations < 1) throw new BadInputException("--max-iterations: must be at least 1");
         if (!Files.exists(queries)) throw new BadInputException(queries + ": no such file or folder");
         List<Query> qs = AgentRun.readQueries(queries, System.err);
         ApiCatalog catalog = ApisCommand.catalog(tools, null);
         catalog.addQueries(qs);
-        AgentRun.Options o = new AgentRun.Options(m, passAt, maxSteps, 2, maxQueryCount, batchSize,
+        AgentRun.Options o = new AgentRun.Options(m, passAt, maxSteps, maxIterations, 2, maxQueryCount, batchSize,
                 System.getenv().getOrDefault("TOOLBENCH_KEY", ""));
         try (ChatBackend backend = backend(); ResponseCache rc = api.embedded ? new ResponseCache(cache) : null;
              ApiServer server = api.embedded ? new ApiServer("127.0.0.1", 0, new VirtualApis(rc, catalog,
@@ -100,13 +103,8 @@ public final class RunCommand implements Callable<Integer> {
             AgentRun.Summary s = AgentRun.run(qs, output, backend, ex, catalog::toolDescription, o, System.err);
             System.out.println(s.describe());
             return s.errors() == 0 ? 0 : 1;
-        } finally {
-            if (local != null) local.close();
         }
     }
-
-    /** The local model, closed when the run ends (null with --openai-url). */
-    private LocalGenerator local;
 
     private ChatBackend backend() {
         if (model.openaiUrl != null) {
@@ -114,8 +112,8 @@ public final class RunCommand implements Callable<Integer> {
             return new OpenAiBackend(new OpenAiClient(model.openaiUrl, OpenAiClient.keyFromEnvironment(), Duration.ofSeconds(300)),
                     openaiModel, temperature);
         }
-        local = new LocalGenerator(model.dir, new GenerationConfig(maxNewTokens, temperature, 1, 0, seed,
-                java.util.List.of(), true));
-        return new LocalModelBackend(local, batchSize, 20, () -> ai.djl.pytorch.jni.JniUtils.setGradMode(false));
+        // ToolLLaMA's inference: sampling without top-k/top-p, stop at EOS ("</s>") only
+        return LocalModelBackend.load(model.dir, new GenerationConfig(maxNewTokens, temperature, 1, 0, seed, List.of(), true),
+                batchSize);
     }
 }

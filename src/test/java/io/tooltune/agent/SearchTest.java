@@ -40,7 +40,7 @@ class SearchTest {
             case 1 -> ScriptedBackend.call("Let me look it up", "made_up_api", "{}");
             default -> ScriptedBackend.call(null, "Finish", ANSWER);
         });
-        CotSearch cot = new CotSearch("Tell me about Messi", env(), model, 12, 1);
+        CotSearch cot = new CotSearch("Tell me about Messi", env(), model, 12, 1, 10);
         ObjectNode out = cot.run();
         assertTrue(out.get("win").asBoolean());
         assertEquals(3, cot.queryCount());
@@ -66,12 +66,31 @@ class SearchTest {
 
     @Test
     void cotGivesUpWithoutAnswerAndPrunesAtMaxSteps() {
-        CotSearch cot = new CotSearch("q", env(), new ScriptedBackend(k -> ScriptedBackend.call(null, SEARCH, "{\"name\": \"x" + k + "\"}")), 12, 1);
+        CotSearch cot = new CotSearch("q", env(), new ScriptedBackend(k -> ScriptedBackend.call(null, SEARCH, "{\"name\": \"x" + k + "\"}")), 12, 1, 10);
         ObjectNode out = cot.run();
         assertFalse(out.get("win").asBoolean());
         assertEquals(6, cot.queryCount()); // Action Input nodes at depths 2..12
         assertTrue(out.at("/trys/0/chain/11/pruned").asBoolean());
         assertFalse(out.at("/answer_generation/valid_data").asBoolean());
+    }
+
+    @Test
+    void cotStopsAfterMaxIterationsReplies() {
+        // content-only replies add one Thought node each, so depth 12 would allow 12 replies; the paper's 10 binds
+        ScriptedBackend thinking = new ScriptedBackend(k -> Json.MAPPER.createObjectNode().put("role", "assistant").put("content", "hmm " + k));
+        CotSearch cot = new CotSearch("q", env(), thinking, 12, 1, CotSearch.PAPER_MAX_ITERATIONS);
+        ObjectNode out = cot.run();
+        assertEquals(10, cot.queryCount());
+        assertEquals(10, out.at("/trys/0/chain").size());
+        assertTrue(out.at("/trys/0/chain/9/pruned").asBoolean());
+        assertFalse(out.get("win").asBoolean());
+        // tool calls (Action + Action Input per reply) reach depth 12 first: 6 replies, as without the limit
+        CotSearch calls = new CotSearch("q", env(), new ScriptedBackend(k -> ScriptedBackend.call(null, SEARCH, "{}")), 12, 1, 10);
+        calls.run();
+        assertEquals(6, calls.queryCount());
+        CotSearch two = new CotSearch("q", env(), new ScriptedBackend(k -> ScriptedBackend.call(null, SEARCH, "{}")), 12, 1, 2);
+        assertTrue(two.run().at("/trys/0/chain/3/pruned").asBoolean());
+        assertEquals(2, two.queryCount());
     }
 
     @Test

@@ -36,7 +36,7 @@ class LocalModelBackendTest {
             seen.addAll(prompts);
             return prompts.stream().map(p -> new BatchGenerator.Completion(
                     "Thought: done\nAction: Finish\nAction Input: {\"return_type\": \"give_up_and_restart\"}", 7, 3)).toList();
-        }, 8, 1, () -> { })) {
+        }, 8, 1, () -> { }, () -> { })) {
             List<ObjectNode> h = history("Q");
             h.add(Json.MAPPER.createObjectNode().put("role", "user").put("content", "diversity").put("valid", false));
             ChatBackend.Reply r = b.chat(h, functions());
@@ -56,7 +56,7 @@ class LocalModelBackendTest {
         try (LocalModelBackend b = new LocalModelBackend(prompts -> {
             sizes.add(prompts.size());
             return prompts.stream().map(p -> new BatchGenerator.Completion("Action: x\nAction Input: {}", 1, 1)).toList();
-        }, 4, 300, () -> { })) {
+        }, 4, 300, () -> { }, () -> { })) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<ChatBackend.Reply>> f = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
@@ -73,7 +73,7 @@ class LocalModelBackendTest {
 
     @Test
     void generatorFailureBecomesAnIOException() {
-        try (LocalModelBackend b = new LocalModelBackend(prompts -> { throw new IllegalStateException("boom"); }, 2, 1, () -> { })) {
+        try (LocalModelBackend b = new LocalModelBackend(prompts -> { throw new IllegalStateException("boom"); }, 2, 1, () -> { }, () -> { })) {
             assertThrows(java.io.IOException.class, () -> b.chat(history("q"), functions()));
         }
     }

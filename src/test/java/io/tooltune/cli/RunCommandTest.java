@@ -1,12 +1,21 @@
 package io.tooltune.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.tooltune.Json;
 import io.tooltune.Shared;
+import io.tooltune.agent.AgentRun;
+import io.tooltune.backend.BatchGenerator;
+import io.tooltune.backend.LocalModelBackend;
 import io.tooltune.data.format.DataFiles;
+import io.tooltune.data.format.Query;
 import io.tooltune.eval.AnswerConverter;
+import io.tooltune.generate.GenerationConfig;
+import io.tooltune.model.io.LoadedModel;
+import io.tooltune.model.io.ModelFolder;
+import io.tooltune.tools.ApiCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +73,105 @@ class RunCommandTest {
         return out;
     }
 
+    /** Tool JSONs carrying the descriptions the recorded system prompts show (the tool folder is external data). */
+    private static void writeTools(Path tools, Map<String, JsonNode> answers) throws Exception {
+        for (String id : new String[]{"608", "1073"}) {
+            String sys = answers.get(id).at("/answer_generation/train_messages/0/0/content").asText();
+            String line = sys.substring(sys.lastIndexOf("\n1.") + 3).strip();
+            String tool = line.substring(0, line.indexOf(": "));
+            Path f = tools.resolve("Data/" + tool + ".json");
+            Files.createDirectories(f.getParent());
+            ObjectNode tj = Json.MAPPER.createObjectNode().put("tool_name", tool).put("tool_description", line.substring(line.indexOf(": ") + 2));
+            tj.putArray("api_list");
+            Json.MAPPER.writeValue(f.toFile(), tj);
+        }
+    }
+
+    private static Map<String, JsonNode> recordedAnswers(Path stb) throws Exception {
+        Map<String, JsonNode> answers = new HashMap<>();
+        for (String id : IDS) {
+            answers.put(id, Json.MAPPER.readTree(stb.resolve("data_example/answer/virtual_chatgpt_cot/G1_instruction/" + id + "_CoT@1.json").toFile()));
+        }
+        return answers;
+    }
+
+    /**
+     * The example queries through {@code run --model} with a tiny random fixture model: its replies are garbage,
+     * yet the run completes, each unparsable reply is an error step (ToolBench's hallucinated-function
+     * observation), and the files pass the ToolEval conversion with the recorded function lists. The prompts the
+     * model saw, rendered as ToolLLaMA's inference prompt, start with the recorded system and user messages.
+     */
+    @Test
+    void exampleQueriesRunWithATinyFixtureModel(@TempDir Path dir) throws Exception {
+        Path stb = Shared.path("data/stabletoolbench");
+        Path model = Shared.path("fixtures/opt/tiny-opt-prenorm");
+        Map<String, JsonNode> answers = recordedAnswers(stb);
+        writeTools(dir.resolve("tools"), answers);
+        Path queries = stb.resolve("solvable_queries_example/test_instruction/G1_instruction.json");
+        Path out = dir.resolve("out");
+        String[] args = {"run", "--queries", queries.toString(), "--model", model.toString(), "--method", "cot",
+                "--api-embedded", "--cache", dir.resolve("cache.sqlite").toString(), "--tools", dir.resolve("tools").toString(),
+                "--output", out.toString(), "--max-new-tokens", "8"};
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run(args));
+        } finally {
+            System.setOut(oldOut);
+        }
+        String summary = stdout.toString(StandardCharsets.UTF_8);
+        assertTrue(summary.contains("3 queries (0 already done): 0 answered, 0 gave up, 3 without answer, 0 errors"), summary);
+        for (String id : IDS) {
+            Path f = out.resolve(id + "_CoT@1.json");
+            JsonNode mine = Json.MAPPER.readTree(f.toFile());
+            DataFiles.readRawAnswer(f);
+            JsonNode converted = new AnswerConverter(42).convert(mine, "CoT@1", id);
+            assertEquals(answers.get(id).at("/answer_generation/function"), mine.at("/answer_generation/function"), id);
+            assertEquals(mine.at("/answer_generation/function"), converted.get("available_tools"), id);
+            JsonNode chain = mine.at("/trys/0/chain");
+            int errorSteps = 0;
+            for (JsonNode n : chain) {
+                if (n.get("node_type").asText().equals("Action Input")) {
+                    assertEquals(1, n.get("observation_code").asInt(), id + ": " + n);
+                    assertTrue(n.get("observation").asText().startsWith("{\"error\": \"No such function name: "), id);
+                    errorSteps++;
+                }
+            }
+            // every reply is one error step, until the depth limit (12 nodes) prunes the chain
+            assertEquals(mine.at("/answer_generation/query_count").asInt(), errorSteps, id);
+            assertTrue(chain.get(chain.size() - 1).get("pruned").asBoolean(), id);
+            assertTrue(errorSteps >= 4 && errorSteps <= 10, id);
+        }
+
+        // the same model in process, recording the prompts it is given (before the context's left truncation)
+        List<String> prompts = Collections.synchronizedList(new ArrayList<>());
+        GenerationConfig cfg = new GenerationConfig(4, 0.1, 1, 0, 42L, List.of(), true);
+        LoadedModel loaded = ModelFolder.load(model);
+        BatchGenerator real = LocalModelBackend.generator(loaded, cfg);
+        ApiCatalog catalog = ApisCommand.catalog(dir.resolve("tools"), null);
+        List<Query> qs = AgentRun.readQueries(queries, System.err);
+        catalog.addQueries(qs);
+        try (LocalModelBackend b = new LocalModelBackend(batch -> {
+            prompts.addAll(batch);
+            return real.generate(batch);
+        }, 8, 20, () -> ai.djl.pytorch.jni.JniUtils.setGradMode(false), loaded)) {
+            AgentRun.Summary s = AgentRun.run(qs, dir.resolve("out2"), b,
+                    r -> "{\"error\": \"\", \"response\": \"\"}", catalog::toolDescription,
+                    AgentRun.Options.defaults(AgentRun.Method.COT), System.err);
+            assertEquals(0, s.errors());
+            assertTrue(b.sequences() > b.batches(), "concurrent queries share batches");
+        }
+        for (String id : IDS) {
+            JsonNode tm = answers.get(id).at("/answer_generation/train_messages");
+            if (tm.isEmpty()) continue;
+            List<ObjectNode> opening = List.of((ObjectNode) tm.at("/0/0"), (ObjectNode) tm.at("/0/1"));
+            String expected = LocalModelBackend.prompt(opening, (ArrayNode)
+                    answers.get(id).at("/answer_generation/function"));
+            assertTrue(prompts.contains(expected), id + " system prompt");
+        }
+    }
+
     @Test
     void exampleQueriesReplayRecordedChatGptTurns(@TempDir Path dir) throws Exception {
         Path stb = Shared.path("data/stabletoolbench");
@@ -74,17 +183,7 @@ class RunCommandTest {
             answers.put(id, a);
             script.put("\n" + a.at("/answer_generation/query").asText() + "\nBegin!\n", turns(a));
         }
-        // tool JSONs carrying the descriptions the recorded system prompts show (the tool folder is external data)
-        for (String id : new String[]{"608", "1073"}) {
-            String sys = answers.get(id).at("/answer_generation/train_messages/0/0/content").asText();
-            String line = sys.substring(sys.lastIndexOf("\n1.") + 3).strip();
-            String tool = line.substring(0, line.indexOf(": "));
-            Path f = dir.resolve("tools/Data/" + tool + ".json");
-            Files.createDirectories(f.getParent());
-            ObjectNode tj = Json.MAPPER.createObjectNode().put("tool_name", tool).put("tool_description", line.substring(line.indexOf(": ") + 2));
-            tj.putArray("api_list");
-            Json.MAPPER.writeValue(f.toFile(), tj);
-        }
+        writeTools(dir.resolve("tools"), answers);
         List<JsonNode> requests = new ArrayList<>();
         HttpServer endpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         endpoint.createContext("/v1/chat/completions", ex -> {
