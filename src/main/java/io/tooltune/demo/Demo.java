@@ -1,10 +1,8 @@
 package io.tooltune.demo;
 
 import io.tooltune.Json;
-import io.tooltune.data.ToolLlamaConverter;
 import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.DataFiles;
-import io.tooltune.data.format.ToolLlamaExample;
 import io.tooltune.data.synth.SynthDataset;
 import io.tooltune.data.synth.SynthGold;
 import io.tooltune.data.synth.SynthOptions;
@@ -62,7 +60,7 @@ public final class Demo {
             if (!(minutes > 0)) throw new io.tooltune.BadInputException("--minutes: must be positive, got " + minutes);
             int vocab = 3000;
             int hidden = 128;
-            OptConfig cfg = new OptConfig(vocab, hidden, 4 * hidden, 2, 4, hidden, 768, true, 0.0, true, 1, 2, 2);
+            OptConfig cfg = new OptConfig(vocab, hidden, 4 * hidden, 2, 4, hidden, 512, true, 0.0, true, 1, 2, 2);
             int perGroup = Math.max(2, (int) Math.round(6 * minutes / DEFAULT_MINUTES));
             return new Options(minutes, output, seed, 600, perGroup, vocab, cfg, 4, 3e-3, 15, 8, 4, 80);
         }
@@ -116,8 +114,10 @@ public final class Demo {
         double agentStart = budget.elapsed();
         budget.phase("agent: untrained model on held-out groups", () -> runAgent(o, untrained, toolbench, cache, answers.resolve("untrained")));
         double agentSeconds = budget.elapsed() - agentStart;
-        budget.phase("SFT data", () -> Commands.run("prepare", "--input", toolbench.resolve("answer").toString(),
-                "--model", untrained.toString(), "--output", sft.toString(), "--max-length", Integer.toString(o.maxLength())));
+        budget.phase("SFT data", () -> {
+            int n = TrajectoryData.write(toolbench.resolve("answer"), untrained, sft, o.maxLength(), o.maxNewTokens());
+            System.err.printf(Locale.ROOT, "[demo] %d training instances, each the prompt the agent gives the model at that turn and the reply%n", n);
+        });
         double calibrated = budget.phase("timing a training step", () -> secondsPerStep(o, untrained, sft, out.resolve("calibration")));
         // on a loaded machine the agent phases can eat the budget; training keeps a floor so the comparison means something
         double trainSeconds = Math.max(MIN_TRAIN_SHARE * budget.totalSeconds(),
@@ -165,9 +165,9 @@ public final class Demo {
     /** The fine-tuned agent's expected time relative to the untrained one's (it stops at Finish; the untrained never does). */
     private static final double FINE_TUNED_AGENT_SHARE = 0.5;
 
-    /** Median seconds of training steps 2..4 on the real data (step 1 pays one-time costs). */
+    /** Median seconds of training steps 3..8 on the real data (the first steps pay one-time costs). */
     static double secondsPerStep(Options o, Path model, Path data, Path scratch) {
-        SftRun.run(model, data, scratch, demoRecipe(o, 4).withSaveSteps(0), false, null);
+        SftRun.run(model, data, scratch, demoRecipe(o, 8).withSaveSteps(0), false, null);
         List<Double> secs = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(scratch.resolve("training_log.jsonl"))) {
@@ -177,7 +177,7 @@ public final class Demo {
             throw new UncheckedIOException(e);
         }
         deleteRecursively(scratch);
-        List<Double> rest = secs.subList(Math.min(1, secs.size()), secs.size()).stream().sorted().toList();
+        List<Double> rest = secs.subList(Math.min(2, secs.size()), secs.size()).stream().sorted().toList();
         return rest.isEmpty() ? 2.0 : rest.get(rest.size() / 2);
     }
 
@@ -216,16 +216,8 @@ public final class Demo {
      * with the training template); the last instance of a trajectory holds all of its turns.
      */
     static List<String> trainingTexts(Path answerDir) {
-        List<String> texts = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(answerDir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-                List<ToolLlamaExample> ex = ToolLlamaConverter.fromRawAnswer(DataFiles.readRawAnswer(f));
-                if (!ex.isEmpty()) texts.add(ToolLlamaPrompt.renderTraining(ex.get(ex.size() - 1).conversations()));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return texts;
+        return TrajectoryData.instances(answerDir).stream()
+                .map(t -> ToolLlamaPrompt.renderTraining(t.get(t.size() - 1).conversations())).toList();
     }
 
     private static String summary(Options o, Budget b, Map<String, ExactScores> exact, SftRun.Summary trained) {
