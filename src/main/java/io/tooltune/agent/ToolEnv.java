@@ -1,5 +1,6 @@
 package io.tooltune.agent;
 
+import io.tooltune.data.format.PyJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.tooltune.Json;

@@ -79,7 +79,7 @@ public final class RunCommand implements Callable<Integer> {
     int maxNewTokens;
     @Option(names = "--seed", defaultValue = "42", description = "Sampling seed of the local model (default ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--batch-size", defaultValue = "8", description = "Queries in flight at once (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "8", description = "Queries in flight at once; the local model decodes their calls as one left-padded batch (default ${DEFAULT-VALUE}, as the paper).")
     int batchSize;
 
     @Override

@@ -1,5 +1,6 @@
 package io.tooltune.eval;
 
+import io.tooltune.data.format.PyJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;

@@ -2,7 +2,7 @@ package io.tooltune.serve;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.tooltune.agent.PyJson;
+import io.tooltune.data.format.PyJson;
 import io.tooltune.data.FunctionSchemas;
 import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.Turn;

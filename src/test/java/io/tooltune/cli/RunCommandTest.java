@@ -73,6 +73,19 @@ class RunCommandTest {
         return out;
     }
 
+    /** Runs the CLI, expecting exit code 0, and returns what it printed on stdout. */
+    private static String runCli(String[] args) {
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run(args));
+        } finally {
+            System.setOut(oldOut);
+        }
+        return stdout.toString(StandardCharsets.UTF_8);
+    }
+
     /** Tool JSONs carrying the descriptions the recorded system prompts show (the tool folder is external data). */
     private static void writeTools(Path tools, Map<String, JsonNode> answers) throws Exception {
         for (String id : new String[]{"608", "1073"}) {
@@ -112,15 +125,7 @@ class RunCommandTest {
         String[] args = {"run", "--queries", queries.toString(), "--model", model.toString(), "--method", "cot",
                 "--api-embedded", "--cache", dir.resolve("cache.sqlite").toString(), "--tools", dir.resolve("tools").toString(),
                 "--output", out.toString(), "--max-new-tokens", "8"};
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.run(args));
-        } finally {
-            System.setOut(oldOut);
-        }
-        String summary = stdout.toString(StandardCharsets.UTF_8);
+        String summary = runCli(args);
         assertTrue(summary.contains("3 queries (0 already done): 0 answered, 0 gave up, 3 without answer, 0 errors"), summary);
         for (String id : IDS) {
             Path f = out.resolve(id + "_CoT@1.json");
@@ -175,14 +180,9 @@ class RunCommandTest {
     @Test
     void exampleQueriesReplayRecordedChatGptTurns(@TempDir Path dir) throws Exception {
         Path stb = Shared.path("data/stabletoolbench");
-        Path recorded = stb.resolve("data_example/answer/virtual_chatgpt_cot/G1_instruction");
+        Map<String, JsonNode> answers = recordedAnswers(stb);
         Map<String, List<ObjectNode>> script = new HashMap<>();
-        Map<String, JsonNode> answers = new HashMap<>();
-        for (String id : IDS) {
-            JsonNode a = Json.MAPPER.readTree(recorded.resolve(id + "_CoT@1.json").toFile());
-            answers.put(id, a);
-            script.put("\n" + a.at("/answer_generation/query").asText() + "\nBegin!\n", turns(a));
-        }
+        for (JsonNode a : answers.values()) script.put("\n" + a.at("/answer_generation/query").asText() + "\nBegin!\n", turns(a));
         writeTools(dir.resolve("tools"), answers);
         List<JsonNode> requests = new ArrayList<>();
         HttpServer endpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
@@ -211,16 +211,8 @@ class RunCommandTest {
                     "--openai-url", "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/v1", "--openai-model", "gpt-4",
                     "--method", "cot", "--api-embedded", "--cache", dir.resolve("cache.sqlite").toString(),
                     "--tools", dir.resolve("tools").toString(), "--output", out.toString(), "--batch-size", "3"};
-            PrintStream oldOut = System.out;
-            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-            try {
-                assertEquals(0, Main.run(args));
-            } finally {
-                System.setOut(oldOut);
-            }
-            assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("3 queries (0 already done): 2 answered, 0 gave up, 1 without answer, 0 errors"),
-                    stdout.toString(StandardCharsets.UTF_8));
+            String summary = runCli(args);
+            assertTrue(summary.contains("3 queries (0 already done): 2 answered, 0 gave up, 1 without answer, 0 errors"), summary);
             for (String id : IDS) {
                 JsonNode mine = Json.MAPPER.readTree(out.resolve(id + "_CoT@1.json").toFile());
                 DataFiles.readRawAnswer(out.resolve(id + "_CoT@1.json")); // the data package's raw answer reader accepts it
@@ -248,12 +240,7 @@ class RunCommandTest {
             assertEquals("function", requests.get(0).at("/tools/0/type").asText());
             // resumable: a second run finds every answer file and calls nothing
             int before = requests.size();
-            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            try {
-                assertEquals(0, Main.run(args));
-            } finally {
-                System.setOut(oldOut);
-            }
+            runCli(args);
             assertEquals(before, requests.size());
 
             // DFSDT over the same replayed turns: answered queries end as their recorded chains do; the query
@@ -262,12 +249,7 @@ class RunCommandTest {
             String[] dfsArgs = args.clone();
             dfsArgs[8] = "dfs";
             dfsArgs[dfsArgs.length - 3] = dir.resolve("out-dfs").toString();
-            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            try {
-                assertEquals(0, Main.run(dfsArgs));
-            } finally {
-                System.setOut(oldOut);
-            }
+            runCli(dfsArgs);
             for (String id : IDS) {
                 JsonNode mine = Json.MAPPER.readTree(dir.resolve("out-dfs/" + id + "_DFS_woFilter_w2.json").toFile());
                 DataFiles.readRawAnswer(dir.resolve("out-dfs/" + id + "_DFS_woFilter_w2.json"));

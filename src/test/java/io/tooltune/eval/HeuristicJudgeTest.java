@@ -1,5 +1,6 @@
 package io.tooltune.eval;
 
+import io.tooltune.data.format.PyJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
 import org.junit.jupiter.api.Test;

@@ -147,7 +147,7 @@ public final class DataFiles {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
-            Json.MAPPER.writer(PythonJsonLayout.printer()).writeValue(file.toFile(), node);
+            Json.MAPPER.writer(PyJson.printer(4)).writeValue(file.toFile(), node);
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot write: " + e.getMessage(), e);
         }

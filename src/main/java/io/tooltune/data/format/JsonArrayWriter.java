@@ -33,7 +33,7 @@ public final class JsonArrayWriter implements AutoCloseable {
             if (lines) {
                 gen.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
             } else {
-                gen.setPrettyPrinter(PythonJsonLayout.printer());
+                gen.setPrettyPrinter(PyJson.printer(4));
                 gen.writeStartArray();
             }
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.tooltune.data.synth;
 
+import io.tooltune.data.format.PyJson;
 import io.tooltune.Json;
 import io.tooltune.data.PythonRepr;
 import io.tooltune.data.FunctionSchemas;
@@ -31,8 +32,8 @@ import java.util.stream.Stream;
  */
 public final class SynthWriter {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final ObjectWriter INDENT2 = PyJson.indented(2);
-    private static final ObjectWriter INDENT4 = PyJson.indented(4);
+    private static final ObjectWriter INDENT2 = PyJson.writer(2);
+    private static final ObjectWriter INDENT4 = PyJson.writer(4);
     static final String ANSWER_SUFFIX = "_ChatGPT_DFS_woFilter_w2.json";
     /** Written last; marks a folder as synth output that a later run may replace. */
     public static final String MARKER = "synth.json";

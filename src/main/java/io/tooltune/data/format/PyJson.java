@@ -1,14 +1,21 @@
-package io.tooltune.agent;
+package io.tooltune.data.format;
 
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.tooltune.Json;
 import io.tooltune.data.PythonRepr;
 
 import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Python's {@code json.dumps} (ensure_ascii, ", " and ": " separators, or an indent): ToolBench stores
- * observations and the diversity prompt's candidate list in this exact text.
+ * JSON text as Python writes it. {@link #dumps} is {@code json.dumps} with its defaults (ensure_ascii, ", " and
+ * ": " separators, or an indent): ToolBench's observations, diversity prompts and ToolEval's judge prompts embed
+ * this exact text. {@link #writer} is the file layout of {@code json.dump(obj, f, indent=n, ensure_ascii=False)}
+ * that ToolBench's data files use: {@code "key": value}, empty containers as {@code []} / {@code {}}.
  */
 public final class PyJson {
     private PyJson() {}
@@ -22,6 +29,19 @@ public final class PyJson {
         StringBuilder sb = new StringBuilder();
         write(sb, node, indent, 0);
         return sb.toString();
+    }
+
+    /** A writer for files laid out as {@code json.dump(indent=n, ensure_ascii=False)}. */
+    public static ObjectWriter writer(int indent) {
+        return Json.MAPPER.writer(printer(indent));
+    }
+
+    static DefaultPrettyPrinter printer(int indent) {
+        DefaultIndenter ind = new DefaultIndenter(" ".repeat(indent), "\n");
+        Separators seps = Separators.createDefaultInstance()
+                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                .withObjectEmptySeparator("").withArrayEmptySeparator("");
+        return new DefaultPrettyPrinter(seps).withObjectIndenter(ind).withArrayIndenter(ind);
     }
 
     private static void write(StringBuilder sb, JsonNode n, int indent, int level) {
