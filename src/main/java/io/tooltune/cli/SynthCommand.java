@@ -27,10 +27,14 @@ public final class SynthCommand implements Callable<Integer> {
             description = "Test queries in each of the six groups (default ${DEFAULT-VALUE}).")
     int testQueriesPerGroup = SynthOptions.DEFAULT_TEST_QUERIES_PER_GROUP;
 
+    @Option(names = "--categories", description = "Categories of the built-in domain table to use, at least "
+            + SynthOptions.MIN_CATEGORIES + "; 0 uses all (default ${DEFAULT-VALUE}).")
+    int categories;
+
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        SynthDataset ds = SyntheticToolBench.generate(new SynthOptions(seed, trainQueries, testQueriesPerGroup));
+        SynthDataset ds = SyntheticToolBench.generate(new SynthOptions(seed, trainQueries, testQueriesPerGroup, categories));
         SynthWriter.Counts c = SynthWriter.write(ds, output);
         System.out.printf("catalog: %d categories (%d held out), %d tools (%d held out in seen categories), %d APIs%n",
                 c.categories(), ds.catalog().heldOutCategories().size(), c.tools(), ds.catalog().heldOutTools().size(),

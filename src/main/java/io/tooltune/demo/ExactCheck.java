@@ -11,12 +11,13 @@ import java.util.Map;
 
 /**
  * Exact checks of an agent's run against a query's gold calls, independent of any judge: was every gold API
- * called, was each called with the gold arguments, and does the final answer contain every gold fact.
+ * called, was each called with the gold arguments, and does the final answer contain every gold fact; and, per gold
+ * call, how many of the query's gold calls the agent made exactly (a softer measure for queries that need several).
  */
 public final class ExactCheck {
     private ExactCheck() {}
 
-    public record Result(boolean apiRight, boolean argsRight, boolean answerRight) {
+    public record Result(boolean apiRight, boolean argsRight, boolean answerRight, int goldCalls, int exactCalls) {
         public boolean allRight() {
             return apiRight && argsRight && answerRight;
         }
@@ -24,6 +25,7 @@ public final class ExactCheck {
 
     public static Result check(SynthGold gold, AgentTrace trace) {
         boolean api = true, args = true;
+        int exactCalls = 0;
         for (SynthGold.Call g : gold.calls()) {
             boolean called = false, exact = false;
             for (AgentTrace.Call c : trace.calls()) {
@@ -33,11 +35,12 @@ public final class ExactCheck {
             }
             api &= called;
             args &= exact;
+            if (exact) exactCalls++;
         }
         String answer = trace.finalAnswer().toLowerCase(Locale.ROOT);
         boolean facts = trace.gaveAnswer() && !answer.isBlank();
         for (String f : gold.facts()) facts &= answer.contains(f.toLowerCase(Locale.ROOT));
-        return new Result(api, api && args, facts);
+        return new Result(api, api && args, facts, gold.calls().size(), exactCalls);
     }
 
     /**

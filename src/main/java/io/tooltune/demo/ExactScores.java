@@ -14,14 +14,20 @@ import java.util.stream.Stream;
 
 /**
  * Per-group exact-check accuracy of one model's raw answers: the share of queries whose gold APIs were called,
- * whose gold arguments were used, whose answer holds the gold facts, and all three. A query without an answer
- * file, or with an unreadable one, counts as wrong on every check.
+ * whose gold arguments were used, whose answer holds the gold facts, and all three; and the share of all gold calls
+ * made with the gold arguments. A query without an answer file, or with an unreadable one, counts as wrong on every
+ * check.
  */
 public record ExactScores(Map<String, Group> groups) {
 
-    public record Group(int queries, int apiRight, int argsRight, int answerRight, int allRight) {
+    public record Group(int queries, int apiRight, int argsRight, int answerRight, int allRight, int goldCalls,
+                        int exactCalls) {
         public double rate(int n) {
             return queries == 0 ? 0 : (double) n / queries;
+        }
+
+        public double exactCallRate() {
+            return goldCalls == 0 ? 0 : (double) exactCalls / goldCalls;
         }
     }
 
@@ -29,8 +35,9 @@ public record ExactScores(Map<String, Group> groups) {
     public static ExactScores score(Path answers, Map<String, List<SynthGold>> golds) {
         Map<String, Group> out = new LinkedHashMap<>();
         golds.forEach((group, list) -> {
-            int api = 0, args = 0, ans = 0, all = 0;
+            int api = 0, args = 0, ans = 0, all = 0, calls = 0, exact = 0;
             for (SynthGold g : list) {
+                calls += g.calls().size();
                 Path file = answerFile(answers.resolve(group), g.queryId());
                 if (file == null) continue;
                 AgentTrace trace;
@@ -44,23 +51,26 @@ public record ExactScores(Map<String, Group> groups) {
                 if (r.argsRight()) args++;
                 if (r.answerRight()) ans++;
                 if (r.allRight()) all++;
+                exact += r.exactCalls();
             }
-            out.put(group, new Group(list.size(), api, args, ans, all));
+            out.put(group, new Group(list.size(), api, args, ans, all, calls, exact));
         });
         return new ExactScores(out);
     }
 
     /** The totals over all groups. */
     public Group total() {
-        int q = 0, api = 0, args = 0, ans = 0, all = 0;
+        int q = 0, api = 0, args = 0, ans = 0, all = 0, calls = 0, exact = 0;
         for (Group g : groups.values()) {
+            calls += g.goldCalls();
+            exact += g.exactCalls();
             q += g.queries();
             api += g.apiRight();
             args += g.argsRight();
             ans += g.answerRight();
             all += g.allRight();
         }
-        return new Group(q, api, args, ans, all);
+        return new Group(q, api, args, ans, all, calls, exact);
     }
 
     private static Path answerFile(Path dir, String qid) {

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The exact-check table (groups × models, each cell "api / args / answer / all" in percent) as markdown and as
- * an HTML fragment for report.html.
+ * The exact-check table (groups × models; per query: right API, right arguments, answer has the gold facts, all
+ * three; per gold call: made exactly; all in percent) as markdown and as an HTML fragment for report.html.
  */
 public final class ExactTable {
     private ExactTable() {}
@@ -44,10 +44,13 @@ public final class ExactTable {
         return sb.append("</tbody></table>\n").toString();
     }
 
-    private static final String[] CHECKS = {"right API", "right arguments", "answer has gold facts", "all three"};
+    private static final String EXACT_CALLS = "gold calls made exactly";
+    private static final String[] CHECKS = {"right API", "right arguments", "answer has gold facts", "all three",
+        EXACT_CALLS};
 
     private static String pct(ExactScores.Group g, String check) {
         if (g == null) return "-";
+        if (check.equals(EXACT_CALLS)) return String.format(Locale.ROOT, "%.1f", 100 * g.exactCallRate());
         int n = switch (check) {
             case "right API" -> g.apiRight();
             case "right arguments" -> g.argsRight();

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * what the local agent feeds the model at that turn, then the reply. The prompt is ToolLLaMA's inference rendering
  * ("Assistant:\n" at the end, earlier replies as the model generated them, without the training rendering's leading
  * newline), tokenized with BOS and cut to its last {@code context - maxNewTokens} tokens as the local backend cuts
- * it; loss is on the reply and {@code </s>}. ToolBench trains on its training rendering instead, which a pre-trained
+ * it; loss is on the reply and {@code </s>}, and optionally on the prompt as well. ToolBench trains on its training rendering instead, which a pre-trained
  * model bridges; a model trained from scratch in minutes learns token sequences and learned positions literally, so
  * it is taught the very sequences and positions it will generate at.
  */
@@ -46,8 +46,12 @@ final class TrajectoryData {
         return out;
     }
 
-    /** Writes {@code {"id","input_ids","labels"}} records as {@code prepare} does; returns the number written. */
-    static int write(Path answerDir, Path modelDir, Path output, int context, int maxNewTokens) {
+    /**
+     * Writes {@code {"id","input_ids","labels"}} records as {@code prepare} does; returns the number written. With
+     * {@code lossOnPrompt} the prompt's tokens are labels too (plain language modelling of the whole sequence, as
+     * TRL's SFTTrainer does for text datasets without a completion-only collator).
+     */
+    static int write(Path answerDir, Path modelDir, Path output, int context, int maxNewTokens, boolean lossOnPrompt) {
         int n = 0;
         int room = context - maxNewTokens;
         try (Tokenizer tok = Tokenizer.load(modelDir); JsonArrayWriter out = new JsonArrayWriter(output, true)) {
@@ -67,7 +71,7 @@ final class TrajectoryData {
                     ArrayNode labels = o.putArray("labels");
                     for (int i = prompt.length - keep; i < prompt.length; i++) {
                         ids.add(prompt[i]);
-                        labels.add(SftEncoder.IGNORE);
+                        labels.add(lossOnPrompt ? prompt[i] : SftEncoder.IGNORE);
                     }
                     for (long v : reply) {
                         ids.add(v);

@@ -49,7 +49,7 @@ final class Backprop {
                     seedDropout(step, micro, i);
                     h = model.layer(i, h, e.attentionBias(), null, true);
                 }
-                NDArray lossSum = lossSum(model.head(h), targets, weights);
+                NDArray lossSum = labeledLossSum(h, targets, weights, b);
                 double value = lossSum.getFloat();
                 if (Double.isFinite(value)) gc.backward(lossSum.mul((float) multiplier));
                 return value;
@@ -66,7 +66,7 @@ final class Backprop {
                 JniUtils.setGradMode(true);
             }
             h.setRequiresGradient(true);
-            NDArray lossSum = lossSum(model.head(h), targets, weights);
+            NDArray lossSum = labeledLossSum(h, targets, weights, b);
             double value = lossSum.getFloat();
             if (!Double.isFinite(value)) return value;
             gc.backward(lossSum.mul((float) multiplier));
@@ -106,6 +106,23 @@ final class Backprop {
         }
         NDScope.register(out);
         return out;
+    }
+
+    /**
+     * The head and the loss on the positions that carry a label only: the others add nothing to the loss or its
+     * gradient, and with prompt-masked SFT data they are most of the batch, so the vocabulary projection (the
+     * largest matrix product of a small model) runs on a fraction of the tokens.
+     */
+    private NDArray labeledLossSum(NDArray h, NDArray targets, NDArray weights, BatchPlan.Batch b) {
+        if (b.labelTokens() == 0 || b.labelTokens() == (long) b.rows() * b.cols()) {
+            return lossSum(model.head(h), targets, weights);
+        }
+        boolean[] labeled = new boolean[b.weights().length];
+        for (int i = 0; i < labeled.length; i++) labeled[i] = b.weights()[i] != 0f;
+        NDArray keep = model.manager().create(labeled);
+        long n = b.rows() * (long) b.cols();
+        NDArray rows = h.reshape(n, h.getShape().get(2)).get(keep).expandDims(0);
+        return lossSum(model.head(rows), targets.reshape(n, 1).get(keep).expandDims(0), weights.reshape(n).get(keep).expandDims(0));
     }
 
     /** Summed cross-entropy of the shifted targets, in float32 (half logits are promoted, keeping the graph). */

@@ -49,6 +49,7 @@ class ExactCheckTest {
                 call("popularsitesforquery_for_keyword_analysis", args("q", "birthday party ideas"))),
                 List.of("pinterest.com", "MarthaStewart"));
         assertTrue(ExactCheck.check(right, t).allRight());
+        assertEquals(1, ExactCheck.check(right, t).exactCalls());
 
         SynthGold wrongArgs = gold("1073", List.of(
                 call("popularsitesforquery_for_keyword_analysis", args("q", "wedding ideas"))),
@@ -56,6 +57,16 @@ class ExactCheckTest {
         ExactCheck.Result r = ExactCheck.check(wrongArgs, t);
         assertTrue(r.apiRight());
         assertFalse(r.argsRight());
+        assertEquals(0, r.exactCalls());
+
+        SynthGold oneOfTwo = gold("1073", List.of(
+                call("popularsitesforquery_for_keyword_analysis", args("q", "birthday party ideas")),
+                call("other_for_keyword_analysis", args("q", "x"))),
+                List.of());
+        r = ExactCheck.check(oneOfTwo, t);
+        assertFalse(r.apiRight());
+        assertEquals(2, r.goldCalls());
+        assertEquals(1, r.exactCalls());
 
         SynthGold wrongApi = gold("1073", List.of(
                 call("other_for_keyword_analysis", args("q", "birthday party ideas"))),
@@ -88,5 +99,8 @@ class ExactCheckTest {
         assertEquals(2, grp.queries());
         assertEquals(1, grp.allRight());
         assertEquals(0.5, grp.rate(grp.allRight()));
+        assertEquals(1, grp.goldCalls());
+        assertEquals(1.0, grp.exactCallRate());
+        assertTrue(ExactTable.markdown(Map.of("m", s)).contains("| m | gold calls made exactly | 100.0 | 100.0 |"));
     }
 }

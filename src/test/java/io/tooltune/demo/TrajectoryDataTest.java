@@ -35,7 +35,7 @@ class TrajectoryDataTest {
         BpeTrainer.train(Demo.trainingTexts(answers), 500).save(model);
         int context = 256, maxNew = 60, room = context - maxNew;
         Path out = tmp.resolve("train.jsonl");
-        int n = TrajectoryData.write(answers, model, out, context, maxNew);
+        int n = TrajectoryData.write(answers, model, out, context, maxNew, false);
 
         List<ToolLlamaExample> instances = new ArrayList<>();
         TrajectoryData.instances(answers).forEach(instances::addAll);
@@ -71,6 +71,26 @@ class TrajectoryDataTest {
                         Arrays.toString(Arrays.copyOfRange(ids, 0, start)), "the prompt's tail, as the agent cuts it");
                 assertTrue(tok.decode(Arrays.copyOfRange(ids, 0, start), false).endsWith("\nAssistant:\n"));
             }
+        }
+    }
+
+    /** With loss on the prompt the records are the same token sequences, every token a label. */
+    @Test
+    void lossOnThePromptLabelsEveryToken(@TempDir Path tmp) throws Exception {
+        Path toolbench = tmp.resolve("toolbench");
+        SynthWriter.write(SyntheticToolBench.generate(new SynthOptions(3, 4, 0)), toolbench);
+        Path answers = toolbench.resolve("answer");
+        Path model = tmp.resolve("model");
+        BpeTrainer.train(Demo.trainingTexts(answers), 500).save(model);
+        Path replyOnly = tmp.resolve("reply.jsonl"), whole = tmp.resolve("whole.jsonl");
+        int n = TrajectoryData.write(answers, model, replyOnly, 256, 60, false);
+        assertEquals(n, TrajectoryData.write(answers, model, whole, 256, 60, true));
+        List<String> a = Files.readAllLines(replyOnly).stream().filter(l -> !l.isBlank()).toList();
+        List<String> b = Files.readAllLines(whole).stream().filter(l -> !l.isBlank()).toList();
+        for (int i = 0; i < n; i++) {
+            JsonNode ra = Json.MAPPER.readTree(a.get(i)), rb = Json.MAPPER.readTree(b.get(i));
+            assertEquals(ra.get("input_ids"), rb.get("input_ids"));
+            assertEquals(rb.get("input_ids"), rb.get("labels"));
         }
     }
 

@@ -37,11 +37,18 @@ final class CatalogGenerator {
 
     private CatalogGenerator() {}
 
-    static Catalog generate(Random rnd) {
-        List<Domain> domains = Domains.load();
-        List<String> categories = new ArrayList<>(new LinkedHashSet<>(domains.stream().map(Domain::category).toList()));
+    /** A catalog over all categories of the domain table, or over the first {@code limit} of a seeded shuffle (limit > 0). */
+    static Catalog generate(Random rnd, int limit) {
+        List<Domain> all = Domains.load();
+        List<String> categories = new ArrayList<>(new LinkedHashSet<>(all.stream().map(Domain::category).toList()));
         List<String> shuffled = new ArrayList<>(categories);
         Collections.shuffle(shuffled, rnd);
+        if (limit > 0 && limit < categories.size()) {
+            Set<String> kept = Set.copyOf(shuffled.subList(0, limit));
+            categories.retainAll(kept);
+            shuffled.retainAll(kept);
+        }
+        List<Domain> domains = all.stream().filter(d -> categories.contains(d.category())).toList();
         Set<String> heldOutCategories = new LinkedHashSet<>(shuffled.subList(0, HELD_OUT_CATEGORIES));
 
         Set<String> usedNames = new HashSet<>();

@@ -18,7 +18,7 @@ public final class SyntheticToolBench {
 
     public static SynthDataset generate(SynthOptions options) {
         Random rnd = new Random(options.seed());
-        Catalog catalog = CatalogGenerator.generate(rnd);
+        Catalog catalog = CatalogGenerator.generate(rnd, options.categories());
         ResponseSimulator sim = new ResponseSimulator(options.seed());
         Set<String> used = new HashSet<>();
         QueryGenerator gen = new QueryGenerator(sim, rnd, used, 1);

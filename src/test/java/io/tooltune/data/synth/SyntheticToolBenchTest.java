@@ -292,7 +292,26 @@ class SyntheticToolBenchTest {
     }
 
     @Test
+    void aSmallerCatalogKeepsEveryGroupAndConcentratesTraining() {
+        SynthDataset small = SyntheticToolBench.generate(new SynthOptions(7, 300, 4, 6));
+        Catalog c = small.catalog();
+        assertEquals(6, c.categories().size());
+        assertEquals(3, c.heldOutCategories().size());
+        assertTrue(c.tools().stream().allMatch(t -> c.categories().contains(t.category())));
+        Set<String> trainTools = new HashSet<>();
+        small.train().forEach(q -> q.apiList().forEach(r -> trainTools.add(r.tool().name())));
+        assertTrue(trainTools.stream().allMatch(n -> c.seenTools().stream().anyMatch(t -> t.name().equals(n))));
+        assertTrue(trainTools.size() < ds.catalog().seenTools().size(), "fewer tools share the training queries");
+        for (String g : SynthDataset.GROUPS) assertEquals(4, small.test().get(g).size(), g);
+        small.test().get("G1_category").forEach(q -> q.apiList().forEach(
+                r -> assertTrue(c.heldOutCategories().contains(r.tool().category()))));
+        assertEquals(SyntheticToolBench.generate(new SynthOptions(7, 300, 4, 6)).train().get(5).query(),
+                small.train().get(5).query());
+    }
+
+    @Test
     void badInputIsReportedAsBadInput() throws IOException {
+        assertThrows(BadInputException.class, () -> new SynthOptions(1, 5, 5, 4));
         assertThrows(BadInputException.class, () -> new SynthOptions(1, -1, 5));
         assertThrows(BadInputException.class, () -> new SynthOptions(1, 5, -2));
         Path file = tmp.resolve("plain-file");
