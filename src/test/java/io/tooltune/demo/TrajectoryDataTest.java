@@ -28,11 +28,8 @@ class TrajectoryDataTest {
     /** Every record is the agent's prompt at that turn (its tail, cut as the local backend cuts) and the reply. */
     @Test
     void recordsAreTheAgentsPromptsAndTheReplies(@TempDir Path tmp) throws Exception {
-        Path toolbench = tmp.resolve("toolbench");
-        SynthWriter.write(SyntheticToolBench.generate(new SynthOptions(3, 8, 0)), toolbench);
-        Path answers = toolbench.resolve("answer");
+        Path answers = synthAnswers(tmp, 8);
         Path model = tmp.resolve("model");
-        BpeTrainer.train(Demo.trainingTexts(answers), 500).save(model);
         int context = 256, maxNew = 60, room = context - maxNew;
         Path out = tmp.resolve("train.jsonl");
         int n = TrajectoryData.write(answers, model, out, context, maxNew, false);
@@ -77,11 +74,8 @@ class TrajectoryDataTest {
     /** With loss on the prompt the records are the same token sequences, every token a label. */
     @Test
     void lossOnThePromptLabelsEveryToken(@TempDir Path tmp) throws Exception {
-        Path toolbench = tmp.resolve("toolbench");
-        SynthWriter.write(SyntheticToolBench.generate(new SynthOptions(3, 4, 0)), toolbench);
-        Path answers = toolbench.resolve("answer");
+        Path answers = synthAnswers(tmp, 4);
         Path model = tmp.resolve("model");
-        BpeTrainer.train(Demo.trainingTexts(answers), 500).save(model);
         Path replyOnly = tmp.resolve("reply.jsonl"), whole = tmp.resolve("whole.jsonl");
         int n = TrajectoryData.write(answers, model, replyOnly, 256, 60, false);
         assertEquals(n, TrajectoryData.write(answers, model, whole, 256, 60, true));
@@ -92,6 +86,15 @@ class TrajectoryDataTest {
             assertEquals(ra.get("input_ids"), rb.get("input_ids"));
             assertEquals(rb.get("input_ids"), rb.get("labels"));
         }
+    }
+
+    /** Raw answers of a small synthetic ToolBench under tmp/toolbench, and a tokenizer trained on them in tmp/model. */
+    private static Path synthAnswers(Path tmp, int trainQueries) throws Exception {
+        Path toolbench = tmp.resolve("toolbench");
+        SynthWriter.write(SyntheticToolBench.generate(new SynthOptions(3, trainQueries, 0)), toolbench);
+        Path answers = toolbench.resolve("answer");
+        BpeTrainer.train(Demo.trainingTexts(answers), 500).save(tmp.resolve("model"));
+        return answers;
     }
 
     private static long[] longs(JsonNode a) {
