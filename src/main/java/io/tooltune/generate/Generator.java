@@ -2,6 +2,7 @@ package io.tooltune.generate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import io.tooltune.BadInputException;
@@ -234,10 +235,9 @@ public final class Generator {
         prefixIds = Arrays.copyOf(first, common);
         prefixManager = model.manager().newSubManager();
         prefixCache = new KvCache(model.config().numLayers());
-        long[] ones = new long[common];
-        Arrays.fill(ones, 1);
         try (NDManager pass = prefixManager.newSubManager()) {
-            forward(pass, pass.create(prefixIds, new Shape(1, common)), pass.create(ones, new Shape(1, common)), prefixCache);
+            Shape shape = new Shape(1, common);
+            forward(pass, pass.create(prefixIds, shape), pass.ones(shape, DataType.INT64), prefixCache);
             prefixCache.attachAll(prefixManager);
         }
         return common;
@@ -256,9 +256,7 @@ public final class Generator {
                 cache.append(l, k, v);
             }
         }
-        long[] ones = new long[b * shared];
-        Arrays.fill(ones, 1);
-        cache.setMask(m.create(ones, new Shape(b, shared)));
+        cache.setMask(m.ones(new Shape(b, shared), DataType.INT64));
         cache.advance(shared);
     }
 

@@ -117,12 +117,11 @@ final class Backprop {
         if (b.labelTokens() == 0 || b.labelTokens() == (long) b.rows() * b.cols()) {
             return lossSum(model.head(h), targets, weights);
         }
-        boolean[] labeled = new boolean[b.weights().length];
-        for (int i = 0; i < labeled.length; i++) labeled[i] = b.weights()[i] != 0f;
-        NDArray keep = model.manager().create(labeled);
         long n = b.rows() * (long) b.cols();
+        NDArray keep = weights.reshape(n).neq(0f);
         NDArray rows = h.reshape(n, h.getShape().get(2)).get(keep).expandDims(0);
-        return lossSum(model.head(rows), targets.reshape(n, 1).get(keep).expandDims(0), weights.reshape(n).get(keep).expandDims(0));
+        return lossSum(model.head(rows), targets.reshape(n, 1).get(keep).expandDims(0),
+                weights.reshape(n).get(keep).expandDims(0));
     }
 
     /** Summed cross-entropy of the shifted targets, in float32 (half logits are promoted, keeping the graph). */
