@@ -14,7 +14,7 @@ import java.io.PrintStream;
 public final class Progress implements AutoCloseable {
     private final ProgressBar bar;
     private final String task;
-    private final long total;
+    private long total;
     private final PrintStream plain;
     private long current;
     private long lastPrinted = -1;
@@ -56,12 +56,18 @@ public final class Progress implements AutoCloseable {
             return;
         }
         long bucket = total <= 0 ? n : (n * 20) / Math.max(1, total); // every 5%
-        if (bucket != lastPrinted || n == total) {
+        if (bucket > lastPrinted || n == total) { // only new highs: a re-estimated total moves the bucket both ways
             lastPrinted = bucket;
             double secs = (System.nanoTime() - started) / 1e9;
             String eta = n > 0 && total > n ? String.format(" eta %.0fs", secs / n * (total - n)) : "";
             plain.printf("%s %d/%d %.0fs%s %s%n", task, n, total, secs, eta, extra);
         }
+    }
+
+    /** Changes the expected total (work whose size is re-estimated as it goes). */
+    public void retotal(long newTotal) {
+        total = newTotal;
+        if (bar != null) bar.maxHint(newTotal);
     }
 
     public void step() {

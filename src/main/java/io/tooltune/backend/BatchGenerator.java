@@ -11,4 +11,12 @@ public interface BatchGenerator {
     record Completion(String text, int promptTokens, int newTokens) {}
 
     List<Completion> generate(List<String> prompts) throws Exception;
+
+    /**
+     * As {@link #generate(List)}, with each prompt's offered function names for format-safe decoding of its Action line
+     * (a null entry: free decoding). Generators that cannot constrain decoding ignore them.
+     */
+    default List<Completion> generate(List<String> prompts, List<List<String>> functionNames) throws Exception {
+        return generate(prompts);
+    }
 }

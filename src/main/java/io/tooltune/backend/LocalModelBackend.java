@@ -7,6 +7,7 @@ import io.tooltune.Json;
 import io.tooltune.agent.ReactParser;
 import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.Turn;
+import io.tooltune.generate.FunctionNameConstraint;
 import io.tooltune.generate.GenerationConfig;
 import io.tooltune.generate.Generator;
 import io.tooltune.model.io.LoadedModel;
@@ -33,12 +34,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * inference runs: one left-padded batch through core's {@link Generator}, each sequence stopping on its own.
  */
 public final class LocalModelBackend implements ChatBackend {
-    private record Pending(String prompt, CompletableFuture<BatchGenerator.Completion> result) {}
+    private record Pending(String prompt, List<String> functionNames, CompletableFuture<BatchGenerator.Completion> result) {}
 
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final BatchGenerator generator;
     private final int batchSize;
     private final long lingerMillis;
+    private boolean constrainFunctionNames;
     private final Thread worker;
     private final AutoCloseable resources;
     private final AtomicLong batches = new AtomicLong(), sequences = new AtomicLong();
@@ -71,6 +73,15 @@ public final class LocalModelBackend implements ChatBackend {
         });
     }
 
+    /**
+     * Format-safe decoding (off by default, as ToolBench): after "Action:" the model may only write an offered
+     * function's name; see {@link io.tooltune.generate.FunctionNameConstraint}.
+     */
+    public LocalModelBackend constrainFunctionNames(boolean on) {
+        constrainFunctionNames = on;
+        return this;
+    }
+
     /** Batches run so far and sequences in them (mean batch size = sequences / batches). */
     public long batches() {
         return batches.get();
@@ -87,18 +98,38 @@ public final class LocalModelBackend implements ChatBackend {
     public static BatchGenerator generator(LoadedModel loaded, GenerationConfig cfg) {
         Generator generator = new Generator(loaded.model(), loaded.tokenizer());
         int room = Math.max(1, loaded.model().config().maxPositionEmbeddings() - cfg.maxNewTokens());
-        return prompts -> {
-            List<long[]> ids = new ArrayList<>();
-            for (String p : prompts) {
-                long[] all = loaded.tokenizer().encode(p);
-                ids.add(all.length > room ? Arrays.copyOfRange(all, all.length - room, all.length) : all);
+        return new BatchGenerator() {
+            private String[] tokenTexts;
+
+            @Override
+            public List<Completion> generate(List<String> prompts) {
+                return generate(prompts, null);
             }
-            List<Generator.Output> out = generator.generate(ids, cfg);
-            List<BatchGenerator.Completion> result = new ArrayList<>();
-            for (int i = 0; i < out.size(); i++) {
-                result.add(new BatchGenerator.Completion(out.get(i).text(), ids.get(i).length, out.get(i).ids().length));
+
+            @Override
+            public List<Completion> generate(List<String> prompts, List<List<String>> functionNames) {
+                List<long[]> ids = new ArrayList<>();
+                List<FunctionNameConstraint> constraints = new ArrayList<>();
+                for (int i = 0; i < prompts.size(); i++) {
+                    long[] all = loaded.tokenizer().encode(prompts.get(i));
+                    ids.add(all.length > room ? Arrays.copyOfRange(all, all.length - room, all.length) : all);
+                    List<String> names = functionNames == null ? null : functionNames.get(i);
+                    constraints.add(names == null ? null : new FunctionNameConstraint(tokenTexts(), names));
+                }
+                List<Generator.Output> out = generator.generate(ids, cfg, i -> false, constraints);
+                List<Completion> result = new ArrayList<>();
+                for (int i = 0; i < out.size(); i++) {
+                    result.add(new Completion(out.get(i).text(), ids.get(i).length, out.get(i).ids().length));
+                }
+                return result;
             }
-            return result;
+
+            private String[] tokenTexts() {
+                if (tokenTexts == null) {
+                    tokenTexts = FunctionNameConstraint.tokenTexts(loaded.tokenizer(), loaded.model().config().vocabSize());
+                }
+                return tokenTexts;
+            }
         };
     }
 
@@ -117,7 +148,12 @@ public final class LocalModelBackend implements ChatBackend {
 
     @Override
     public Reply chat(List<ObjectNode> messages, ArrayNode functions) throws IOException {
-        Pending p = new Pending(prompt(messages, functions), new CompletableFuture<>());
+        List<String> names = null;
+        if (constrainFunctionNames && functions != null) {
+            names = new ArrayList<>();
+            for (JsonNode f : functions) names.add(f.path("name").asText());
+        }
+        Pending p = new Pending(prompt(messages, functions), names, new CompletableFuture<>());
         queue.add(p);
         BatchGenerator.Completion c;
         try {
@@ -151,7 +187,7 @@ public final class LocalModelBackend implements ChatBackend {
             }
             try {
                 List<String> prompts = batch.stream().map(Pending::prompt).toList();
-                List<BatchGenerator.Completion> out = generator.generate(prompts);
+                List<BatchGenerator.Completion> out = generator.generate(prompts, batch.stream().map(Pending::functionNames).toList());
                 batches.incrementAndGet();
                 sequences.addAndGet(batch.size());
                 for (int i = 0; i < batch.size(); i++) batch.get(i).result().complete(out.get(i));

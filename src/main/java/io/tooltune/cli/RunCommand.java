@@ -81,6 +81,9 @@ public final class RunCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--batch-size", defaultValue = "8", description = "Queries in flight at once; the local model decodes their calls as one left-padded batch (default ${DEFAULT-VALUE}, as the paper).")
     int batchSize;
+    @Option(names = "--constrain-function-names", description = "Local model: format-safe decoding, after \"Action:\" "
+            + "only an offered function's name (Finish included) may follow; ToolBench decodes freely (default off).")
+    boolean constrainFunctionNames;
 
     @Override
     public Integer call() throws Exception {
@@ -90,6 +93,9 @@ public final class RunCommand implements Callable<Integer> {
             default -> throw new BadInputException("--method: expected cot or dfs, got \"" + method + "\"");
         };
         if (maxIterations < 1) throw new BadInputException("--max-iterations: must be at least 1");
+        if (constrainFunctionNames && model.dir == null) {
+            throw new BadInputException("--constrain-function-names needs a local --model");
+        }
         if (!Files.exists(queries)) throw new BadInputException(queries + ": no such file or folder");
         List<Query> qs = AgentRun.readQueries(queries, System.err);
         ApiCatalog catalog = ApisCommand.catalog(tools, null);
@@ -114,6 +120,6 @@ public final class RunCommand implements Callable<Integer> {
         }
         // ToolLLaMA's inference: sampling without top-k/top-p, stop at EOS ("</s>") only
         return LocalModelBackend.load(model.dir, new GenerationConfig(maxNewTokens, temperature, 1, 0, seed, List.of(), true),
-                batchSize);
+                batchSize).constrainFunctionNames(constrainFunctionNames);
     }
 }

@@ -47,11 +47,13 @@ final class TrajectoryData {
     }
 
     /**
-     * Writes {@code {"id","input_ids","labels"}} records as {@code prepare} does; returns the number written. With
-     * {@code lossOnPrompt} the prompt's tokens are labels too (plain language modelling of the whole sequence, as
-     * TRL's SFTTrainer does for text datasets without a completion-only collator).
+     * Whether the prompt's tokens are labels besides the reply's: {@link #ALL} is plain language modelling of the whole
+     * sequence (TRL's SFTTrainer on a text dataset without a completion-only collator).
      */
-    static int write(Path answerDir, Path modelDir, Path output, int context, int maxNewTokens, boolean lossOnPrompt) {
+    enum PromptLoss { NONE, ALL }
+
+    /** Writes {@code {"id","input_ids","labels"}} records as {@code prepare} does; returns the number written. */
+    static int write(Path answerDir, Path modelDir, Path output, int context, int maxNewTokens, PromptLoss promptLoss) {
         int n = 0;
         int room = context - maxNewTokens;
         try (Tokenizer tok = Tokenizer.load(modelDir); JsonArrayWriter out = new JsonArrayWriter(output, true)) {
@@ -71,7 +73,7 @@ final class TrajectoryData {
                     ArrayNode labels = o.putArray("labels");
                     for (int i = prompt.length - keep; i < prompt.length; i++) {
                         ids.add(prompt[i]);
-                        labels.add(lossOnPrompt ? prompt[i] : SftEncoder.IGNORE);
+                        labels.add(promptLoss == PromptLoss.ALL ? prompt[i] : SftEncoder.IGNORE);
                     }
                     for (long v : reply) {
                         ids.add(v);

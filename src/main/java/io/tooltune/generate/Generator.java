@@ -12,8 +12,10 @@ import io.tooltune.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.function.IntPredicate;
 
 /**
@@ -69,6 +71,16 @@ public final class Generator {
 
     /** {@code abandoned.test(i)} is checked every step; an abandoned sequence stops where it is. */
     public List<Output> generate(List<long[]> prompts, GenerationConfig cfg, IntPredicate abandoned) {
+        return generate(prompts, cfg, abandoned, null);
+    }
+
+    /**
+     * As {@link #generate(List, GenerationConfig, IntPredicate)}, where {@code allowedNext.get(i)} (the list, or an
+     * entry, may be null: free decoding) gives the tokens sequence {@code i} may take next from its text so far
+     * (null: any); the others' logits are set to minus infinity before the pick.
+     */
+    public List<Output> generate(List<long[]> prompts, GenerationConfig cfg, IntPredicate abandoned,
+                                 List<? extends Function<String, BitSet>> allowedNext) {
         int maxPos = model.config().maxPositionEmbeddings();
         for (int i = 0; i < prompts.size(); i++) {
             int n = prompts.get(i).length;
@@ -80,7 +92,7 @@ public final class Generator {
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {
-            return new Run(prompts, cfg, abandoned).decode();
+            return new Run(prompts, cfg, abandoned, allowedNext).decode();
         } finally {
             JniUtils.setGradMode(grad);
         }
@@ -90,6 +102,7 @@ public final class Generator {
     private final class Run {
         private final GenerationConfig cfg;
         private final IntPredicate abandoned;
+        private final List<? extends Function<String, BitSet>> allowedNext;
         private final int b;
         private final int pad = model.config().padTokenId();
         private final List<long[]> prompts;
@@ -104,10 +117,12 @@ public final class Generator {
         private long[][] ids;
         private long[][] mask;
 
-        Run(List<long[]> prompts, GenerationConfig cfg, IntPredicate abandoned) {
+        Run(List<long[]> prompts, GenerationConfig cfg, IntPredicate abandoned,
+            List<? extends Function<String, BitSet>> allowedNext) {
             this.prompts = prompts;
             this.cfg = cfg;
             this.abandoned = abandoned;
+            this.allowedNext = allowedNext;
             this.b = prompts.size();
             texts = new String[b];
             done = new boolean[b];
@@ -151,6 +166,7 @@ public final class Generator {
                             next[i] = pad;
                             continue;
                         }
+                        constrain(i, logits, i * vocab, vocab);
                         next[i] = Sampler.next(logits, i * vocab, vocab, cfg, rngs[i]);
                         nextMask[i] = 1;
                         accept(i, next[i]);
@@ -168,6 +184,13 @@ public final class Generator {
                 out.add(new Output(generated.get(i).stream().mapToLong(Long::longValue).toArray(), texts[i], hitMax[i]));
             }
             return out;
+        }
+
+        private void constrain(int i, float[] logits, int from, int vocab) {
+            Function<String, BitSet> c = allowedNext == null ? null : allowedNext.get(i);
+            BitSet allowed = c == null ? null : c.apply(texts[i]);
+            if (allowed == null) return;
+            for (int j = 0; j < vocab; j++) if (!allowed.get(j)) logits[from + j] = Float.NEGATIVE_INFINITY;
         }
 
         private void accept(int i, long token) {

@@ -30,8 +30,8 @@ public final class SftRun {
     }
 
     /**
-     * As {@link #run(Path, Path, Path, SftConfig, boolean)}, stopping like SIGINT does (checkpoint, then stop) once
-     * {@code timeLimit} has passed (null: no limit); the demo uses it to train within a wall-clock budget.
+     * As {@link #run(Path, Path, Path, SftConfig, boolean)}, fitting the schedule to end when {@code timeLimit} has
+     * passed (null: no limit; see {@link SftTrainer#finishWithin}); the demo uses it to train within a wall-clock budget.
      */
     public static Summary run(Path modelDir, Path dataFile, Path outputDir, SftConfig cfg, boolean resume,
                               java.time.Duration timeLimit) {
@@ -58,20 +58,11 @@ public final class SftRun {
             } catch (IllegalArgumentException unavailable) {
                 // no SIGINT on this platform or the JVM reserves it: Ctrl-C then just ends the process
             }
+            if (timeLimit != null) trainer.finishWithin(timeLimit);
             SftTrainer.Result result;
-            java.util.Timer timer = timeLimit == null ? null : new java.util.Timer("train-time-limit", true);
-            if (timer != null) {
-                timer.schedule(new java.util.TimerTask() {
-                    @Override
-                    public void run() {
-                        trainer.requestStop();
-                    }
-                }, Math.max(1, timeLimit.toMillis()));
-            }
             try {
                 result = trainer.train(data.examples());
             } finally {
-                if (timer != null) timer.cancel();
                 if (previous != null) Signal.handle(new Signal("INT"), previous);
             }
             writeLossCurve(outputDir);

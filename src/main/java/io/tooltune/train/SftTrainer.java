@@ -45,6 +45,8 @@ public final class SftTrainer {
     private final LossScaler scaler;
     private final Backprop backprop;
     private volatile boolean stopRequested;
+    private long deadlineNanos;
+    private boolean hasDeadline;
     private boolean saveAtEnd = true;
 
     private long globalStep;
@@ -87,6 +89,31 @@ public final class SftTrainer {
         stopRequested = true;
     }
 
+    /**
+     * Ends training at a wall-clock deadline with its schedule complete (the demo's budget): from the
+     * {@value #FIT_AFTER_STEPS}th step of this run on, the total step count becomes the steps done plus the time left
+     * over the mean time of recent steps (never more than the configuration asks for), so a linear decay reaches
+     * zero at the deadline however fast this machine turns out to be.
+     */
+    public void finishWithin(java.time.Duration budget) {
+        deadlineNanos = System.nanoTime() + budget.toNanos();
+        hasDeadline = true;
+    }
+
+    static final int FIT_AFTER_STEPS = 5;
+    private static final int FIT_WINDOW = 50;
+
+    /** The total step count that ends at the deadline, from the step times of this run so far. */
+    private long fittedTotal(long configured) {
+        double left = (deadlineNanos - System.nanoTime()) / 1e9;
+        if (left <= 0) return globalStep;
+        int measured = log.size() - FIT_AFTER_STEPS; // the first steps pay one-time costs
+        if (measured < FIT_AFTER_STEPS) return configured;
+        double mean = log.subList(log.size() - Math.min(measured, FIT_WINDOW), log.size()).stream()
+                .mapToDouble(StepLog::seconds).average().orElseThrow();
+        return Math.min(configured, globalStep + (long) Math.max(0, left / mean));
+    }
+
     public record Result(long globalStep, List<StepLog> log, boolean interrupted, Path lastCheckpoint) {}
 
     /** Continues from a checkpoint folder whose weights the master model already holds. */
@@ -103,7 +130,8 @@ public final class SftTrainer {
     }
 
     public Result train(List<SftExample> data) {
-        long total = cfg.totalSteps(data.size());
+        long configured = cfg.totalSteps(data.size());
+        long total = configured;
         long perEpoch = cfg.stepsPerEpoch(data.size());
         if (perEpoch == 0) {
             throw new io.tooltune.BadInputException(data.size() + " examples are fewer than one optimizer step needs ("
@@ -124,7 +152,7 @@ public final class SftTrainer {
         try (BufferedWriter logOut = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
              Progress progress = Progress.start("train", total)) {
-            progress.stepTo(globalStep);
+            if (!hasDeadline) progress.stepTo(globalStep);
             while (globalStep < total && !stopRequested) {
                 int epoch = (int) (globalStep / perEpoch);
                 List<int[]> batches = BatchPlan.microBatches(data, cfg, epoch);
@@ -140,6 +168,10 @@ public final class SftTrainer {
                     logOut.newLine();
                     logOut.flush();
                     addHistory(entry, epoch + (double) (s + 1) / perEpoch);
+                    if (hasDeadline) {
+                        total = fittedTotal(configured);
+                        progress.retotal(total);
+                    }
                     savedAtCurrent = false;
                     if (cfg.saveSteps() > 0 && globalStep % cfg.saveSteps() == 0) {
                         lastCheckpoint = saveCheckpoint(total, epoch + (double) (s + 1) / perEpoch);
@@ -148,7 +180,8 @@ public final class SftTrainer {
                     double secs = (System.nanoTime() - startNanos) / 1e9;
                     progress.status(String.format("loss %.4f lr %.3g %.0f tok/s", entry.loss(), entry.learningRate(),
                             tokensThisRun / Math.max(1e-9, secs)));
-                    progress.stepTo(globalStep);
+                    // with a deadline the total is only known once a few steps have been timed
+                    if (!hasDeadline || log.size() >= 2 * FIT_AFTER_STEPS) progress.stepTo(globalStep);
                 }
             }
         } catch (IOException e) {

@@ -50,6 +50,32 @@ class LocalModelBackendTest {
         }
     }
 
+    /** With format-safe decoding on, each prompt goes to the generator with its offered function names; off, with none. */
+    @Test
+    void passesTheOfferedNamesWhenConstrained() throws Exception {
+        List<List<String>> seen = Collections.synchronizedList(new ArrayList<>());
+        BatchGenerator g = new BatchGenerator() {
+            @Override
+            public List<Completion> generate(List<String> prompts) {
+                throw new AssertionError("the backend always passes the names (null when free)");
+            }
+
+            @Override
+            public List<Completion> generate(List<String> prompts, List<List<String>> names) {
+                seen.addAll(names);
+                return prompts.stream().map(p -> new Completion("Action: Finish\nAction Input: {}", 1, 1)).toList();
+            }
+        };
+        ArrayNode f = functions();
+        f.insertObject(0).put("name", "album_search_for_x");
+        try (LocalModelBackend b = new LocalModelBackend(g, 2, 1, () -> { }, () -> { })) {
+            b.chat(history("Q"), f);
+            b.constrainFunctionNames(true).chat(history("Q"), f);
+        }
+        assertNull(seen.get(0));
+        assertEquals(List.of("album_search_for_x", "Finish"), seen.get(1));
+    }
+
     @Test
     void groupsConcurrentCallsIntoBatches() throws Exception {
         List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());

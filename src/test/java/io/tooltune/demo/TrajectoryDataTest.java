@@ -32,7 +32,7 @@ class TrajectoryDataTest {
         Path model = tmp.resolve("model");
         int context = 256, maxNew = 60, room = context - maxNew;
         Path out = tmp.resolve("train.jsonl");
-        int n = TrajectoryData.write(answers, model, out, context, maxNew, false);
+        int n = TrajectoryData.write(answers, model, out, context, maxNew, TrajectoryData.PromptLoss.NONE);
 
         List<ToolLlamaExample> instances = new ArrayList<>();
         TrajectoryData.instances(answers).forEach(instances::addAll);
@@ -77,8 +77,8 @@ class TrajectoryDataTest {
         Path answers = synthAnswers(tmp, 4);
         Path model = tmp.resolve("model");
         Path replyOnly = tmp.resolve("reply.jsonl"), whole = tmp.resolve("whole.jsonl");
-        int n = TrajectoryData.write(answers, model, replyOnly, 256, 60, false);
-        assertEquals(n, TrajectoryData.write(answers, model, whole, 256, 60, true));
+        int n = TrajectoryData.write(answers, model, replyOnly, 256, 60, TrajectoryData.PromptLoss.NONE);
+        assertEquals(n, TrajectoryData.write(answers, model, whole, 256, 60, TrajectoryData.PromptLoss.ALL));
         List<String> a = Files.readAllLines(replyOnly).stream().filter(l -> !l.isBlank()).toList();
         List<String> b = Files.readAllLines(whole).stream().filter(l -> !l.isBlank()).toList();
         for (int i = 0; i < n; i++) {
