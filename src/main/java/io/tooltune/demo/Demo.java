@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -186,7 +187,7 @@ public final class Demo {
      */
     private static void runAgent(Options o, Path model, Path toolbench, Path cache, Path outDir) {
         Path flat = outDir.resolve("all");
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--queries", toolbench.resolve("test_instruction").toString(),
+        List<String> args = new ArrayList<>(List.of("run", "--queries", toolbench.resolve("test_instruction").toString(),
                 "--model", model.toString(), "--method", "cot", "--api-embedded",
                 "--cache", cache.toString(), "--tools", toolbench.resolve("toolenv/tools").toString(),
                 "--output", flat.toString(),
