@@ -31,10 +31,15 @@ public final class SynthCommand implements Callable<Integer> {
             + SynthOptions.MIN_CATEGORIES + "; 0 uses all (default ${DEFAULT-VALUE}).")
     int categories;
 
+    @Option(names = "--keys-per-domain", description = "Entities (key values) per domain: the table's 10 to 16, then "
+            + "made-up ones in their style, so that a model must copy them from the query; 0 keeps the table's only "
+            + "(default ${DEFAULT-VALUE}).")
+    int keysPerDomain = SynthOptions.DEFAULT_KEYS_PER_DOMAIN;
+
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        SynthDataset ds = SyntheticToolBench.generate(new SynthOptions(seed, trainQueries, testQueriesPerGroup, categories));
+        SynthDataset ds = SyntheticToolBench.generate(new SynthOptions(seed, trainQueries, testQueriesPerGroup, categories, keysPerDomain));
         SynthWriter.Counts c = SynthWriter.write(ds, output);
         System.out.printf("catalog: %d categories (%d held out), %d tools (%d held out in seen categories), %d APIs%n",
                 c.categories(), ds.catalog().heldOutCategories().size(), c.tools(), ds.catalog().heldOutTools().size(),

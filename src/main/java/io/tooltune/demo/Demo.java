@@ -45,7 +45,7 @@ public final class Demo {
      * scale with the minutes.
      */
     public record Options(double minutes, Path output, long seed, int categories, int trainQueries, int testQueriesPerGroup,
-                          int vocabSize, OptConfig model, int trainBatch, double learningRate, int warmupSteps, TrajectoryData.PromptLoss promptLoss,
+                          int keysPerDomain, int vocabSize, OptConfig model, int trainBatch, double learningRate, int warmupSteps, TrajectoryData.PromptLoss promptLoss,
                           int agentBatch, int maxIterations, int maxNewTokens, boolean constrainFunctionNames) {
         public static final double DEFAULT_MINUTES = 8;
         /**
@@ -55,27 +55,30 @@ public final class Demo {
          */
         static final int CATEGORIES = 6;
         static final int TRAIN_QUERIES = 1500;
+        static final int KEYS_PER_DOMAIN = SynthOptions.DEFAULT_KEYS_PER_DOMAIN;
 
         /**
-         * The default demo: a 2-layer, 128-wide OPT with a 3,000-token vocabulary and a 512-token context (training
-         * examples are cut from the left to it, keeping the target, and the agent keeps the prompt's end), batch 4,
+         * The default demo: a 2-layer, 128-wide OPT with a 3,000-token vocabulary and a 256-token context (training
+         * examples are cut from the left to it, keeping the target, and the agent keeps the prompt's end), batch 8,
          * learning rate 3e-3, loss on the prompt as well as the reply (a model that starts from random weights must
-         * first learn to read: the prompt's repeated tool names and the values that reappear from query to call to
-         * observation teach it to copy, which reply-only loss on a few thousand examples did not); 12 held-out
+         * first learn to read: the values that reappear from query to call to observation teach it to copy, which
+         * reply-only loss on a few thousand examples did not); 200 entities per domain, so a test query's values are
+         * mostly ones the model never trained on and a right argument means it was copied, not recalled; 12 held-out
          * queries per group at 8 minutes; at most 4 model replies of at most 80 tokens per query (ToolBench's chain
          * depth of 12 nodes; the synthetic tasks need at most 4 calls and Finish); format-safe decoding of the
          * function name, for both models.
-         * <p>The prompts are about 1,400 tokens, so 512 cuts most of the function list. A 1,024-token context that
-         * keeps the list was measured too: a step costs about twice as much, the model trained half as many steps,
-         * and it called the gold functions less often than the 512-token model (see the notes in BENCHMARKS.md).
+         * <p>The prompts are about 1,400 tokens, so 256 keeps the query and the dialogue but not the function list:
+         * the model learns which of the offered functions serves which request from training. Copying values only
+         * appeared at this length: a 256-token step costs half a 512-token one, and in the same minutes the 512-token
+         * model (and a 1,024-token one that kept the list) wrote memorised values instead (BENCHMARKS.md).
          */
         public static Options scaled(double minutes, Path output, long seed) {
             if (!(minutes > 0)) throw new io.tooltune.BadInputException("--minutes: must be positive, got " + minutes);
             int vocab = 3000;
             int hidden = 128;
-            OptConfig cfg = new OptConfig(vocab, hidden, 4 * hidden, 2, 4, hidden, 512, true, 0.0, true, 1, 2, 2);
+            OptConfig cfg = new OptConfig(vocab, hidden, 4 * hidden, 2, 4, hidden, 256, true, 0.0, true, 1, 2, 2);
             int perGroup = Math.max(2, (int) Math.round(12 * minutes / DEFAULT_MINUTES));
-            return new Options(minutes, output, seed, CATEGORIES, TRAIN_QUERIES, perGroup, vocab, cfg, 4, 3e-3, 15, TrajectoryData.PromptLoss.ALL,
+            return new Options(minutes, output, seed, CATEGORIES, TRAIN_QUERIES, perGroup, KEYS_PER_DOMAIN, vocab, cfg, 8, 3e-3, 15, TrajectoryData.PromptLoss.ALL,
                     8, 4, 80, true);
         }
 
@@ -101,7 +104,7 @@ public final class Demo {
 
         budget.phase("synthetic ToolBench", () -> {
             SynthWriter.write(SyntheticToolBench.generate(
-                    new SynthOptions(o.seed(), o.trainQueries(), o.testQueriesPerGroup(), o.categories())), toolbench);
+                    new SynthOptions(o.seed(), o.trainQueries(), o.testQueriesPerGroup(), o.categories(), o.keysPerDomain())), toolbench);
         });
         budget.phase("tokenizer and untrained model", () -> {
             BpeTrainer.Bpe bpe = BpeTrainer.train(trainingTexts(toolbench.resolve("answer")), o.vocabSize());

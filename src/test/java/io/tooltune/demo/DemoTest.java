@@ -16,7 +16,7 @@ class DemoTest {
     @Test
     void runsEndToEndAndReportsBothModels(@TempDir Path tmp) throws Exception {
         OptConfig tiny = new OptConfig(400, 32, 64, 1, 2, 32, 512, true, 0.0, true, 1, 2, 2);
-        Demo.Options o = new Demo.Options(1.5, tmp.resolve("demo"), 7, 6, 12, 1, 400, tiny, 2, 1e-3, 2, TrajectoryData.PromptLoss.ALL, 2, 2, 12, true);
+        Demo.Options o = new Demo.Options(1.5, tmp.resolve("demo"), 7, 6, 12, 1, 200, 400, tiny, 2, 1e-3, 2, TrajectoryData.PromptLoss.ALL, 2, 2, 12, true);
         Demo.Outcome out = Demo.run(o);
         assertTrue(Files.isRegularFile(out.report()));
         String html = Files.readString(out.report());

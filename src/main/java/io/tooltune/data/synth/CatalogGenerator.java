@@ -37,9 +37,14 @@ final class CatalogGenerator {
 
     private CatalogGenerator() {}
 
-    /** A catalog over all categories of the domain table, or over the first {@code limit} of a seeded shuffle (limit > 0). */
-    static Catalog generate(Random rnd, int limit) {
-        List<Domain> all = Domains.load();
+    /**
+     * A catalog over all categories of the domain table, or over the first {@code limit} of a seeded shuffle (limit >
+     * 0), with {@code keysPerDomain} key values in each domain (the listed ones and made-up ones, drawn with
+     * {@code keyRnd} so that the rest of the catalog does not depend on their number).
+     */
+    static Catalog generate(Random rnd, int limit, int keysPerDomain, Random keyRnd) {
+        List<Domain> all = Domains.load().stream()
+                .map(d -> d.withKeyPool(KeyValueMaker.pool(d.keyValues(), keysPerDomain, keyRnd))).toList();
         List<String> categories = new ArrayList<>(new LinkedHashSet<>(all.stream().map(Domain::category).toList()));
         List<String> shuffled = new ArrayList<>(categories);
         Collections.shuffle(shuffled, rnd);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /** Loads the built-in domain table (resource domains.txt): the raw material of every synthetic category. */
@@ -45,7 +44,7 @@ final class Domains {
                         r.length > 2 ? r[2] : "", List.of()));
             }
         }
-        return new Domain(f[0], f[1], f[2], List.of(f[3].split(",")), Arrays.asList(f[4].split(",")),
-                List.copyOf(attrs));
+        List<String> values = List.of(f[4].split(","));
+        return new Domain(f[0], f[1], f[2], List.of(f[3].split(",")), values, values, List.copyOf(attrs));
     }
 }

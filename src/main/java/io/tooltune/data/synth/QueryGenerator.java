@@ -119,7 +119,7 @@ final class QueryGenerator {
             }
         }
         Domain.Attribute attr = attrs.get(rnd.nextInt(attrs.size()));
-        String key = t.domain().keyValues().get(rnd.nextInt(t.domain().keyValues().size()));
+        String key = t.domain().keyPool().get(rnd.nextInt(t.domain().keyPool().size()));
         List<GoldCall> calls = new ArrayList<>();
         SynthApi lookup = t.apis().stream()
                 .filter(a -> a.kind() == SynthApi.Kind.LOOKUP && a.attributes().contains(attr)).findFirst().orElse(null);

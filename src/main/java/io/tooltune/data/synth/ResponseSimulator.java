@@ -48,10 +48,10 @@ public final class ResponseSimulator {
     public String idOf(SynthTool tool, String key) {
         SplittableRandom r = random(tool.name(), key, "#id");
         String prefix = tool.domain().entity().replaceAll("[^a-z]", "");
-        int index = tool.domain().keyValues().indexOf(key);
-        // the last two digits are the entity's index, so ids never collide within a tool
+        int index = tool.domain().keyPool().indexOf(key);
+        // the digits after the first three are the entity's index (9999 for an unknown entity), so ids never collide
         return prefix.substring(0, Math.min(3, prefix.length())) + "_" + (100 + r.nextInt(900)) + String.format(Locale.ROOT, "%02d",
-                index < 0 ? 99 : index);
+                index < 0 ? 9999 : index);
     }
 
     /**
@@ -102,7 +102,7 @@ public final class ResponseSimulator {
     List<String> searchHits(SynthTool tool, String query) {
         List<String> hits = new ArrayList<>();
         hits.add(query);
-        List<String> values = tool.domain().keyValues();
+        List<String> values = tool.domain().keyPool();
         SplittableRandom r = random(tool.name(), query, "#search");
         int decoys = r.nextInt(3);
         for (int i = 0; i < 8 && hits.size() < 1 + decoys; i++) {
@@ -115,7 +115,7 @@ public final class ResponseSimulator {
     }
 
     private String nameOfId(SynthTool tool, String id) {
-        for (String v : tool.domain().keyValues()) {
+        for (String v : tool.domain().keyPool()) {
             if (idOf(tool, v).equals(id)) {
                 return v;
             }

@@ -93,8 +93,8 @@ public final class SynthWriter {
                     cache(t, a, new LinkedHashMap<>());
                 } else {
                     List<String> keys = a.kind() == SynthApi.Kind.DETAILS
-                            ? t.domain().keyValues().stream().map(v -> ds.simulator().idOf(t, v)).toList()
-                            : t.domain().keyValues();
+                            ? t.domain().keyPool().stream().map(v -> ds.simulator().idOf(t, v)).toList()
+                            : t.domain().keyPool();
                     for (String k : keys) {
                         Map<String, Object> args = new LinkedHashMap<>();
                         args.put(ToolNames.pureApiName(a.keyParam()), k);

@@ -18,7 +18,8 @@ public final class SyntheticToolBench {
 
     public static SynthDataset generate(SynthOptions options) {
         Random rnd = new Random(options.seed());
-        Catalog catalog = CatalogGenerator.generate(rnd, options.categories());
+        Catalog catalog = CatalogGenerator.generate(rnd, options.categories(), options.keysPerDomain(),
+                new Random(~options.seed()));
         ResponseSimulator sim = new ResponseSimulator(options.seed());
         Set<String> used = new HashSet<>();
         QueryGenerator gen = new QueryGenerator(sim, rnd, used, 1);
