@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtGradientCollector;
 import ai.djl.pytorch.jni.JniUtils;
 import io.tooltune.model.CausalLM;
+import io.tooltune.model.GraphScalar;
 
 /**
  * Forward and backward of one micro-batch, accumulating parameter gradients. With gradient checkpointing the
@@ -51,7 +52,7 @@ final class Backprop {
                 }
                 NDArray lossSum = labeledLossSum(h, targets, weights, b);
                 double value = lossSum.getFloat();
-                if (Double.isFinite(value)) gc.backward(lossSum.mul((float) multiplier));
+                if (Double.isFinite(value)) gc.backward(lossSum.mul(GraphScalar.of(lossSum, multiplier)));
                 return value;
             }
             NDArray[] inputs = new NDArray[layers];
@@ -69,7 +70,7 @@ final class Backprop {
             NDArray lossSum = labeledLossSum(h, targets, weights, b);
             double value = lossSum.getFloat();
             if (!Double.isFinite(value)) return value;
-            gc.backward(lossSum.mul((float) multiplier));
+            gc.backward(lossSum.mul(GraphScalar.of(lossSum, multiplier)));
             NDArray g = h.getGradient();
             for (int i = layers - 1; i >= 0; i--) {
                 NDArray x = inputs[i];

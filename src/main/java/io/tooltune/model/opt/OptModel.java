@@ -13,6 +13,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import io.tooltune.model.CausalLM;
+import io.tooltune.model.GraphScalar;
 import io.tooltune.model.KvCache;
 
 import java.util.LinkedHashMap;
@@ -177,9 +178,12 @@ public final class OptModel implements CausalLM {
         NDManager m = inputIds.getManager();
         NDArray x = tokenEmbedding(inputIds);
         if (config.hasProjection()) x = Linear.linear(x, w("project_in.weight"), null).singletonOrThrow();
-        try (NDArray positions = m.create(pos, new Shape(b, t))) {
-            x = x.add(Embedding.embedding(positions, w("embed_positions.weight"), SparseFormat.DENSE).singletonOrThrow());
-        }
+        NDArray positionTable = w("embed_positions.weight");
+        NDArray positions = m.create(pos, new Shape(b, t));
+        x = x.add(Embedding.embedding(positions, positionTable, SparseFormat.DENSE).singletonOrThrow());
+        // The backward of the lookup reads these indices, and an array made from Java data does not keep its memory
+        // once closed: so while training it stays open (the caller's scope closes it after backward).
+        if (!positionTable.hasGradient()) positions.close();
         NDArray attentionBias = m.create(bias, new Shape(b, 1, t, total));
         if (dt != DataType.FLOAT32) attentionBias = attentionBias.toType(dt, false);
         return new Embedded(x, attentionBias);
@@ -205,7 +209,7 @@ public final class OptModel implements CausalLM {
         long t = hidden.getShape().get(1);
         boolean pre = config.doLayerNormBefore();
         NDArray h = pre ? norm(hidden, l + "self_attn_layer_norm") : hidden;
-        NDArray q = heads(lin(h, l + "self_attn.q_proj").mul((float) Math.pow(config.headDim(), -0.5)), b, t);
+        NDArray q = heads(lin(h, l + "self_attn.q_proj").mul(GraphScalar.of(h, Math.pow(config.headDim(), -0.5))), b, t);
         NDArray k = heads(lin(h, l + "self_attn.k_proj"), b, t);
         NDArray v = heads(lin(h, l + "self_attn.v_proj"), b, t);
         if (cache != null) {

@@ -8,6 +8,11 @@ import ai.djl.training.GradientCollector;
 import io.tooltune.model.KvCache;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,6 +84,50 @@ class OptModelTest {
             assertTrue(norm(g5) > 0, "a real token's row gets a gradient");
             table.setRequiresGradient(false);
             positions.setRequiresGradient(false);
+        }
+    }
+
+    /**
+     * Gradients do not depend on what the garbage collector does between forward and backward. Arrays DJL makes
+     * from Java data (scalars of {@code mul(Number)}, index arrays) free their memory once closed and collected, while
+     * the recorded graph may still read them; here every collected buffer's memory is reused by garbage before
+     * backward, so a graph that kept such an array would give different gradients.
+     */
+    @Test
+    void gradientsSurviveAGarbageCollectionBeforeBackward() throws InterruptedException {
+        float[][] quiet = gradients(false);
+        float[][] collected = gradients(true);
+        for (int i = 0; i < quiet.length; i++) assertArrayEquals(quiet[i], collected[i], 0f, "parameter " + i);
+    }
+
+    private static float[][] gradients(boolean collectFirst) throws InterruptedException {
+        try (OptModel model = OptModel.random(PRE, 6); NDManager m = model.manager().newSubManager()) {
+            var params = model.parameters().values().toArray(new NDArray[0]);
+            for (NDArray p : params) p.setRequiresGradient(true);
+            NDArray ids = m.create(new long[] {2, 5, 7, 9, 11, 2, 13, 1}, new Shape(2, 4));
+            NDArray mask = m.create(new long[] {1, 1, 1, 1, 1, 1, 1, 0}, new Shape(2, 4));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = model.forward(ids, mask, null, true).logSoftmax(-1).sum();
+                if (collectFirst) {
+                    List<ByteBuffer> reuse = new ArrayList<>();
+                    for (int round = 0; round < 3; round++) {
+                        System.gc();
+                        Thread.sleep(20);
+                        for (int i = 0; i < 4000; i++) {
+                            ByteBuffer b = ByteBuffer.allocateDirect(64).order(ByteOrder.nativeOrder());
+                            for (int j = 0; j < 64; j += 8) b.putLong(j, 0x7FF8_0000_7FC0_0000L);
+                            reuse.add(b);
+                        }
+                    }
+                }
+                gc.backward(loss);
+            }
+            float[][] out = new float[params.length][];
+            for (int i = 0; i < params.length; i++) {
+                out[i] = params[i].getGradient().toFloatArray();
+                params[i].setRequiresGradient(false);
+            }
+            return out;
         }
     }
 
