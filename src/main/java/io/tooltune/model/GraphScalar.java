@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Scalars for operations that autograd records. DJL's {@code mul(Number)} makes the scalar from a Java buffer and
  * closes it at once, but the backward of a product reads that scalar again; by then the garbage collector may have
- * freed the buffer and its memory may hold anything (seen as a NaN gradient after 1,470 good demo steps). A scalar
- * that PyTorch allocates itself stays alive for as long as the graph holds it.
+ * freed the buffer and its memory may hold anything, giving wrong or NaN gradients. A scalar that PyTorch allocates
+ * itself stays alive for as long as the graph holds it.
  */
 public final class GraphScalar {
     private GraphScalar() {}

@@ -1,6 +1,5 @@
 package io.tooltune.data.synth;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
@@ -26,7 +25,7 @@ final class KeyValueMaker {
             String made = variant(listed.get(rnd.nextInt(listed.size())), listed.get(rnd.nextInt(listed.size())), rnd);
             if (!made.isBlank()) out.add(made);
         }
-        return List.copyOf(new ArrayList<>(out));
+        return List.copyOf(out);
     }
 
     static String variant(String a, String b, Random rnd) {

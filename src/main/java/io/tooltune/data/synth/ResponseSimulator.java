@@ -114,13 +114,16 @@ public final class ResponseSimulator {
         return hits;
     }
 
+    /** The entity whose id this is: {@link #idOf} writes its index after three random digits. */
     private String nameOfId(SynthTool tool, String id) {
-        for (String v : tool.domain().keyPool()) {
-            if (idOf(tool, v).equals(id)) {
-                return v;
-            }
+        int digits = id.indexOf('_') + 4;
+        if (digits < 4 || digits >= id.length() || id.length() - digits > 4
+                || !id.substring(digits).chars().allMatch(Character::isDigit)) {
+            return null;
         }
-        return null;
+        int index = Integer.parseInt(id.substring(digits));
+        List<String> pool = tool.domain().keyPool();
+        return index < pool.size() && idOf(tool, pool.get(index)).equals(id) ? pool.get(index) : null;
     }
 
     private static void put(ObjectNode out, String field, Object v) {

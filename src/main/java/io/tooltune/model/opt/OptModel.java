@@ -34,6 +34,8 @@ public final class OptModel implements CausalLM {
     private final OptConfig config;
     private final NDManager manager;
     private final Map<String, NDArray> params;
+    /** head_dim^-0.5, made once and owned by PyTorch: the backward of the scaling reads it (see GraphScalar). */
+    private final NDArray queryScale;
 
     /** Wraps {@code params} (owned by {@code manager}); the names and shapes must be those of {@link #shapes}. */
     public OptModel(OptConfig config, NDManager manager, Map<String, NDArray> params) {
@@ -45,6 +47,7 @@ public final class OptModel implements CausalLM {
             if (p == null) throw new IllegalArgumentException("missing parameter " + name);
             if (!p.getShape().equals(shape)) throw new IllegalArgumentException(name + " has shape " + p.getShape() + ", expected " + shape);
         });
+        this.queryScale = GraphScalar.of(w("embed_tokens.weight"), Math.pow(config.headDim(), -0.5));
     }
 
     /** Every parameter's name and shape, in transformers' module order. */
@@ -209,7 +212,7 @@ public final class OptModel implements CausalLM {
         long t = hidden.getShape().get(1);
         boolean pre = config.doLayerNormBefore();
         NDArray h = pre ? norm(hidden, l + "self_attn_layer_norm") : hidden;
-        NDArray q = heads(lin(h, l + "self_attn.q_proj").mul(GraphScalar.of(h, Math.pow(config.headDim(), -0.5))), b, t);
+        NDArray q = heads(lin(h, l + "self_attn.q_proj").mul(queryScale), b, t);
         NDArray k = heads(lin(h, l + "self_attn.k_proj"), b, t);
         NDArray v = heads(lin(h, l + "self_attn.v_proj"), b, t);
         if (cache != null) {
