@@ -5,7 +5,11 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
+import java.io.Console;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Progress for long work: a live bar with ETA on a terminal, and a plain line every few percent otherwise
@@ -37,9 +41,40 @@ public final class Progress implements AutoCloseable {
 
     /** A bar on a terminal, plain lines elsewhere (or when TOOLTUNE_PLAIN_PROGRESS is set). */
     public static Progress start(String task, long total) {
-        boolean interactive = System.console() != null && System.getenv("CI") == null
-                && System.getenv("TOOLTUNE_PLAIN_PROGRESS") == null;
+        boolean interactive = System.getenv("CI") == null && System.getenv("TOOLTUNE_PLAIN_PROGRESS") == null
+                && consoleIsTerminal() && isTerminalDevice(stderrTarget());
         return new Progress(task, total, interactive);
+    }
+
+    /**
+     * Whether the JVM's console is an interactive terminal. Since JDK 22 {@code System.console()} is not null
+     * when output is redirected, and only {@code Console.isTerminal()} (absent from the JDK 21 API) tells.
+     */
+    private static boolean consoleIsTerminal() {
+        Console c = System.console();
+        if (c == null) return false;
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException e) {
+            return true; // JDK 21: a console exists only for a terminal
+        }
+    }
+
+    /** Where standard error goes (Linux), or null when that cannot be read. */
+    private static String stderrTarget() {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether a file-descriptor target is a terminal device: the console can be a terminal while standard error
+     * goes to a log file, and a bar redrawn there writes a line for every update. Unknown targets count as one.
+     */
+    static boolean isTerminalDevice(String target) {
+        return target == null || target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
     }
 
     /** Sets the trailing status text (loss, rate, ...). */

@@ -32,6 +32,7 @@ public final class ByteLevelBpeJson {
             throw new BadInputException(vocabFile + ": not valid JSON: " + e.getMessage());
         }
         if (!vocab.isObject()) throw new BadInputException(vocabFile + ": expected a JSON object of token -> id");
+        if (vocab.isEmpty()) throw new BadInputException(vocabFile + ": the vocabulary is empty");
         ArrayNode merges = Json.MAPPER.createArrayNode();
         for (String line : Files.readAllLines(mergesFile, StandardCharsets.UTF_8)) {
             if (line.startsWith("#version") || line.isBlank()) continue;

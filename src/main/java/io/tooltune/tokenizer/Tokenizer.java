@@ -6,8 +6,10 @@ import io.tooltune.BadInputException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
@@ -29,21 +31,28 @@ public final class Tokenizer implements AutoCloseable {
     /** Loads {@code dir/tokenizer.json}, or builds it (in a temporary file) from vocab.json + merges.txt. */
     public static Tokenizer load(Path dir) {
         Path json = dir.resolve("tokenizer.json");
+        // errors name the user's files, never the temporary tokenizer.json built from them
+        String source = json.toString();
         try {
             if (!Files.isRegularFile(json)) {
-                if (!Files.isRegularFile(dir.resolve("vocab.json")) || !Files.isRegularFile(dir.resolve("merges.txt"))) {
+                Path vocab = dir.resolve("vocab.json"), merges = dir.resolve("merges.txt");
+                if (!Files.isRegularFile(vocab) || !Files.isRegularFile(merges)) {
                     throw new BadInputException(dir + ": no tokenizer.json and no vocab.json + merges.txt");
                 }
+                source = vocab + " + " + merges;
+                String built = ByteLevelBpeJson.fromVocabAndMerges(vocab, merges);
                 json = Files.createTempFile("tooltune-tokenizer", ".json");
                 json.toFile().deleteOnExit();
-                Files.writeString(json, ByteLevelBpeJson.fromVocabAndMerges(dir.resolve("vocab.json"), dir.resolve("merges.txt")));
+                Files.writeString(json, built);
             }
             return new Tokenizer(HuggingFaceTokenizer.newInstance(json, OPTIONS), json);
+        } catch (CharacterCodingException e) {
+            throw new BadInputException(source + ": not UTF-8 text", e);
         } catch (IOException e) {
-            throw new BadInputException(dir + ": cannot read tokenizer: " + e.getMessage(), e);
+            throw new BadInputException(source + ": cannot read tokenizer: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (e instanceof BadInputException) throw e;
-            throw new BadInputException(json + ": unusable tokenizer: " + e.getMessage(), e);
+            throw new BadInputException(source + ": unusable tokenizer: " + e.getMessage(), e);
         }
     }
 
@@ -76,7 +85,7 @@ public final class Tokenizer implements AutoCloseable {
             Files.createDirectories(dir);
             Path target = dir.resolve("tokenizer.json");
             if (!target.toAbsolutePath().equals(tokenizerJson.toAbsolutePath())) {
-                Files.copy(tokenizerJson, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(tokenizerJson, target, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,5 +68,24 @@ class TokenizerTest {
         Files.writeString(tmp.resolve("merges.txt"), "#version: 0.2\n");
         BadInputException e = assertThrows(BadInputException.class, () -> Tokenizer.load(tmp));
         assertTrue(e.getMessage().contains("vocab.json"), e.getMessage());
+    }
+
+    @Test
+    void emptyVocabNamesTheUsersFilesNotATemporaryOne(@TempDir Path tmp) throws Exception {
+        Files.writeString(tmp.resolve("merges.txt"), "#version: 0.2\n");
+        for (String vocab : new String[]{"{}", ""}) {
+            Files.writeString(tmp.resolve("vocab.json"), vocab);
+            BadInputException e = assertThrows(BadInputException.class, () -> Tokenizer.load(tmp));
+            assertTrue(e.getMessage().startsWith(tmp.resolve("vocab.json").toString()), e.getMessage());
+            assertFalse(e.getMessage().contains("tooltune-tokenizer"), e.getMessage());
+        }
+    }
+
+    @Test
+    void nonUtf8MergesNameTheFile(@TempDir Path tmp) throws Exception {
+        Files.writeString(tmp.resolve("vocab.json"), "{\"a\": 0}");
+        Files.write(tmp.resolve("merges.txt"), new byte[]{'#', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
+        BadInputException e = assertThrows(BadInputException.class, () -> Tokenizer.load(tmp));
+        assertTrue(e.getMessage().contains("merges.txt") && e.getMessage().contains("UTF-8"), e.getMessage());
     }
 }
