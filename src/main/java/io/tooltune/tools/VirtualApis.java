@@ -8,8 +8,10 @@ import io.tooltune.data.ToolNames;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * StableToolBench's {@code /virtual} logic in process: name normalisation, argument parsing, cache lookup,
@@ -30,6 +32,10 @@ public final class VirtualApis implements ToolExecutor {
     private final ResponseSimulator simulator;
     private final ToolExecutor realService;
     private final PrintStream log;
+    private int maxCacheEntryBytes = DEFAULT_MAX_CACHE_ENTRY_BYTES;
+
+    /** Largest argument key or response stored as one cache row (UTF-8 bytes); see {@link #maxCacheEntryBytes(int)}. */
+    public static final int DEFAULT_MAX_CACHE_ENTRY_BYTES = 64 * 1024;
 
     /** {@code realService} (RapidAPI pass-through) may be null: then misses go straight to the simulator. */
     public VirtualApis(ResponseCache cache, ApiCatalog catalog, ResponseSimulator simulator, ToolExecutor realService,
@@ -41,11 +47,22 @@ public final class VirtualApis implements ToolExecutor {
         this.log = log;
     }
 
+    /**
+     * Caps what one cache row may hold. An argument key over the cap is answered with an error observation and
+     * neither simulated nor stored; a response over it is served but not stored. StableToolBench has no cap: a
+     * 19 MB tool input became a 19 MB row.
+     */
+    public VirtualApis maxCacheEntryBytes(int bytes) {
+        if (bytes < 1) throw new IllegalArgumentException("max cache entry bytes must be >= 1, got " + bytes);
+        maxCacheEntryBytes = bytes;
+        return this;
+    }
+
     @Override
     public String execute(ToolRequest r) throws IOException {
         String category = ToolNames.standardizeCategory(r.category());
         String toolName = r.toolName();
-        String apiName = ToolNames.pureApiName(r.apiName()).split("_for_" + java.util.regex.Pattern.quote(toolName), -1)[0];
+        String apiName = ToolNames.pureApiName(r.apiName()).split("_for_" + Pattern.quote(toolName), -1)[0];
         if (!toolName.endsWith("_for_" + category)) toolName = ToolNames.standardize(toolName) + "_for_" + category;
         if (apiName.equals("chat_with_user")) return body("", "Chat with user.");
 
@@ -63,6 +80,10 @@ public final class VirtualApis implements ToolExecutor {
             }
         }
         String key = PythonRepr.repr(input);
+        if (utf8Length(key) > maxCacheEntryBytes) {
+            log("tool_input_too_large (" + utf8Length(key) + " bytes)", category, toolName, apiName, "");
+            return body("Tool input too large: more than " + maxCacheEntryBytes + " bytes...\n", "");
+        }
         String cached = cache.get(category, toolName, apiName, key);
         if (cached != null) {
             log("cached_real_response", category, toolName, apiName, key);
@@ -75,7 +96,7 @@ public final class VirtualApis implements ToolExecutor {
                 JsonNode parsed = Json.MAPPER.readTree(real);
                 if (checkResult(parsed)) {
                     String stored = Json.MAPPER.writeValueAsString(truncate((ObjectNode) parsed));
-                    cache.put(category, toolName, apiName, key, stored, "real");
+                    store(category, toolName, apiName, key, stored, "real");
                     log("real_response", category, toolName, apiName, key);
                     return stored;
                 }
@@ -86,9 +107,23 @@ public final class VirtualApis implements ToolExecutor {
         ApiCatalog.ApiInfo info = catalog.find(category, toolName, apiName);
         ObjectNode fake = simulator.simulate(info, cache.examples(category, toolName, apiName, EXAMPLES), input);
         String stored = Json.MAPPER.writeValueAsString(truncate(fake));
-        cache.put(category, toolName, apiName, key, stored, "simulated-" + simulator.kind());
-        log("fake_response (simulated by " + simulator.kind() + ")", category, toolName, apiName, key);
+        // a failed simulation (endpoint down, 401, no JSON after the retries) is served but never cached, so that
+        // it is tried again; StableToolBench caches it and serves the failure forever after
+        if (fake.path("error").asText("").isEmpty()) {
+            store(category, toolName, apiName, key, stored, "simulated-" + simulator.kind());
+            log("fake_response (simulated by " + simulator.kind() + ")", category, toolName, apiName, key);
+        } else {
+            log("fake_response_failed (" + fake.path("error").asText() + ")", category, toolName, apiName, key);
+        }
         return stored;
+    }
+
+    private void store(String category, String tool, String api, String key, String response, String source) {
+        if (utf8Length(response) <= maxCacheEntryBytes) cache.put(category, tool, api, key, response, source);
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** StableToolBench's {@code check_result}: does a real service answer look like a usable response? */
