@@ -136,7 +136,6 @@ public record ChatRequest(String model, List<Message> messages, List<Tool> tools
             JsonNode fn = t.path("function");
             String name = fn.path("name").asText("");
             if (name.isEmpty()) throw ApiException.invalid("invalid_value", where + ".function.name: missing");
-            if (name.equals("Finish")) throw ApiException.invalid("invalid_value", where + ".function.name: 'Finish' is reserved for the model's final answer");
             if (!names.add(name)) throw ApiException.invalid("invalid_value", where + ".function.name: duplicate '" + name + "'");
             JsonNode params = fn.get("parameters");
             if (!present(params)) params = JsonNodeFactory.instance.objectNode().put("type", "object").set("properties", JsonNodeFactory.instance.objectNode());

@@ -34,11 +34,17 @@ public final class PromptMapper {
         List<ChatRequest.Tool> offered = mode == ChatRequest.ChoiceMode.NONE ? List.of() : req.tools();
         ArrayNode functions = JsonNodeFactory.instance.arrayNode();
         List<Map.Entry<String, String>> toolLines = new ArrayList<>();
+        boolean clientFinish = false;
         for (ChatRequest.Tool t : offered) {
             functions.add(ChatRequest.functionDict(t));
-            toolLines.add(Map.entry(t.name(), t.description()));
+            // a client that offers its own Finish (tooltune's and ToolBench's agents do) replaces the built-in one;
+            // as in ToolBench, the task description does not list it
+            if (t.name().equals(FunctionSchemas.FINISH)) clientFinish = true;
+            else toolLines.add(Map.entry(t.name(), t.description()));
         }
-        if (mode != ChatRequest.ChoiceMode.REQUIRED) functions.add(FunctionSchemas.finish(FunctionSchemas.FinishWording.INFERENCE));
+        if (mode != ChatRequest.ChoiceMode.REQUIRED && !clientFinish) {
+            functions.add(FunctionSchemas.finish(FunctionSchemas.FinishWording.INFERENCE));
+        }
         StringBuilder task = new StringBuilder(ToolLlamaPrompt.taskDescription(toolLines));
         for (ChatRequest.Message m : req.messages()) {
             if ((m.role().equals("system") || m.role().equals("developer")) && m.content() != null && !m.content().isBlank()) {

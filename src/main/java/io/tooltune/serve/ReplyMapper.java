@@ -12,7 +12,8 @@ import java.util.UUID;
 
 /**
  * Maps the model's ReAct text ("Thought: ...\nAction: name\nAction Input: {...}") back onto OpenAI's shape: a call
- * of an offered tool with a JSON-object input becomes a tool call; Finish becomes plain content (its final_answer);
+ * of an offered tool with a JSON-object input becomes a tool call; Finish becomes plain content (its final_answer),
+ * unless the client offered a Finish tool of its own: then it is a tool call like any other;
  * anything else (unknown function, unparsable input, free text) is returned as plain content, never an error.
  */
 public final class ReplyMapper {
@@ -28,7 +29,7 @@ public final class ReplyMapper {
         ReactParser.Parsed r = ReactParser.parse(text);
         String action = r.action().strip();
         JsonNode input = parseObject(r.actionInput());
-        if (action.equals(FunctionSchemas.FINISH)) {
+        if (action.equals(FunctionSchemas.FINISH) && !callable.contains(FunctionSchemas.FINISH)) {
             if (input != null && input.path("final_answer").isTextual()) {
                 return new AssistantReply(input.get("final_answer").asText(), List.of(), "stop");
             }

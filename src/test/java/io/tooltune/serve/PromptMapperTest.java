@@ -77,4 +77,15 @@ class PromptMapperTest {
         AssistantReply reply = ReplyMapper.map(named.prefill() + "{\"city\": \"Oslo\"}", named.callable(), false);
         assertEquals("{\"city\":\"Oslo\"}", reply.toolCalls().get(0).arguments());
     }
+
+    @Test
+    void aClientsOwnFinishReplacesTheBuiltInOne() throws Exception {
+        String finish = "{\"type\":\"function\",\"function\":{\"name\":\"Finish\",\"description\":\"Client finish\","
+                + "\"parameters\":{\"type\":\"object\",\"properties\":{\"return_type\":{\"type\":\"string\"}}}}}";
+        String tools = TOOLS.substring(0, TOOLS.length() - 1) + "," + finish + "]";
+        PromptMapper.Rendered r = render("{\"model\":\"m\"," + tools + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertTrue(r.prompt().contains("'name': 'Finish', 'description': 'Client finish'"), r.prompt());
+        assertEquals(1, r.prompt().split("'name': 'Finish'", -1).length - 1, "one Finish in the function list");
+        assertEquals(Set.of("get_weather", "Finish"), r.callable());
+    }
 }

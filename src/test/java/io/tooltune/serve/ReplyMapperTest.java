@@ -40,4 +40,13 @@ class ReplyMapperTest {
         assertEquals("length", cut.finishReason());
         assertTrue(cut.toolCalls().isEmpty());
     }
+
+    @Test
+    void aFinishTheClientOfferedComesBackAsAToolCall() {
+        String text = "Thought: done\nAction: Finish\nAction Input: {\"return_type\": \"give_answer\", \"final_answer\": \"Sunny.\"}";
+        AssistantReply r = ReplyMapper.map(text, Set.of("get_weather", "Finish"), false);
+        assertEquals("tool_calls", r.finishReason());
+        assertEquals("Finish", r.toolCalls().get(0).name());
+        assertEquals("{\"return_type\":\"give_answer\",\"final_answer\":\"Sunny.\"}", r.toolCalls().get(0).arguments());
+    }
 }
