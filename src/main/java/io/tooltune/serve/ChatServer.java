@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tooltune.HttpServers;
 import io.tooltune.Json;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -42,7 +42,7 @@ public final class ChatServer implements AutoCloseable {
 
     public ChatServer(ModelBackend backend, String host, int port) throws IOException {
         this.backend = backend;
-        this.http = HttpServer.create(new InetSocketAddress(host, port), 128);
+        this.http = HttpServers.bind(host, port, 128);
         http.setExecutor(executor);
         http.createContext("/", this::handle);
     }

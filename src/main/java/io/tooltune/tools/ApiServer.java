@@ -3,11 +3,11 @@ package io.tooltune.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tooltune.HttpServers;
 import io.tooltune.Json;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +21,7 @@ public final class ApiServer implements AutoCloseable {
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
 
     public ApiServer(String host, int port, ToolExecutor apis) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        server = HttpServers.bind(host, port, 64);
         server.createContext("/virtual", ex -> handle(ex, apis));
         server.setExecutor(pool);
         server.start();
