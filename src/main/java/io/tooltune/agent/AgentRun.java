@@ -6,6 +6,7 @@ import io.tooltune.Json;
 import io.tooltune.Progress;
 import io.tooltune.backend.ChatBackend;
 import io.tooltune.data.format.DataFiles;
+import io.tooltune.data.format.FileNames;
 import io.tooltune.data.format.Query;
 import io.tooltune.data.format.RecordLog;
 import io.tooltune.tools.ToolExecutor;
@@ -76,6 +77,7 @@ public final class AgentRun {
         for (Path f : files) {
             DataFiles.readQueries(f, log, q -> {
                 if (q.id() == null) log.skip(f.toString(), -1, "query without \"query_id\"");
+                else if (!FileNames.isSafe(q.id())) log.skip(f.toString(), -1, "query_id " + FileNames.why(q.id()));
                 else if (q.apiList().isEmpty()) log.skip(f.toString(), -1, "query " + q.id() + " has an empty \"api_list\"");
                 else out.add(q);
             });
@@ -140,6 +142,7 @@ public final class AgentRun {
     }
 
     public static Path outputFile(Path dir, Query q, Options o) {
+        if (!FileNames.isSafe(q.id())) throw new BadInputException("query_id " + FileNames.why(q.id()));
         return dir.resolve(q.id() + "_" + o.fileSuffix() + ".json");
     }
 
