@@ -2,6 +2,7 @@ package io.tooltune.demo;
 
 import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.DataFiles;
+import io.tooltune.data.format.TestGroup;
 import io.tooltune.data.synth.SynthDataset;
 import io.tooltune.data.synth.SynthGold;
 import io.tooltune.data.synth.SynthOptions;
@@ -148,7 +149,7 @@ public final class Demo {
         Path finetunedModel = trained.result().interrupted() ? trained.result().lastCheckpoint() : finetuned;
         budget.phase("agent: fine-tuned model on held-out groups", () -> runAgent(o, finetunedModel, toolbench, cache, answers.resolve("fine-tuned")));
         Map<String, List<SynthGold>> golds = new LinkedHashMap<>();
-        for (String g : SynthDataset.GROUPS) golds.put(g, SynthGold.read(toolbench.resolve("gold/" + g + ".json")));
+        for (String g : TestGroup.NAMES) golds.put(g, SynthGold.read(toolbench.resolve("gold/" + g + ".json")));
         Map<String, ExactScores> exact = new LinkedHashMap<>();
         exact.put("untrained", ExactScores.score(answers.resolve("untrained"), golds));
         exact.put("fine-tuned", ExactScores.score(answers.resolve("fine-tuned"), golds));
@@ -200,7 +201,7 @@ public final class Demo {
         if (o.constrainFunctionNames()) args.add("--constrain-function-names");
         Commands.run(args.toArray(String[]::new));
         try {
-            for (String g : SynthDataset.GROUPS) {
+            for (String g : TestGroup.NAMES) {
                 Path groupDir = Files.createDirectories(outDir.resolve(g));
                 for (String qid : DataFiles.readQueryIds(toolbench.resolve("test_query_ids/" + g + ".json"))) {
                     try (Stream<Path> s = Files.list(flat)) {

@@ -1,5 +1,6 @@
 package io.tooltune.eval;
 
+import io.tooltune.data.format.TestGroup;
 import io.tooltune.report.HtmlReport;
 import io.tooltune.report.RadarChart;
 import io.tooltune.report.Table;
@@ -14,9 +15,6 @@ import java.util.Map;
 
 /** The paper-style tables, radar chart and report.html of an {@link EvalRun.Result}. */
 public final class EvalReport {
-    private static final Map<String, String> SHORT = Map.of("G1_instruction", "I1-Inst.", "G1_category", "I1-Cat.",
-            "G1_tool", "I1-Tool", "G2_instruction", "I2-Inst.", "G2_category", "I2-Cat.", "G3_instruction", "I3-Inst.");
-
     private EvalReport() {}
 
     static String pct(double v) {
@@ -24,7 +22,7 @@ public final class EvalReport {
     }
 
     public static String label(String group) {
-        return SHORT.getOrDefault(group, group);
+        return TestGroup.labelOf(group);
     }
 
     /** Table 1: model, parameters, average pass rate, gap to the best. */

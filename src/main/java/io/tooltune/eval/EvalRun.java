@@ -3,6 +3,7 @@ package io.tooltune.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
+import io.tooltune.data.format.TestGroup;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ public final class EvalRun {
         List<String> groups = new ArrayList<>();
         Set<String> present = new TreeSet<>();
         for (AnswerSet s : sets) { present.addAll(s.answers().keySet()); present.addAll(s.failures().keySet()); }
-        for (String g : AnswerSet.GROUPS) if (present.contains(g)) groups.add(g);
+        for (String g : TestGroup.NAMES) if (present.contains(g)) groups.add(g);
         for (String g : present) if (!groups.contains(g)) groups.add(g);
 
         Evaluation eval = new Evaluation(store, options);
