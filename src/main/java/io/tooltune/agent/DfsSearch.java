@@ -1,6 +1,6 @@
 package io.tooltune.agent;
 
-import io.tooltune.data.format.PyJson;
+import io.tooltune.data.python.PythonJson;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
@@ -104,7 +104,7 @@ public final class DfsSearch extends Search {
             }
         }
         if (js.isEmpty()) return null;
-        String text = PyJson.dumps(js, 2) + "\n";
+        String text = PythonJson.dumps(js, 2) + "\n";
         if (!now.observation.isEmpty()) text += "again, your former observation: " + now.observation + "\n";
         return Json.MAPPER.createObjectNode().put("role", "user").put("content", DIVERSITY_PROMPT.replace("{previous_candidate}", text));
     }

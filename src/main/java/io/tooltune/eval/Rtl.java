@@ -1,6 +1,6 @@
 package io.tooltune.eval;
 
-import io.tooltune.data.format.PyJson;
+import io.tooltune.data.python.PythonJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
@@ -34,7 +34,7 @@ public final class Rtl {
         JsonNode ret = store.ask(slot, "check_answer_status", Map.of("query", query, "answer", fa), returnReason);
         AnswerStatus s = AnswerStatus.valueOf(ret.path("answer_status").asText());
         if (s == AnswerStatus.Unsure) {
-            ret = store.ask(slot, "parse_answer_status", Map.of("query", query, "answer", PyJson.dumps(answer)), returnReason);
+            ret = store.ask(slot, "parse_answer_status", Map.of("query", query, "answer", PythonJson.dumps(answer)), returnReason);
             s = AnswerStatus.valueOf(ret.path("answer_status").asText());
         }
         return new Verdict<>(s, returnReason ? ret.path("reason").asText("") : "");
@@ -42,7 +42,7 @@ public final class Rtl {
 
     public Verdict<TaskStatus> checkTaskSolvable(String slot, JsonNode task, boolean hasBeenSolved, boolean returnReason) {
         if (hasBeenSolved) return new Verdict<>(TaskStatus.Solvable, returnReason ? "Task has been solved before." : "");
-        JsonNode ret = store.ask(slot, "check_task_solvable", Map.of("task", PyJson.dumps(task)), returnReason);
+        JsonNode ret = store.ask(slot, "check_task_solvable", Map.of("task", PythonJson.dumps(task)), returnReason);
         return new Verdict<>(TaskStatus.valueOf(ret.path("task_status").asText()), returnReason ? ret.path("reason").asText("") : "");
     }
 
@@ -90,7 +90,7 @@ public final class Rtl {
             return idxs.get(random.nextInt(idxs.size()));
         }
         JsonNode ret = store.ask(slot, "select_better_answer",
-                Map.of("query", query, "answer_0", PyJson.dumps(a0), "answer_1", PyJson.dumps(a1)), true);
+                Map.of("query", query, "answer_0", PythonJson.dumps(a0), "answer_1", PythonJson.dumps(a1)), true);
         int index = (int) ret.path("index").asDouble(-1);
         if (!idxs.contains(index)) throw new Judge.JudgeUnavailableException("select_better_answer: index " + index + " not found", null);
         return index;

@@ -1,7 +1,7 @@
 package io.tooltune.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tooltune.data.PythonRepr;
+import io.tooltune.data.python.PythonRepr;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -2,7 +2,7 @@ package io.tooltune.eval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
-import io.tooltune.data.PythonRepr;
+import io.tooltune.data.python.PythonRepr;
 
 import java.io.IOException;
 import java.nio.file.Files;

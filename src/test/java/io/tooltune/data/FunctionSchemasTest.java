@@ -6,6 +6,8 @@ import io.tooltune.data.FunctionSchemas.FinishWording;
 import io.tooltune.data.format.DataFiles;
 import io.tooltune.data.format.Query;
 import io.tooltune.data.format.RawAnswer;
+import io.tooltune.data.format.ToolNames;
+import io.tooltune.data.python.PythonRepr;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.tooltune.eval;
 
-import io.tooltune.data.format.PyJson;
+import io.tooltune.data.python.PythonJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class ToolEvalPromptsTest {
     @Test
     void pythonJsonDumps() throws Exception {
         JsonNode n = Json.MAPPER.readTree("{\"a\": [1, 2.5, true, null], \"é\": \"x\\n\\\"y\\\"\"}");
-        assertEquals("{\"a\": [1, 2.5, true, null], \"\\u00e9\": \"x\\n\\\"y\\\"\"}", PyJson.dumps(n));
+        assertEquals("{\"a\": [1, 2.5, true, null], \"\\u00e9\": \"x\\n\\\"y\\\"\"}", PythonJson.dumps(n));
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.tooltune.data.synth;
 
-import io.tooltune.data.format.PyJson;
+import io.tooltune.data.python.PythonJson;
 import io.tooltune.Json;
-import io.tooltune.data.PythonRepr;
+import io.tooltune.data.python.PythonRepr;
 import io.tooltune.data.FunctionSchemas;
 import io.tooltune.data.ToolLlamaPrompt;
-import io.tooltune.data.ToolNames;
+import io.tooltune.data.format.ToolNames;
 import io.tooltune.data.format.Parameter;
 import io.tooltune.data.format.RawAnswerWriter;
 import io.tooltune.data.format.RawAnswerWriter.AnswerGeneration;
@@ -37,8 +37,8 @@ import java.util.stream.Stream;
  */
 public final class SynthWriter {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final ObjectWriter INDENT2 = PyJson.writer(2);
-    private static final ObjectWriter INDENT4 = PyJson.writer(4);
+    private static final ObjectWriter INDENT2 = PythonJson.writer(2);
+    private static final ObjectWriter INDENT4 = PythonJson.writer(4);
     static final String ANSWER_SUFFIX = "_ChatGPT_DFS_woFilter_w2.json";
     /** Written last; marks a folder as synth output that a later run may replace. */
     public static final String MARKER = "synth.json";
@@ -364,7 +364,7 @@ public final class SynthWriter {
             call.put("content", thought(g, fn));
             messages.add(call);
             trainMessages.add(prefix(messages));
-            String observation = PyJson.dumps(response(g));
+            String observation = PythonJson.dumps(response(g));
             ObjectNode f = F.objectNode();
             f.put("role", "function");
             f.put("name", fn);

@@ -7,7 +7,7 @@ import io.tooltune.cli.Main;
 import io.tooltune.data.FunctionSchemas;
 import io.tooltune.data.ToolLlamaConverter;
 import io.tooltune.data.ToolLlamaPrompt;
-import io.tooltune.data.ToolNames;
+import io.tooltune.data.format.ToolNames;
 import io.tooltune.data.format.ApiEntry;
 import io.tooltune.data.format.DataFiles;
 import io.tooltune.data.format.Query;

@@ -1,7 +1,7 @@
 package io.tooltune.data.synth;
 
-import io.tooltune.data.PythonRepr;
-import io.tooltune.data.ToolNames;
+import io.tooltune.data.python.PythonRepr;
+import io.tooltune.data.format.ToolNames;
 import io.tooltune.data.format.TestGroup;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;

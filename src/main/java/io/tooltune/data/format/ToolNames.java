@@ -1,4 +1,6 @@
-package io.tooltune.data;
+package io.tooltune.data.format;
+
+import io.tooltune.data.python.PythonStr;
 
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -37,7 +39,7 @@ public final class ToolNames {
 
     /** {@code (pure_api_name + "_for_" + standard_tool_name)[-64:]}: the LAST 64 characters are kept. */
     public static String functionName(String apiName, String standardToolName) {
-        return PyStr.tail(pureApiName(apiName) + "_for_" + standardToolName, FUNCTION_NAME_MAX);
+        return PythonStr.tail(pureApiName(apiName) + "_for_" + standardToolName, FUNCTION_NAME_MAX);
     }
 
     public static String standardizeCategory(String category) {
