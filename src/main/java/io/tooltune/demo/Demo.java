@@ -1,6 +1,6 @@
 package io.tooltune.demo;
 
-import io.tooltune.data.ToolLlamaPrompt;
+import io.tooltune.data.TrajectoryData;
 import io.tooltune.data.format.DataFiles;
 import io.tooltune.data.format.TestGroup;
 import io.tooltune.data.synth.SynthDataset;
@@ -8,6 +8,8 @@ import io.tooltune.data.synth.SynthGold;
 import io.tooltune.data.synth.SynthOptions;
 import io.tooltune.data.synth.SynthWriter;
 import io.tooltune.data.synth.SyntheticToolBench;
+import io.tooltune.eval.exact.ExactScores;
+import io.tooltune.eval.exact.ExactTable;
 import io.tooltune.model.io.ModelFolder;
 import io.tooltune.model.opt.OptConfig;
 import io.tooltune.model.opt.OptModel;
@@ -108,7 +110,7 @@ public final class Demo {
                     new SynthOptions(o.seed(), o.trainQueries(), o.testQueriesPerGroup(), o.categories(), o.keysPerDomain())), toolbench);
         });
         budget.phase("tokenizer and untrained model", () -> {
-            BpeTrainer.Bpe bpe = BpeTrainer.train(trainingTexts(toolbench.resolve("answer")), o.vocabSize());
+            BpeTrainer.Bpe bpe = BpeTrainer.train(TrajectoryData.tokenizerTexts(toolbench.resolve("answer")), o.vocabSize());
             try {
                 bpe.save(untrained);
             } catch (IOException e) {
@@ -215,15 +217,6 @@ public final class Demo {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /**
-     * Texts for the tokenizer: every training trajectory as the model will see it (ToolLLaMA conversion, rendered
-     * with the training template); the last instance of a trajectory holds all of its turns.
-     */
-    static List<String> trainingTexts(Path answerDir) {
-        return TrajectoryData.instances(answerDir).stream()
-                .map(t -> ToolLlamaPrompt.renderTraining(t.get(t.size() - 1).conversations())).toList();
     }
 
     private static String summary(Options o, Budget b, Map<String, ExactScores> exact, SftRun.Summary trained) {
