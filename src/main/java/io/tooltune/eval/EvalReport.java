@@ -46,18 +46,18 @@ public final class EvalReport {
             List<String> row = new ArrayList<>(List.of(m, metricName(r)));
             for (String g : r.groups()) {
                 String cell = pct(r.passPercent(m, g));
-                if (r.options().metric() == Evaluation.Metric.SOPR) cell += "±" + pct(r.soprStdPercent(m, g));
+                if (r.options().metric() == PassAndWinRates.Metric.SOPR) cell += "±" + pct(r.soprStdPercent(m, g));
                 row.add(cell);
             }
             row.add(pct(r.averagePass(m)));
             rows.add(row);
-            Map<String, Evaluation.GroupWin> w = r.win().get(m);
+            Map<String, PassAndWinRates.GroupWin> w = r.win().get(m);
             if (w != null) {
                 List<String> wr = new ArrayList<>(List.of(m, "Win rate"));
                 List<String> tr = new ArrayList<>(List.of(m, "Tie rate"));
                 double ws = 0, ts = 0;
                 for (String g : r.groups()) {
-                    Evaluation.GroupWin gw = w.get(g);
+                    PassAndWinRates.GroupWin gw = w.get(g);
                     wr.add(pct(gw.winRate() * 100));
                     tr.add(pct(gw.tieRate() * 100));
                     ws += gw.winRate() * 100;
@@ -80,7 +80,7 @@ public final class EvalReport {
     }
 
     private static String metricName(EvalRun.Result r) {
-        return r.options().metric() == Evaluation.Metric.SOPR ? "SoPR" : "Pass rate";
+        return r.options().metric() == PassAndWinRates.Metric.SOPR ? "SoPR" : "Pass rate";
     }
 
     /** The report page (overview, per-group table, radar chart); callers may append sections before writing it. */

@@ -171,7 +171,7 @@ public final class HeuristicJudge implements Judge {
             Set<String> distinct = new HashSet<>();
             List<String> calls = new java.util.ArrayList<>();
             StringBuilder obs = new StringBuilder();
-            for (JsonNode m : Steps.toolMessages(answer)) {
+            for (JsonNode m : AnswerPath.toolMessages(answer)) {
                 String name, args, response;
                 if (m.isObject()) {
                     name = m.path("name").asText();

@@ -20,16 +20,16 @@ import java.util.stream.Collectors;
 public final class ToolEvalFiles {
     private ToolEvalFiles() {}
 
-    public static void writePass(Path dir, Evaluation.GroupPass g, Evaluation.Metric metric, Evaluation eval) throws IOException {
+    public static void writePass(Path dir, PassAndWinRates.GroupPass g, PassAndWinRates.Metric metric, PassAndWinRates eval) throws IOException {
         Files.createDirectories(dir);
         String base = g.group() + "_" + g.model();
         ObjectNode json = Json.MAPPER.createObjectNode();
         StringBuilder csv = new StringBuilder();
-        boolean stb = metric == Evaluation.Metric.SOPR;
+        boolean stb = metric == PassAndWinRates.Metric.SOPR;
         csv.append(row(stb ? List.of("query", "available_tools", "model_intermediate_steps", "model_final_step", "model", "query_id", "is_solved")
                 : List.of("query", "solvable", "available_tools", "model_intermediate_steps", "model_final_step", "model", "query_id",
                 "is_solved", "pass_rate_label", "reason", "not_hallucinate")));
-        for (Evaluation.QueryResult q : g.done()) {
+        for (PassAndWinRates.QueryResult q : g.done()) {
             ObjectNode o = json.putObject(q.qid());
             if (!stb) {
                 o.put("passed", q.passed());
@@ -59,7 +59,7 @@ public final class ToolEvalFiles {
         Files.writeString(dir.resolve(base + ".csv"), csv.toString());
     }
 
-    public static void writePreference(Path dir, Evaluation.GroupWin w, int rounds, Map<String, com.fasterxml.jackson.databind.JsonNode> refAnswers,
+    public static void writePreference(Path dir, PassAndWinRates.GroupWin w, int rounds, Map<String, com.fasterxml.jackson.databind.JsonNode> refAnswers,
                                        Map<String, com.fasterxml.jackson.databind.JsonNode> candAnswers) throws IOException {
         Files.createDirectories(dir);
         String base = w.group() + "_" + w.refModel() + "_" + w.model();
@@ -67,7 +67,7 @@ public final class ToolEvalFiles {
         StringBuilder csv = new StringBuilder(row(List.of("query", "available_tools", "ref_model_intermediate_steps",
                 "ref_model_final_step", "output_model_intermediate_steps", "output_model_final_step", "preference_label",
                 "query_id", "ref_model", "output_model")));
-        for (Evaluation.PrefResult p : w.queries()) {
+        for (PassAndWinRates.PrefResult p : w.queries()) {
             ObjectNode o = json.putObject(p.qid());
             o.put(w.refModel(), p.ref());
             o.put(w.model(), p.cand());
@@ -75,8 +75,8 @@ public final class ToolEvalFiles {
             var ref = refAnswers.get(p.qid());
             var cand = candAnswers.get(p.qid());
             var any = ref != null ? ref : cand;
-            Steps.AnswerSteps rs = ref != null ? Steps.of(ref) : new Steps.AnswerSteps("", "");
-            Steps.AnswerSteps cs = cand != null ? Steps.of(cand) : new Steps.AnswerSteps("", "");
+            AnswerPath.AnswerSteps rs = ref != null ? AnswerPath.steps(ref) : new AnswerPath.AnswerSteps("", "");
+            AnswerPath.AnswerSteps cs = cand != null ? AnswerPath.steps(cand) : new AnswerPath.AnswerSteps("", "");
             List<String> tools = new java.util.ArrayList<>();
             if (any != null) any.path("available_tools").forEach(t -> tools.add(t.path("name").asText()));
             csv.append(row(List.of(any == null ? "" : any.path("query").asText(), pyList(tools), rs.steps(), rs.finalStep(),

@@ -54,12 +54,12 @@ class ToolEvalPromptsTest {
 
     @Test
     void isPassedTable() {
-        assertEquals(Rtl.AnswerPass.Passed, Rtl.isPassed(Rtl.AnswerStatus.Solved, Rtl.TaskStatus.Solvable));
-        assertEquals(Rtl.AnswerPass.Failed, Rtl.isPassed(Rtl.AnswerStatus.Unsolved, Rtl.TaskStatus.Solvable));
-        assertEquals(Rtl.AnswerPass.Unsure, Rtl.isPassed(Rtl.AnswerStatus.Unsolved, Rtl.TaskStatus.Unsure));
-        assertEquals(Rtl.AnswerPass.Passed, Rtl.isPassed(Rtl.AnswerStatus.Unsolved, Rtl.TaskStatus.Unsolvable));
-        assertEquals(Rtl.AnswerPass.Unsure, Rtl.isPassed(Rtl.AnswerStatus.Unsure, Rtl.TaskStatus.Solvable));
-        assertEquals(Rtl.AnswerPass.Unsure, Rtl.isPassed(Rtl.AnswerStatus.Unsure, Rtl.TaskStatus.Unsure));
-        assertEquals(Rtl.AnswerPass.Passed, Rtl.isPassed(Rtl.AnswerStatus.Unsure, Rtl.TaskStatus.Unsolvable));
+        assertEquals(ToolEvalRules.AnswerPass.Passed, ToolEvalRules.isPassed(ToolEvalRules.AnswerStatus.Solved, ToolEvalRules.TaskStatus.Solvable));
+        assertEquals(ToolEvalRules.AnswerPass.Failed, ToolEvalRules.isPassed(ToolEvalRules.AnswerStatus.Unsolved, ToolEvalRules.TaskStatus.Solvable));
+        assertEquals(ToolEvalRules.AnswerPass.Unsure, ToolEvalRules.isPassed(ToolEvalRules.AnswerStatus.Unsolved, ToolEvalRules.TaskStatus.Unsure));
+        assertEquals(ToolEvalRules.AnswerPass.Passed, ToolEvalRules.isPassed(ToolEvalRules.AnswerStatus.Unsolved, ToolEvalRules.TaskStatus.Unsolvable));
+        assertEquals(ToolEvalRules.AnswerPass.Unsure, ToolEvalRules.isPassed(ToolEvalRules.AnswerStatus.Unsure, ToolEvalRules.TaskStatus.Solvable));
+        assertEquals(ToolEvalRules.AnswerPass.Unsure, ToolEvalRules.isPassed(ToolEvalRules.AnswerStatus.Unsure, ToolEvalRules.TaskStatus.Unsure));
+        assertEquals(ToolEvalRules.AnswerPass.Passed, ToolEvalRules.isPassed(ToolEvalRules.AnswerStatus.Unsure, ToolEvalRules.TaskStatus.Unsolvable));
     }
 }

@@ -8,9 +8,13 @@ import io.tooltune.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 
-/** ToolEval's ReinforceToolLearningEvaluator decisions (rtl.py) over a {@link JudgeStore}. */
-public final class Rtl {
+/**
+ * ToolEval's answer rules (ReinforceToolLearningEvaluator, rtl.py): is an answer solved, is the task solvable, does
+ * the answer pass, which of two answers is preferred; the judge's replies come from a {@link JudgeStore}.
+ */
+public final class ToolEvalRules {
     public enum AnswerStatus { Unsure, Unsolved, Solved }
 
     public enum TaskStatus { Unsure, Unsolvable, Solvable }
@@ -21,7 +25,7 @@ public final class Rtl {
 
     private final JudgeStore store;
 
-    public Rtl(JudgeStore store) {
+    public ToolEvalRules(JudgeStore store) {
         this.store = store;
     }
 
@@ -80,13 +84,13 @@ public final class Rtl {
     }
 
     private static List<Integer> indices(AnswerStatus[] status, AnswerStatus s) {
-        return java.util.stream.IntStream.range(0, status.length).filter(i -> status[i] == s).boxed().toList();
+        return IntStream.range(0, status.length).filter(i -> status[i] == s).boxed().toList();
     }
 
     private int selectBetter(String slot, String query, List<Integer> idxs, List<JsonNode> all, RandomGenerator random) {
         JsonNode a0 = all.get(idxs.get(0)), a1 = all.get(idxs.get(1));
         if (a0.path("final_answer").equals(a1.path("final_answer"))
-                && Steps.str(a0.path("answer_details")).equals(Steps.str(a1.path("answer_details")))) {
+                && AnswerPath.str(a0.path("answer_details")).equals(AnswerPath.str(a1.path("answer_details")))) {
             return idxs.get(random.nextInt(idxs.size()));
         }
         JsonNode ret = store.ask(slot, "select_better_answer",
