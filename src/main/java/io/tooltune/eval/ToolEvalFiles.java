@@ -1,5 +1,6 @@
 package io.tooltune.eval;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
 import io.tooltune.data.python.PythonRepr;
@@ -7,6 +8,7 @@ import io.tooltune.data.python.PythonRepr;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -59,8 +61,8 @@ public final class ToolEvalFiles {
         Files.writeString(dir.resolve(base + ".csv"), csv.toString());
     }
 
-    public static void writePreference(Path dir, PassAndWinRates.GroupWin w, int rounds, Map<String, com.fasterxml.jackson.databind.JsonNode> refAnswers,
-                                       Map<String, com.fasterxml.jackson.databind.JsonNode> candAnswers) throws IOException {
+    public static void writePreference(Path dir, PassAndWinRates.GroupWin w, int rounds, Map<String, JsonNode> refAnswers,
+                                       Map<String, JsonNode> candAnswers) throws IOException {
         Files.createDirectories(dir);
         String base = w.group() + "_" + w.refModel() + "_" + w.model();
         ObjectNode json = Json.MAPPER.createObjectNode();
@@ -77,7 +79,7 @@ public final class ToolEvalFiles {
             var any = ref != null ? ref : cand;
             AnswerPath.AnswerSteps rs = ref != null ? AnswerPath.steps(ref) : new AnswerPath.AnswerSteps("", "");
             AnswerPath.AnswerSteps cs = cand != null ? AnswerPath.steps(cand) : new AnswerPath.AnswerSteps("", "");
-            List<String> tools = new java.util.ArrayList<>();
+            List<String> tools = new ArrayList<>();
             if (any != null) any.path("available_tools").forEach(t -> tools.add(t.path("name").asText()));
             csv.append(row(List.of(any == null ? "" : any.path("query").asText(), pyList(tools), rs.steps(), rs.finalStep(),
                     cs.steps(), cs.finalStep(), String.valueOf(p.label()), p.qid(), w.refModel(), w.model())));

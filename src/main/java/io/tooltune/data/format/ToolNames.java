@@ -2,6 +2,7 @@ package io.tooltune.data.format;
 
 import io.tooltune.data.python.PythonStr;
 
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -17,7 +18,7 @@ public final class ToolNames {
 
     public static String standardize(String s) {
         String r = NON_STANDARD.matcher(s).replaceAll("_");
-        r = UNDERSCORES.matcher(r).replaceAll("_").toLowerCase(java.util.Locale.ROOT);
+        r = UNDERSCORES.matcher(r).replaceAll("_").toLowerCase(Locale.ROOT);
         int start = 0, end = r.length();
         while (start < end && r.charAt(start) == '_') start++;
         while (end > start && r.charAt(end - 1) == '_') end--;

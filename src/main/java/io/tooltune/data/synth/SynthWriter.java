@@ -316,7 +316,7 @@ public final class SynthWriter {
 
     /** The {"error","response"} object the virtual server answers a gold call with; also recorded in the cache. */
     private JsonNode response(GoldCall g) {
-        SynthTool t = ds.catalog().tools().stream().filter(x -> x.name().equals(g.toolName())).findFirst().orElseThrow();
+        SynthTool t = ds.catalog().tool(g.toolName());
         return cache(t, t.api(g.apiName()), g.arguments());
     }
 
@@ -377,9 +377,9 @@ public final class SynthWriter {
         finish.put("return_type", "give_answer");
         finish.put("final_answer", q.finalAnswer());
         String finishArgs = argumentsText(finish);
-        messages.add(assistantCall("Finish", finishArgs));
+        messages.add(assistantCall(FunctionSchemas.FINISH, finishArgs));
         trainMessages.add(prefix(messages));
-        chain.add(pathNode(chain.size(), n, "Action", "Finish", null, null));
+        chain.add(pathNode(chain.size(), n, "Action", FunctionSchemas.FINISH, null, null));
         chain.add(pathNode(chain.size(), n, "Action Input", finishArgs,
                 "{\"response\":\"successfully giving the final answer.\"}", 3));
 
@@ -417,7 +417,7 @@ public final class SynthWriter {
 
     /** A short reasoning thought, as the "intact thoughts" release of ToolBench carries beside function calls. */
     private String thought(GoldCall g, String fn) {
-        SynthTool t = ds.catalog().tools().stream().filter(x -> x.name().equals(g.toolName())).findFirst().orElseThrow();
+        SynthTool t = ds.catalog().tool(g.toolName());
         SynthApi a = t.api(g.apiName());
         String arg = g.arguments().values().iterator().next().toString();
         return switch (a.kind()) {
