@@ -28,7 +28,12 @@ public final class RawAnswerWriter {
      */
     public record TreeNode(boolean terminal, boolean pruned, boolean finished, int depth, String type,
                            String description, String observation, Integer observationCode, int childCount,
-                           int expandNum, boolean ioState, List<TreeNode> children) {}
+                           int expandNum, boolean ioState, List<TreeNode> children) {
+        public TreeNode withChildren(List<TreeNode> c) {
+            return new TreeNode(terminal, pruned, finished, depth, type, description, observation, observationCode,
+                    childCount, expandNum, ioState, c);
+        }
+    }
 
     /** The {@code answer_generation} block; {@code finishType} null leaves the key out (CoT files). */
     public record AnswerGeneration(boolean validData, String finalAnswer, ArrayNode functions, int queryCount,

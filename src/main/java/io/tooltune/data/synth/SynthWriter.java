@@ -385,11 +385,7 @@ public final class SynthWriter {
 
         // the DFS tree of this single successful path: the root, then the chain's nodes, one child each
         List<TreeNode> below = List.of();
-        for (int i = n - 1; i >= 0; i--) {
-            TreeNode c = chain.get(i);
-            below = List.of(new TreeNode(c.terminal(), c.pruned(), c.finished(), c.depth(), c.type(), c.description(),
-                    c.observation(), c.observationCode(), c.childCount(), c.expandNum(), false, below));
-        }
+        for (int i = n - 1; i >= 0; i--) below = List.of(chain.get(i).withChildren(below));
         TreeNode root = new TreeNode(false, false, false, 0, "Action Input", "", null, null, 1, 0, false, below);
         int chars = 0;
         for (List<ObjectNode> m : trainMessages) {
