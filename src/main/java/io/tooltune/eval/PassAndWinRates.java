@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
 import io.tooltune.Progress;
+import io.tooltune.eval.ToolEvalRules.AnswerStatus;
+import io.tooltune.eval.ToolEvalRules.TaskStatus;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -58,8 +60,8 @@ public final class PassAndWinRates {
                 double s = 0;
                 for (QueryResult q : d) {
                     String v = q.isSolved().get(i);
-                    if ("AnswerStatus.Solved".equals(v)) s += 1;
-                    else if ("AnswerStatus.Unsure".equals(v)) s += 0.5;
+                    if (AnswerStatus.Solved.str().equals(v)) s += 1;
+                    else if (AnswerStatus.Unsure.str().equals(v)) s += 0.5;
                 }
                 r[i] = d.isEmpty() ? 0 : s / d.size();
             }
@@ -124,9 +126,9 @@ public final class PassAndWinRates {
             if (ex == null) {
                 String why = failures.getOrDefault(qid, failures.getOrDefault("*", "no answer for query " + qid));
                 Map<Integer, String> solved = new LinkedHashMap<>();
-                for (int i = 0; i < options.evaluateTimes(); i++) solved.put(i, "AnswerStatus.Unsolved");
+                for (int i = 0; i < options.evaluateTimes(); i++) solved.put(i, AnswerStatus.Unsolved.str());
                 return new QueryResult(qid, "", List.of(), "", "", solved, 0, options.evaluateTimes(),
-                        "TaskStatus.Solvable", why, true, why, false);
+                        TaskStatus.Solvable.str(), why, true, why, false);
             }
             return passQuery(set.model(), group, qid, ex);
         });
@@ -146,26 +148,26 @@ public final class PassAndWinRates {
         }
         Map<Integer, String> solved = new LinkedHashMap<>();
         int passed = 0, failed = 0;
-        String taskSolvable = "TaskStatus.Solvable", reason = "";
+        String taskSolvable = TaskStatus.Solvable.str(), reason = "";
         JsonNode task = ToolEvalRules.task(query, ex.path("available_tools"));
         try {
             for (int round = 0; round < options.evaluateTimes(); round++) {
                 String slot = "pass/" + model + "/" + group + "/" + qid + "/" + round;
                 if (!steps.finalStep().contains("'name': 'Finish'")) {
-                    solved.put(round, "AnswerStatus.Unsolved");
+                    solved.put(round, AnswerStatus.Unsolved.str());
                     failed++;
                     reason = "No answer";
                     continue;
                 }
                 var s = rules.checkIsSolved(slot, query, ex.path("answer"), true);
-                var t = rules.checkTaskSolvable(slot, task, s.status() == ToolEvalRules.AnswerStatus.Solved, true);
+                var t = rules.checkTaskSolvable(slot, task, s.status() == AnswerStatus.Solved, true);
                 ToolEvalRules.AnswerPass p = ToolEvalRules.isPassed(s.status(), t.status());
                 boolean pass = p == ToolEvalRules.AnswerPass.Passed
                         || (p == ToolEvalRules.AnswerPass.Unsure && random(model, group, qid, "" + round, "unsure").nextDouble() < 0.5);
                 if (pass) passed++;
                 else failed++;
-                solved.put(round, "AnswerStatus." + s.status());
-                taskSolvable = "TaskStatus." + t.status();
+                solved.put(round, s.status().str());
+                taskSolvable = t.status().str();
                 reason = "Is solved: " + s.reason() + "\nTask solvable: " + t.reason();
             }
         } catch (Judge.JudgeUnavailableException e) {

@@ -15,9 +15,22 @@ import java.util.stream.IntStream;
  * the answer pass, which of two answers is preferred; the judge's replies come from a {@link JudgeStore}.
  */
 public final class ToolEvalRules {
-    public enum AnswerStatus { Unsure, Unsolved, Solved }
+    public enum AnswerStatus {
+        Unsure, Unsolved, Solved;
 
-    public enum TaskStatus { Unsure, Unsolvable, Solvable }
+        /** Python's str() of the member ({@code AnswerStatus.Solved}), as ToolEval's files hold it. */
+        public String str() {
+            return "AnswerStatus." + name();
+        }
+    }
+
+    public enum TaskStatus {
+        Unsure, Unsolvable, Solvable;
+
+        public String str() {
+            return "TaskStatus." + name();
+        }
+    }
 
     public enum AnswerPass { Unsure, Failed, Passed }
 
