@@ -393,6 +393,7 @@ public final class SynthWriter {
         }
         AnswerGeneration ag = new AnswerGeneration(true, finishArgs, functions, q.calls().size() + 1, chars / 4,
                 trainMessages, q.query(), "give_answer");
+        // forward_args: the released annotations' DFSDT settings (12 steps a chain, width 2, 200 model calls)
         return RawAnswerWriter.dfs(new DfsAnswer(true, n + 1, n + 1, root, 12, 2, 200, List.of(chain), ag),
                 KeyOrder.DATA_RELEASE);
     }
