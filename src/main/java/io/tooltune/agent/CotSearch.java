@@ -1,9 +1,12 @@
 package io.tooltune.agent;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tooltune.Json;
 import io.tooltune.backend.ChatBackend;
+import io.tooltune.data.format.RawAnswerWriter;
+import io.tooltune.data.format.RawAnswerWriter.AnswerGeneration;
+import io.tooltune.data.format.RawAnswerWriter.CotAnswer;
+import io.tooltune.data.format.RawAnswerWriter.CotTry;
+import io.tooltune.data.format.RawAnswerWriter.TreeNode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,29 +32,18 @@ public final class CotSearch extends Search {
 
     @Override
     public ObjectNode run() {
-        ArrayNode trys = Json.MAPPER.createArrayNode();
+        List<CotTry> trys = new ArrayList<>();
         Node answer = null;
-        int tries = 0;
         for (int i = 0; i < passAt && answer == null; i++) {
-            tries++;
-            Node root = newRoot();
-            Node end = chain(root);
-            List<Node> path = new ArrayList<>();
-            for (Node n = end; n.father != null; n = n.father) path.add(0, n);
-            ObjectNode t = trys.addObject();
-            ArrayNode c = t.putArray("chain");
-            for (Node n : path) c.add(n.toJson());
-            t.put("win", end.terminal);
+            Node end = chain(newRoot());
+            List<TreeNode> path = new ArrayList<>();
+            for (Node n = end; n.father != null; n = n.father) path.add(0, n.chainNode());
+            trys.add(new CotTry(path, end.terminal));
             if (end.terminal) answer = end;
         }
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        out.put("win", answer != null).put("try_count", tries);
-        out.set("trys", trys);
-        out.putArray("compare_candidates");
-        out.putObject("forward_args").put("single_chain_max_step", maxSteps).put("pass_at", passAt).put("answer", 1);
-        out.set("answer_generation", answer == null ? answerGeneration(false, "", List.of())
-                : answerGeneration(true, answer.description, answer.trainMessages()));
-        return out;
+        AnswerGeneration ag = answer == null ? answerGeneration(false, "", List.of(), null)
+                : answerGeneration(true, answer.description, answer.trainMessages(), null);
+        return RawAnswerWriter.cot(new CotAnswer(answer != null, trys, maxSteps, passAt, ag));
     }
 
     private Node chain(Node now) {

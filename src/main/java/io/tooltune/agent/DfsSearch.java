@@ -1,10 +1,14 @@
 package io.tooltune.agent;
 
-import io.tooltune.data.format.PyJson;
+import io.tooltune.data.python.PythonJson;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
 import io.tooltune.backend.ChatBackend;
+import io.tooltune.data.format.RawAnswerWriter;
+import io.tooltune.data.format.RawAnswerWriter.AnswerGeneration;
+import io.tooltune.data.format.RawAnswerWriter.DfsAnswer;
+import io.tooltune.data.format.RawAnswerWriter.KeyOrder;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,29 +43,18 @@ public final class DfsSearch extends Search {
     public ObjectNode run() {
         Node root = newRoot();
         dfs(root);
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        out.put("win", !terminals.isEmpty());
-        ObjectNode tree = out.putObject("tree");
-        tree.put("size", root.size()).put("max_length", root.maxDepth() + 1);
-        tree.set("tree", root.toJsonRecursive());
-        out.putObject("forward_args").put("single_chain_max_step", maxSteps).put("tree_beam_size", width)
-                .put("max_query_count", maxQueryCount).put("answer", 1).put("with_filter", false);
-        out.putArray("compare_candidates");
-        ObjectNode ag;
+        AnswerGeneration ag;
         if (!terminals.isEmpty()) {
             Node t = terminals.get(0);
-            ag = answerGeneration(true, t.description, t.trainMessages());
-            ag.put("finish_type", "give_answer");
+            ag = answerGeneration(true, t.description, t.trainMessages(), "give_answer");
         } else if (!giveUps.isEmpty()) {
             Node g = giveUps.get(new Random(42).nextInt(giveUps.size()));
-            ag = answerGeneration(true, g.description, g.trainMessages());
-            ag.put("finish_type", "give_up");
+            ag = answerGeneration(true, g.description, g.trainMessages(), "give_up");
         } else {
-            ag = answerGeneration(false, "", List.of());
-            ag.put("finish_type", "");
+            ag = answerGeneration(false, "", List.of(), "");
         }
-        out.set("answer_generation", ag);
-        return out;
+        return RawAnswerWriter.dfs(new DfsAnswer(!terminals.isEmpty(), root.size(), root.maxDepth() + 1, root.subtree(),
+                maxSteps, width, maxQueryCount, List.of(), ag), KeyOrder.RUNNER);
     }
 
     public int terminals() {
@@ -111,7 +104,7 @@ public final class DfsSearch extends Search {
             }
         }
         if (js.isEmpty()) return null;
-        String text = PyJson.dumps(js, 2) + "\n";
+        String text = PythonJson.dumps(js, 2) + "\n";
         if (!now.observation.isEmpty()) text += "again, your former observation: " + now.observation + "\n";
         return Json.MAPPER.createObjectNode().put("role", "user").put("content", DIVERSITY_PROMPT.replace("{previous_candidate}", text));
     }

@@ -1,10 +1,10 @@
 package io.tooltune.agent;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tooltune.Json;
+import io.tooltune.data.format.RawAnswerWriter.TreeNode;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -41,22 +41,19 @@ public final class Node {
         return d;
     }
 
-    public ObjectNode toJson() {
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("is_terminal", false).put("pruned", pruned).put("finished", false).put("depth", depth())
-                .put("node_type", type).put("description", description).put("Elo", 1000.0);
-        if (!observation.isEmpty()) o.put("observation", observation);
-        if (observationCode != null) o.put("observation_code", observationCode);
-        o.put("child_count", children.size()).put("expand_num", expandNum);
-        if (type.equals("Action Input")) o.putObject("io_state");
-        return o;
+    /** This node as a chain node (ToolBench's {@code to_json}): its child count but not its children. */
+    public TreeNode chainNode() {
+        return treeNode(null);
     }
 
-    public ObjectNode toJsonRecursive() {
-        ObjectNode o = toJson();
-        ArrayNode c = o.putArray("children");
-        for (Node n : children) c.add(n.toJsonRecursive());
-        return o;
+    /** This node with its subtree ({@code to_json_recursive}). */
+    public TreeNode subtree() {
+        return treeNode(children.stream().map(Node::subtree).toList());
+    }
+
+    private TreeNode treeNode(List<TreeNode> written) {
+        return new TreeNode(false, pruned, false, depth(), type, description, observation, observationCode,
+                children.size(), expandNum, type.equals("Action Input"), written);
     }
 
     /** ToolBench's {@code get_train_messages_from_this_node}: one message list per assistant turn on the path. */
@@ -74,7 +71,7 @@ public final class Node {
                 if (!use.isEmpty() && use.get(use.size() - 1).path("role").asText().equals("assistant")) result.add(use);
             }
         }
-        java.util.Collections.reverse(result);
+        Collections.reverse(result);
         return result;
     }
 

@@ -1,11 +1,11 @@
 package io.tooltune.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
 import io.tooltune.backend.ChatBackend;
 import io.tooltune.data.ToolLlamaPrompt;
+import io.tooltune.data.format.RawAnswerWriter.AnswerGeneration;
 
 import java.io.IOException;
 import java.util.List;
@@ -92,18 +92,10 @@ public abstract sealed class Search permits CotSearch, DfsSearch {
         return now;
     }
 
-    protected ObjectNode answerGeneration(boolean valid, String finalAnswer, List<List<ObjectNode>> trainMessages) {
-        ObjectNode ag = Json.MAPPER.createObjectNode();
-        ag.put("valid_data", valid).put("final_answer", finalAnswer);
-        ag.set("function", env.functions().deepCopy());
-        ag.put("query_count", queryCount).put("total_tokens", totalTokens);
-        ArrayNode tm = ag.putArray("train_messages");
-        for (List<ObjectNode> l : trainMessages) {
-            ArrayNode a = tm.addArray();
-            l.forEach(a::add);
-        }
-        ag.putArray("chain");
-        ag.put("query", query);
-        return ag;
+    /** The answer_generation block; {@code finishType} null for CoT files, which have none. */
+    protected AnswerGeneration answerGeneration(boolean valid, String finalAnswer, List<List<ObjectNode>> trainMessages,
+                                                String finishType) {
+        return new AnswerGeneration(valid, finalAnswer, env.functions().deepCopy(), queryCount, totalTokens,
+                trainMessages, query, finishType);
     }
 }

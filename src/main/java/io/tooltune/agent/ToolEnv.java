@@ -1,12 +1,12 @@
 package io.tooltune.agent;
 
-import io.tooltune.data.format.PyJson;
+import io.tooltune.data.python.PythonJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.tooltune.Json;
 import io.tooltune.data.FunctionSchemas;
 import io.tooltune.data.ToolLlamaPrompt;
-import io.tooltune.data.ToolNames;
+import io.tooltune.data.format.ToolNames;
 import io.tooltune.data.format.ApiEntry;
 import io.tooltune.data.format.Query;
 import io.tooltune.tools.HttpToolExecutor;
@@ -109,13 +109,13 @@ public final class ToolEnv {
                 case "Message error..." -> 11;
                 default -> 0;
             };
-            return new Observation(PyJson.dumps(response), code);
+            return new Observation(PythonJson.dumps(response), code);
         }
         return error("No such function name: " + name, 1);
     }
 
     private static Observation error(String message, int code) {
-        return new Observation(PyJson.dumps(Json.MAPPER.createObjectNode().put("error", message).put("response", "")), code);
+        return new Observation(PythonJson.dumps(Json.MAPPER.createObjectNode().put("error", message).put("response", "")), code);
     }
 
     /** ToolBench's Finish handling, including its salvage of arguments that are not valid JSON. */

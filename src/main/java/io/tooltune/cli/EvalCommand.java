@@ -4,7 +4,7 @@ import io.tooltune.BadInputException;
 import io.tooltune.eval.AnswerSet;
 import io.tooltune.eval.EvalReport;
 import io.tooltune.eval.EvalRun;
-import io.tooltune.eval.Evaluation;
+import io.tooltune.eval.PassAndWinRates;
 import io.tooltune.eval.HeuristicJudge;
 import io.tooltune.eval.Judge;
 import io.tooltune.eval.JudgeStore;
@@ -86,9 +86,9 @@ public final class EvalCommand implements Callable<Integer> {
         if (!modelNames.isEmpty() && modelNames.size() != answers.size()) {
             throw new BadInputException("--model-name: " + modelNames.size() + " names for " + answers.size() + " --answers folders");
         }
-        Evaluation.Metric m = switch (metric.toLowerCase(Locale.ROOT)) {
-            case "pass" -> Evaluation.Metric.PASS;
-            case "sopr" -> Evaluation.Metric.SOPR;
+        PassAndWinRates.Metric m = switch (metric.toLowerCase(Locale.ROOT)) {
+            case "pass" -> PassAndWinRates.Metric.PASS;
+            case "sopr" -> PassAndWinRates.Metric.SOPR;
             default -> throw new BadInputException("--metric " + metric + ": use pass or sopr");
         };
         if (evaluateTimes < 1) throw new BadInputException("--evaluate-times must be at least 1");
@@ -110,7 +110,7 @@ public final class EvalCommand implements Callable<Integer> {
             String name = modelNames.isEmpty() ? dir.getFileName().toString() : modelNames.get(i);
             sets.add(AnswerSet.load(dir, name, seed));
         }
-        Evaluation.Options options = new Evaluation.Options(evaluateTimes, m, seed, concurrency, !noShortcut);
+        PassAndWinRates.Options options = new PassAndWinRates.Options(evaluateTimes, m, seed, concurrency, !noShortcut);
         try (JudgeStore js = new JudgeStore(store != null ? store : output.resolve("judgements.sqlite"), j)) {
             EvalRun.Result r = EvalRun.run(sets, reference, testIds, js, options, output);
             Path html = EvalReport.write(r, parameters, j.name(), output);

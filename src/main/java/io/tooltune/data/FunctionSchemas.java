@@ -7,6 +7,8 @@ import io.tooltune.Json;
 import io.tooltune.data.format.ApiEntry;
 import io.tooltune.data.format.Parameter;
 import io.tooltune.data.format.Query;
+import io.tooltune.data.format.ToolNames;
+import io.tooltune.data.python.PythonStr;
 
 import java.util.List;
 import java.util.Map;
@@ -50,10 +52,10 @@ public final class FunctionSchemas {
                                      List<Parameter> optional, String standardToolName) {
         String name = ToolNames.functionName(apiName, standardToolName);
         String description = "This is the subfunction for tool \"" + standardToolName + "\", you can use this tool.";
-        String stripped = PyStr.strip(apiDescription);
+        String stripped = PythonStr.strip(apiDescription);
         if (!stripped.isEmpty()) {
             description += "The description of this function is: \""
-                    + PyStr.head(stripped.replace(apiName, name), DESCRIPTION_MAX) + "\"";
+                    + PythonStr.head(stripped.replace(apiName, name), DESCRIPTION_MAX) + "\"";
         }
         ObjectNode f = Json.MAPPER.createObjectNode().put("name", name).put("description", description);
         ObjectNode params = f.putObject("parameters").put("type", "object");
@@ -71,7 +73,7 @@ public final class FunctionSchemas {
     private static String addProperty(ObjectNode props, Parameter p) {
         String pname = ToolNames.changeName(ToolNames.standardize(p.name()));
         ObjectNode prop = Json.MAPPER.createObjectNode().put("type", mapType(p.type()))
-                .put("description", PyStr.head(p.description(), DESCRIPTION_MAX));
+                .put("description", PythonStr.head(p.description(), DESCRIPTION_MAX));
         // Python: len(str(default)) != 0 — only an empty string (or a missing key) leaves example_value out.
         JsonNode d = p.defaultValue();
         if (d != null && !(d.isTextual() && d.textValue().isEmpty())) prop.set("example_value", d);

@@ -9,6 +9,7 @@ import io.tooltune.data.format.FunctionCall;
 import io.tooltune.data.format.RawAnswer;
 import io.tooltune.data.format.ToolLlamaExample;
 import io.tooltune.data.format.Turn;
+import io.tooltune.data.python.PythonLiteral;
 
 import java.util.AbstractMap;
 import java.util.ArrayList;

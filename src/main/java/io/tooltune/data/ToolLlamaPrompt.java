@@ -2,6 +2,8 @@ package io.tooltune.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.data.format.Turn;
+import io.tooltune.data.python.PythonRepr;
+import io.tooltune.data.python.PythonStr;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +60,7 @@ public final class ToolLlamaPrompt {
         StringBuilder sb = new StringBuilder(TASK_DESCRIPTION_HEAD);
         int k = 1;
         for (Map.Entry<String, String> e : unique.entrySet()) {
-            String d = PyStr.strip(PyStr.head(e.getValue(), 512).replace("\n", ""));
+            String d = PythonStr.strip(PythonStr.head(e.getValue(), 512).replace("\n", ""));
             sb.append(k++).append('.').append(e.getKey()).append(": ").append(d.isEmpty() ? "None" : d).append('\n');
         }
         return sb.toString();

@@ -9,6 +9,7 @@ import io.tooltune.data.format.RawAnswer;
 import io.tooltune.data.format.RecordLog;
 import io.tooltune.data.format.ToolJson;
 import io.tooltune.data.format.ToolLlamaExample;
+import io.tooltune.data.format.ToolNames;
 
 import java.io.IOException;
 import java.nio.file.Files;

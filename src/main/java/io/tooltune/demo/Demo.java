@@ -1,12 +1,15 @@
 package io.tooltune.demo;
 
-import io.tooltune.data.ToolLlamaPrompt;
+import io.tooltune.data.TrajectoryData;
 import io.tooltune.data.format.DataFiles;
+import io.tooltune.data.format.TestGroup;
 import io.tooltune.data.synth.SynthDataset;
 import io.tooltune.data.synth.SynthGold;
 import io.tooltune.data.synth.SynthOptions;
 import io.tooltune.data.synth.SynthWriter;
 import io.tooltune.data.synth.SyntheticToolBench;
+import io.tooltune.eval.exact.ExactScores;
+import io.tooltune.eval.exact.ExactTable;
 import io.tooltune.model.io.ModelFolder;
 import io.tooltune.model.opt.OptConfig;
 import io.tooltune.model.opt.OptModel;
@@ -107,7 +110,7 @@ public final class Demo {
                     new SynthOptions(o.seed(), o.trainQueries(), o.testQueriesPerGroup(), o.categories(), o.keysPerDomain())), toolbench);
         });
         budget.phase("tokenizer and untrained model", () -> {
-            BpeTrainer.Bpe bpe = BpeTrainer.train(trainingTexts(toolbench.resolve("answer")), o.vocabSize());
+            BpeTrainer.Bpe bpe = BpeTrainer.train(TrajectoryData.tokenizerTexts(toolbench.resolve("answer")), o.vocabSize());
             try {
                 bpe.save(untrained);
             } catch (IOException e) {
@@ -148,7 +151,7 @@ public final class Demo {
         Path finetunedModel = trained.result().interrupted() ? trained.result().lastCheckpoint() : finetuned;
         budget.phase("agent: fine-tuned model on held-out groups", () -> runAgent(o, finetunedModel, toolbench, cache, answers.resolve("fine-tuned")));
         Map<String, List<SynthGold>> golds = new LinkedHashMap<>();
-        for (String g : SynthDataset.GROUPS) golds.put(g, SynthGold.read(toolbench.resolve("gold/" + g + ".json")));
+        for (String g : TestGroup.NAMES) golds.put(g, SynthGold.read(toolbench.resolve("gold/" + g + ".json")));
         Map<String, ExactScores> exact = new LinkedHashMap<>();
         exact.put("untrained", ExactScores.score(answers.resolve("untrained"), golds));
         exact.put("fine-tuned", ExactScores.score(answers.resolve("fine-tuned"), golds));
@@ -200,7 +203,7 @@ public final class Demo {
         if (o.constrainFunctionNames()) args.add("--constrain-function-names");
         Commands.run(args.toArray(String[]::new));
         try {
-            for (String g : SynthDataset.GROUPS) {
+            for (String g : TestGroup.NAMES) {
                 Path groupDir = Files.createDirectories(outDir.resolve(g));
                 for (String qid : DataFiles.readQueryIds(toolbench.resolve("test_query_ids/" + g + ".json"))) {
                     try (Stream<Path> s = Files.list(flat)) {
@@ -214,15 +217,6 @@ public final class Demo {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /**
-     * Texts for the tokenizer: every training trajectory as the model will see it (ToolLLaMA conversion, rendered
-     * with the training template); the last instance of a trajectory holds all of its turns.
-     */
-    static List<String> trainingTexts(Path answerDir) {
-        return TrajectoryData.instances(answerDir).stream()
-                .map(t -> ToolLlamaPrompt.renderTraining(t.get(t.size() - 1).conversations())).toList();
     }
 
     private static String summary(Options o, Budget b, Map<String, ExactScores> exact, SftRun.Summary trained) {

@@ -1,5 +1,7 @@
 package io.tooltune.demo;
 
+import io.tooltune.report.HtmlReport;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,7 @@ public final class DemoReport {
     public static void extend(Path reportHtml, String exactTableHtml, Path lossCurvePng, List<Budget.Phase> phases,
                               String summary) {
         StringBuilder sb = new StringBuilder("\n<section id=\"demo\">\n<h2>Demo: untrained vs fine-tuned</h2>\n");
-        sb.append("<pre>").append(ExactTable.esc(summary)).append("</pre>\n");
+        sb.append("<pre>").append(HtmlReport.escape(summary)).append("</pre>\n");
         sb.append("<h3>Exact checks against the gold calls (held-out test groups, %)</h3>\n").append(exactTableHtml);
         if (Files.isRegularFile(lossCurvePng)) {
             try {
@@ -31,7 +33,7 @@ public final class DemoReport {
         }
         sb.append("<h3>Phases</h3>\n<table><thead><tr><th>phase</th><th>seconds</th></tr></thead><tbody>\n");
         for (Budget.Phase p : phases) {
-            sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.1f</td></tr>%n", ExactTable.esc(p.name()), p.seconds()));
+            sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.1f</td></tr>%n", HtmlReport.escape(p.name()), p.seconds()));
         }
         sb.append("</tbody></table>\n</section>\n");
         try {

@@ -1,6 +1,7 @@
 package io.tooltune.demo;
 
 import io.tooltune.BadInputException;
+import io.tooltune.data.format.TestGroup;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,8 +21,7 @@ import java.util.stream.Stream;
  */
 public record ReproduceInputs(Path trainingData, Map<String, Path> queryFiles, Path toolsDir, Path model, URI judgeUrl) {
 
-    public static final List<String> GROUPS = List.of(
-            "G1_instruction", "G1_category", "G1_tool", "G2_instruction", "G2_category", "G3_instruction");
+    public static final List<String> GROUPS = TestGroup.NAMES;
 
     /**
      * Checks {@code toolbench} (ToolBench's data layout: {@code answer/G*_answer/} or

@@ -6,8 +6,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
+import io.tooltune.data.FunctionSchemas;
 import io.tooltune.data.format.RawAnswer;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,14 +90,14 @@ public final class AnswerConverter {
                 case "assistant" -> {
                     if (m.has("function_call")) {
                         String name = m.get("function_call").path("name").asText();
-                        String response = name.equals("Finish") || i + 1 >= conv.size() ? "" : conv.get(i + 1).path("content").asText("");
+                        String response = name.equals(FunctionSchemas.FINISH) || i + 1 >= conv.size() ? "" : conv.get(i + 1).path("content").asText("");
                         last = append(last, new Node("tool", call(name, m.get("function_call").path("arguments"), response)));
                         i++;
                     } else if (m.hasNonNull("tool_calls")) {
                         for (JsonNode tc : m.get("tool_calls")) {
                             String name = tc.path("function").path("name").asText();
                             JsonNode args = tc.path("function").path("arguments");
-                            if (name.equals("Finish")) {
+                            if (name.equals(FunctionSchemas.FINISH)) {
                                 last = append(last, new Node("tool", call(name, args, "")));
                                 break;
                             }
@@ -193,13 +197,13 @@ public final class AnswerConverter {
     }
 
     /** Converts every raw answer file of one group folder (files named {@code <qid>_<method>.json}). */
-    public Map<String, ObjectNode> convertFolder(java.nio.file.Path dir, Map<String, String> failures) throws java.io.IOException {
+    public Map<String, ObjectNode> convertFolder(Path dir, Map<String, String> failures) throws IOException {
         Map<String, ObjectNode> out = new LinkedHashMap<>();
-        List<java.nio.file.Path> files;
-        try (var s = java.nio.file.Files.list(dir)) {
+        List<Path> files;
+        try (var s = Files.list(dir)) {
             files = s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
         }
-        for (java.nio.file.Path f : files) {
+        for (Path f : files) {
             String name = f.getFileName().toString();
             int us = name.indexOf('_');
             if (us <= 0) continue;
@@ -211,7 +215,7 @@ public final class AnswerConverter {
                 out.put(qid, convert(raw, method, f.toString()));
             } catch (BadInputException e) {
                 failures.put(qid, e.getMessage());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 failures.put(qid, f + ": malformed JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
             }
         }

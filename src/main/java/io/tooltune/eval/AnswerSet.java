@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
 import io.tooltune.data.format.ConvertedAnswer;
+import io.tooltune.data.format.TestGroup;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,9 +22,6 @@ import java.util.TreeMap;
  * name is the group when it is one). Unreadable answers are kept as failures with their reason.
  */
 public record AnswerSet(String model, Map<String, Map<String, JsonNode>> answers, Map<String, Map<String, String>> failures) {
-    public static final List<String> GROUPS = List.of("G1_instruction", "G1_category", "G1_tool",
-            "G2_instruction", "G2_category", "G3_instruction");
-
     public static AnswerSet load(Path dir, String model, long seed) {
         if (!Files.isDirectory(dir)) throw new BadInputException(dir + ": not a folder of answers");
         Map<String, Map<String, JsonNode>> answers = new TreeMap<>();
@@ -41,7 +39,7 @@ public record AnswerSet(String model, Map<String, Map<String, JsonNode>> answers
                     if (containsRaw(p)) convertInto(converter, p, name, answers, failures);
                 } else if (name.endsWith(".json")) {
                     String stem = name.substring(0, name.length() - 5);
-                    if (GROUPS.contains(stem) || !name.contains("_") || !Character.isDigit(name.charAt(0))) {
+                    if (TestGroup.NAMES.contains(stem) || !name.contains("_") || !Character.isDigit(name.charAt(0))) {
                         readConverted(p, stem, answers, failures);
                     } else {
                         rawFiles.add(p);
@@ -49,7 +47,7 @@ public record AnswerSet(String model, Map<String, Map<String, JsonNode>> answers
                 }
             }
             if (!rawFiles.isEmpty()) {
-                String group = GROUPS.contains(dir.getFileName().toString()) ? dir.getFileName().toString() : "default";
+                String group = TestGroup.NAMES.contains(dir.getFileName().toString()) ? dir.getFileName().toString() : "default";
                 convertInto(converter, dir, group, answers, failures);
             }
         } catch (IOException e) {

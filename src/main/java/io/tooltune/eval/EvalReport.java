@@ -1,5 +1,6 @@
 package io.tooltune.eval;
 
+import io.tooltune.data.format.TestGroup;
 import io.tooltune.report.HtmlReport;
 import io.tooltune.report.RadarChart;
 import io.tooltune.report.Table;
@@ -14,9 +15,6 @@ import java.util.Map;
 
 /** The paper-style tables, radar chart and report.html of an {@link EvalRun.Result}. */
 public final class EvalReport {
-    private static final Map<String, String> SHORT = Map.of("G1_instruction", "I1-Inst.", "G1_category", "I1-Cat.",
-            "G1_tool", "I1-Tool", "G2_instruction", "I2-Inst.", "G2_category", "I2-Cat.", "G3_instruction", "I3-Inst.");
-
     private EvalReport() {}
 
     static String pct(double v) {
@@ -24,7 +22,7 @@ public final class EvalReport {
     }
 
     public static String label(String group) {
-        return SHORT.getOrDefault(group, group);
+        return TestGroup.labelOf(group);
     }
 
     /** Table 1: model, parameters, average pass rate, gap to the best. */
@@ -48,18 +46,18 @@ public final class EvalReport {
             List<String> row = new ArrayList<>(List.of(m, metricName(r)));
             for (String g : r.groups()) {
                 String cell = pct(r.passPercent(m, g));
-                if (r.options().metric() == Evaluation.Metric.SOPR) cell += "±" + pct(r.soprStdPercent(m, g));
+                if (r.options().metric() == PassAndWinRates.Metric.SOPR) cell += "±" + pct(r.soprStdPercent(m, g));
                 row.add(cell);
             }
             row.add(pct(r.averagePass(m)));
             rows.add(row);
-            Map<String, Evaluation.GroupWin> w = r.win().get(m);
+            Map<String, PassAndWinRates.GroupWin> w = r.win().get(m);
             if (w != null) {
                 List<String> wr = new ArrayList<>(List.of(m, "Win rate"));
                 List<String> tr = new ArrayList<>(List.of(m, "Tie rate"));
                 double ws = 0, ts = 0;
                 for (String g : r.groups()) {
-                    Evaluation.GroupWin gw = w.get(g);
+                    PassAndWinRates.GroupWin gw = w.get(g);
                     wr.add(pct(gw.winRate() * 100));
                     tr.add(pct(gw.tieRate() * 100));
                     ws += gw.winRate() * 100;
@@ -82,7 +80,7 @@ public final class EvalReport {
     }
 
     private static String metricName(EvalRun.Result r) {
-        return r.options().metric() == Evaluation.Metric.SOPR ? "SoPR" : "Pass rate";
+        return r.options().metric() == PassAndWinRates.Metric.SOPR ? "SoPR" : "Pass rate";
     }
 
     /** The report page (overview, per-group table, radar chart); callers may append sections before writing it. */

@@ -3,11 +3,13 @@ package io.tooltune.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
+import io.tooltune.data.format.TestGroup;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,30 +18,31 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A whole evaluation: every model's pass rate per group and, given a reference model, every other model's win
- * rate against it; writes ToolEval's files under {@code output/pass_rate} and {@code output/preference}.
+ * The eval stage's entry point: every model's pass rate per group and, given a reference model, every other model's
+ * win rate against it ({@link PassAndWinRates}); writes ToolEval's files under {@code output/pass_rate} and
+ * {@code output/preference}.
  */
 public final class EvalRun {
-    public record Result(List<String> models, List<String> groups, Map<String, Map<String, Evaluation.GroupPass>> pass,
-                         Map<String, Map<String, Evaluation.GroupWin>> win, String reference, Evaluation.Options options) {
+    public record Result(List<String> models, List<String> groups, Map<String, Map<String, PassAndWinRates.GroupPass>> pass,
+                         Map<String, Map<String, PassAndWinRates.GroupWin>> win, String reference, PassAndWinRates.Options options) {
         /** Pass rate (or SoPR mean) in percent. */
         public double passPercent(String model, String group) {
-            Evaluation.GroupPass g = pass.get(model).get(group);
+            PassAndWinRates.GroupPass g = pass.get(model).get(group);
             if (g == null) return 0;
-            if (options.metric() == Evaluation.Metric.SOPR) {
+            if (options.metric() == PassAndWinRates.Metric.SOPR) {
                 double[] r = g.soprRounds(options.evaluateTimes());
-                return java.util.Arrays.stream(r).average().orElse(0) * 100;
+                return Arrays.stream(r).average().orElse(0) * 100;
             }
             return g.passRate() * 100;
         }
 
         /** Population standard deviation of SoPR over rounds, in percent (0 for the pass metric). */
         public double soprStdPercent(String model, String group) {
-            Evaluation.GroupPass g = pass.get(model).get(group);
-            if (g == null || options.metric() != Evaluation.Metric.SOPR) return 0;
+            PassAndWinRates.GroupPass g = pass.get(model).get(group);
+            if (g == null || options.metric() != PassAndWinRates.Metric.SOPR) return 0;
             double[] r = g.soprRounds(options.evaluateTimes());
-            double mean = java.util.Arrays.stream(r).average().orElse(0);
-            return Math.sqrt(java.util.Arrays.stream(r).map(x -> (x - mean) * (x - mean)).average().orElse(0)) * 100;
+            double mean = Arrays.stream(r).average().orElse(0);
+            return Math.sqrt(Arrays.stream(r).map(x -> (x - mean) * (x - mean)).average().orElse(0)) * 100;
         }
 
         /** Unweighted mean over the groups (the paper's "Average"). */
@@ -58,7 +61,7 @@ public final class EvalRun {
     private EvalRun() {}
 
     public static Result run(List<AnswerSet> sets, String reference, Path testIds, JudgeStore store,
-                             Evaluation.Options options, Path output) throws IOException {
+                             PassAndWinRates.Options options, Path output) throws IOException {
         Set<String> names = new LinkedHashSet<>();
         for (AnswerSet s : sets) if (!names.add(s.model())) throw new BadInputException("model name " + s.model() + " given twice");
         AnswerSet ref = null;
@@ -69,23 +72,23 @@ public final class EvalRun {
         List<String> groups = new ArrayList<>();
         Set<String> present = new TreeSet<>();
         for (AnswerSet s : sets) { present.addAll(s.answers().keySet()); present.addAll(s.failures().keySet()); }
-        for (String g : AnswerSet.GROUPS) if (present.contains(g)) groups.add(g);
+        for (String g : TestGroup.NAMES) if (present.contains(g)) groups.add(g);
         for (String g : present) if (!groups.contains(g)) groups.add(g);
 
-        Evaluation eval = new Evaluation(store, options);
-        Map<String, Map<String, Evaluation.GroupPass>> pass = new LinkedHashMap<>();
-        Map<String, Map<String, Evaluation.GroupWin>> win = new LinkedHashMap<>();
+        PassAndWinRates eval = new PassAndWinRates(store, options);
+        Map<String, Map<String, PassAndWinRates.GroupPass>> pass = new LinkedHashMap<>();
+        Map<String, Map<String, PassAndWinRates.GroupWin>> win = new LinkedHashMap<>();
         for (String group : groups) {
             List<String> qids = queryIds(sets, group, testIds);
             for (AnswerSet s : sets) {
-                Evaluation.GroupPass g = eval.passRate(s, group, qids);
+                PassAndWinRates.GroupPass g = eval.passRate(s, group, qids);
                 pass.computeIfAbsent(s.model(), k -> new LinkedHashMap<>()).put(group, g);
                 ToolEvalFiles.writePass(output.resolve("pass_rate").resolve(s.model()), g, options.metric(), eval);
             }
             if (ref == null) continue;
             for (AnswerSet s : sets) {
                 if (s == ref) continue;
-                Evaluation.GroupWin w = eval.winRate(ref, s, group, qids, pass.get(ref.model()).get(group), pass.get(s.model()).get(group));
+                PassAndWinRates.GroupWin w = eval.winRate(ref, s, group, qids, pass.get(ref.model()).get(group), pass.get(s.model()).get(group));
                 win.computeIfAbsent(s.model(), k -> new LinkedHashMap<>()).put(group, w);
                 ToolEvalFiles.writePreference(output.resolve("preference"), w, options.evaluateTimes(),
                         ref.answers().getOrDefault(group, Map.of()), s.answers().getOrDefault(group, Map.of()));

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -99,7 +101,7 @@ public final class HeuristicJudge implements Judge {
     private static JsonNode read(String json) {
         try {
             return Json.MAPPER.readTree(json == null ? "{}" : json);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return Json.MAPPER.createObjectNode();
         }
     }
@@ -148,7 +150,7 @@ public final class HeuristicJudge implements Judge {
             try {
                 JsonNode n = Json.MAPPER.readTree(raw);
                 if (n != null && n.isObject()) return new FinalAnswer(false, n.path("final_answer").asText(""));
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // not JSON: ToolLLaMA-style answers may carry plain text
             }
             return new FinalAnswer(false, raw);
@@ -169,9 +171,9 @@ public final class HeuristicJudge implements Judge {
         static Evidence of(JsonNode answer) {
             int ok = 0;
             Set<String> distinct = new HashSet<>();
-            List<String> calls = new java.util.ArrayList<>();
+            List<String> calls = new ArrayList<>();
             StringBuilder obs = new StringBuilder();
-            for (JsonNode m : Steps.toolMessages(answer)) {
+            for (JsonNode m : AnswerPath.toolMessages(answer)) {
                 String name, args, response;
                 if (m.isObject()) {
                     name = m.path("name").asText();
@@ -202,7 +204,7 @@ public final class HeuristicJudge implements Judge {
                     n.elements().forEachRemaining(v -> sb.append(v.isTextual() ? v.asText() : v.toString()).append(' '));
                     return sb.toString();
                 }
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // arguments cut off in old converted files: use the text
             }
             return args;
@@ -219,7 +221,7 @@ public final class HeuristicJudge implements Judge {
                     String b = body.isTextual() ? body.asText() : body.toString();
                     return err.isEmpty() && !b.isBlank() && !b.equals("[]") && !b.equals("{}") && !b.equals("null");
                 }
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // Python-repr or truncated observation: judge by its text
             }
             return !ERROR.matcher(r).find();

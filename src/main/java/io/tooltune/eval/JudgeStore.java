@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ public final class JudgeStore implements AutoCloseable {
                         + "request_hash TEXT NOT NULL, judge TEXT NOT NULL, request TEXT NOT NULL, response TEXT NOT NULL, "
                         + "created TEXT NOT NULL DEFAULT (datetime('now')), PRIMARY KEY (slot, function, request_hash))");
             }
-        } catch (SQLException | java.io.IOException e) {
+        } catch (SQLException | IOException e) {
             throw new BadInputException(file + ": cannot open judgement store (" + e.getMessage() + ")");
         }
     }
@@ -78,7 +79,7 @@ public final class JudgeStore implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Json.MAPPER.readTree(rs.getString(1)) : null;
             }
-        } catch (SQLException | java.io.IOException e) {
+        } catch (SQLException | IOException e) {
             throw new IllegalStateException("judgement store: " + e.getMessage(), e);
         }
     }

@@ -1,12 +1,14 @@
 package io.tooltune.eval;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
-import io.tooltune.data.PythonRepr;
+import io.tooltune.data.python.PythonRepr;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -20,16 +22,16 @@ import java.util.stream.Collectors;
 public final class ToolEvalFiles {
     private ToolEvalFiles() {}
 
-    public static void writePass(Path dir, Evaluation.GroupPass g, Evaluation.Metric metric, Evaluation eval) throws IOException {
+    public static void writePass(Path dir, PassAndWinRates.GroupPass g, PassAndWinRates.Metric metric, PassAndWinRates eval) throws IOException {
         Files.createDirectories(dir);
         String base = g.group() + "_" + g.model();
         ObjectNode json = Json.MAPPER.createObjectNode();
         StringBuilder csv = new StringBuilder();
-        boolean stb = metric == Evaluation.Metric.SOPR;
+        boolean stb = metric == PassAndWinRates.Metric.SOPR;
         csv.append(row(stb ? List.of("query", "available_tools", "model_intermediate_steps", "model_final_step", "model", "query_id", "is_solved")
                 : List.of("query", "solvable", "available_tools", "model_intermediate_steps", "model_final_step", "model", "query_id",
                 "is_solved", "pass_rate_label", "reason", "not_hallucinate")));
-        for (Evaluation.QueryResult q : g.done()) {
+        for (PassAndWinRates.QueryResult q : g.done()) {
             ObjectNode o = json.putObject(q.qid());
             if (!stb) {
                 o.put("passed", q.passed());
@@ -59,15 +61,15 @@ public final class ToolEvalFiles {
         Files.writeString(dir.resolve(base + ".csv"), csv.toString());
     }
 
-    public static void writePreference(Path dir, Evaluation.GroupWin w, int rounds, Map<String, com.fasterxml.jackson.databind.JsonNode> refAnswers,
-                                       Map<String, com.fasterxml.jackson.databind.JsonNode> candAnswers) throws IOException {
+    public static void writePreference(Path dir, PassAndWinRates.GroupWin w, int rounds, Map<String, JsonNode> refAnswers,
+                                       Map<String, JsonNode> candAnswers) throws IOException {
         Files.createDirectories(dir);
         String base = w.group() + "_" + w.refModel() + "_" + w.model();
         ObjectNode json = Json.MAPPER.createObjectNode();
         StringBuilder csv = new StringBuilder(row(List.of("query", "available_tools", "ref_model_intermediate_steps",
                 "ref_model_final_step", "output_model_intermediate_steps", "output_model_final_step", "preference_label",
                 "query_id", "ref_model", "output_model")));
-        for (Evaluation.PrefResult p : w.queries()) {
+        for (PassAndWinRates.PrefResult p : w.queries()) {
             ObjectNode o = json.putObject(p.qid());
             o.put(w.refModel(), p.ref());
             o.put(w.model(), p.cand());
@@ -75,9 +77,9 @@ public final class ToolEvalFiles {
             var ref = refAnswers.get(p.qid());
             var cand = candAnswers.get(p.qid());
             var any = ref != null ? ref : cand;
-            Steps.AnswerSteps rs = ref != null ? Steps.of(ref) : new Steps.AnswerSteps("", "");
-            Steps.AnswerSteps cs = cand != null ? Steps.of(cand) : new Steps.AnswerSteps("", "");
-            List<String> tools = new java.util.ArrayList<>();
+            AnswerPath.AnswerSteps rs = ref != null ? AnswerPath.steps(ref) : new AnswerPath.AnswerSteps("", "");
+            AnswerPath.AnswerSteps cs = cand != null ? AnswerPath.steps(cand) : new AnswerPath.AnswerSteps("", "");
+            List<String> tools = new ArrayList<>();
             if (any != null) any.path("available_tools").forEach(t -> tools.add(t.path("name").asText()));
             csv.append(row(List.of(any == null ? "" : any.path("query").asText(), pyList(tools), rs.steps(), rs.finalStep(),
                     cs.steps(), cs.finalStep(), String.valueOf(p.label()), p.qid(), w.refModel(), w.model())));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
 
+import java.io.IOException;
 import java.util.Map;
 
 /** ToolEval's tooleval_gpt-3.5-turbo_default template texts and function schemas (protocol: reproduced verbatim). */
@@ -116,7 +117,7 @@ If you have made your decision, calling `select_better_answer`, else if you cann
                 reason.put("description", "explain your answer.");
             }
             return s;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new BadInputException("ToolEval schema " + function + ": " + e.getMessage());
         }
     }

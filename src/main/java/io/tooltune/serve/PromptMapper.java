@@ -2,7 +2,7 @@ package io.tooltune.serve;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.tooltune.data.format.PyJson;
+import io.tooltune.data.python.PythonJson;
 import io.tooltune.data.FunctionSchemas;
 import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.Turn;
@@ -94,11 +94,11 @@ public final class PromptMapper {
 
     /** A tool result as ToolBench's environment reports it: json.dumps({"error": "", "response": content}). */
     static String observation(String content) {
-        return PyJson.dumps(JsonNodeFactory.instance.objectNode().put("error", "").put("response", content));
+        return PythonJson.dumps(JsonNodeFactory.instance.objectNode().put("error", "").put("response", content));
     }
 
     /** A past answer as the Finish call that would have produced it (json.dumps with indent 2, as in ToolBench data). */
     static String finishArguments(String answer) {
-        return PyJson.dumps(JsonNodeFactory.instance.objectNode().put("return_type", "give_answer").put("final_answer", answer), 2);
+        return PythonJson.dumps(JsonNodeFactory.instance.objectNode().put("return_type", "give_answer").put("final_answer", answer), 2);
     }
 }

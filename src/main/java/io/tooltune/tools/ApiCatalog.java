@@ -3,7 +3,7 @@ package io.tooltune.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
-import io.tooltune.data.ToolNames;
+import io.tooltune.data.format.ToolNames;
 import io.tooltune.data.format.ApiEntry;
 import io.tooltune.data.format.Query;
 import io.tooltune.data.format.ToolApi;

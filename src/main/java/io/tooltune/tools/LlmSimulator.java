@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
 import io.tooltune.backend.OpenAiClient;
-import io.tooltune.data.PythonRepr;
+import io.tooltune.data.python.PythonRepr;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
-import io.tooltune.data.PythonRepr;
+import io.tooltune.data.python.PythonRepr;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;

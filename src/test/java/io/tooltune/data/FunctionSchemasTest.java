@@ -1,11 +1,15 @@
 package io.tooltune.data;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.tooltune.Json;
 import io.tooltune.Shared;
 import io.tooltune.data.FunctionSchemas.FinishWording;
 import io.tooltune.data.format.DataFiles;
+import io.tooltune.data.format.Parameter;
 import io.tooltune.data.format.Query;
 import io.tooltune.data.format.RawAnswer;
+import io.tooltune.data.format.ToolNames;
+import io.tooltune.data.python.PythonRepr;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -44,11 +48,11 @@ class FunctionSchemasTest {
 
     @Test
     void optionalParametersAppearOnlyWithRequiredOnes() {
-        var opt = List.of(new io.tooltune.data.format.Parameter("limit", "NUMBER", "max", io.tooltune.Json.MAPPER.getNodeFactory().numberNode(5)));
+        var opt = List.of(new Parameter("limit", "NUMBER", "max", Json.MAPPER.getNodeFactory().numberNode(5)));
         var none = FunctionSchemas.fromApi("List", "", List.of(), opt, "t");
         assertEquals("{'name': 'list_for_t', 'description': 'This is the subfunction for tool \"t\", you can use this tool.', "
                 + "'parameters': {'type': 'object', 'properties': {}, 'required': [], 'optional': []}}", PythonRepr.repr(none));
-        var req = List.of(new io.tooltune.data.format.Parameter("From", "DATE (YYYY-MM-DD)", "d", io.tooltune.Json.MAPPER.getNodeFactory().textNode("")));
+        var req = List.of(new Parameter("From", "DATE (YYYY-MM-DD)", "d", Json.MAPPER.getNodeFactory().textNode("")));
         var both = FunctionSchemas.fromApi("2nd List", "Get the 2nd List.", req, opt, "t");
         assertEquals("{'name': 'get_2nd_list_for_t', 'description': 'This is the subfunction for tool \"t\", you can use this "
                 + "tool.The description of this function is: \"Get the get_2nd_list_for_t.\"', 'parameters': {'type': 'object', "

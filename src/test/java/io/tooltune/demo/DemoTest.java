@@ -1,5 +1,7 @@
 package io.tooltune.demo;
 
+import io.tooltune.data.TrajectoryData;
+import io.tooltune.eval.exact.ExactScores;
 import io.tooltune.model.opt.OptConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

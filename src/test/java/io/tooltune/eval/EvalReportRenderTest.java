@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
 import io.tooltune.Shared;
 import io.tooltune.cli.Main;
+import io.tooltune.data.format.TestGroup;
 import io.tooltune.report.Chromium;
 import io.tooltune.report.RadarChart;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class EvalReportRenderTest {
         Path full = tmp.resolve("cot"), half = tmp.resolve("cot_half");
         Files.createDirectories(full);
         Files.createDirectories(half);
-        for (String g : AnswerSet.GROUPS) {
+        for (String g : TestGroup.NAMES) {
             JsonNode all = Json.MAPPER.readTree(answers.resolve(g + ".json").toFile());
             ObjectNode a = Json.MAPPER.createObjectNode(), b = Json.MAPPER.createObjectNode();
             int i = 0;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
 import io.tooltune.Shared;
 import io.tooltune.cli.Main;
+import io.tooltune.data.format.TestGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,7 @@ class HeuristicEvalsetTest {
                 "--concurrency", "2"));
         double sum = 0;
         int allUnsure = 0, mixed = 0;
-        for (String group : AnswerSet.GROUPS) {
+        for (String group : TestGroup.NAMES) {
             JsonNode input = Json.MAPPER.readTree(answers.resolve(group + ".json").toFile());
             JsonNode res = Json.MAPPER.readTree(out.resolve("pass_rate/gpt-3.5-turbo_CoT/" + group + "_gpt-3.5-turbo_CoT.json").toFile());
             assertEquals(100, res.size(), group);

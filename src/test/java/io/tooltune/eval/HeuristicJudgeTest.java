@@ -1,6 +1,6 @@
 package io.tooltune.eval;
 
-import io.tooltune.data.format.PyJson;
+import io.tooltune.data.python.PythonJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
 import org.junit.jupiter.api.Test;
@@ -14,10 +14,10 @@ class HeuristicJudgeTest {
 
     static String answer(String finalText, String response) {
         String fa = "{\"return_type\": \"give_answer\", \"final_answer\": \"" + finalText + "\"}";
-        return "{\"method\": \"CoT@1\", \"total_steps\": 4, \"final_answer\": " + PyJson.dumps(Json.MAPPER.getNodeFactory().textNode(fa))
+        return "{\"method\": \"CoT@1\", \"total_steps\": 4, \"final_answer\": " + PythonJson.dumps(Json.MAPPER.getNodeFactory().textNode(fa))
                 + ", \"answer_details\": [{\"role\": \"system\", \"message\": \"\", \"next\": [{\"role\": \"user\", \"message\": \"\", \"next\": ["
                 + "{\"role\": \"tool\", \"message\": {\"name\": \"weather_for_meteo\", \"arguments\": \"{}\", \"response\": "
-                + PyJson.dumps(Json.MAPPER.getNodeFactory().textNode(response)) + "}, \"next\": ["
+                + PythonJson.dumps(Json.MAPPER.getNodeFactory().textNode(response)) + "}, \"next\": ["
                 + "{\"role\": \"tool\", \"message\": {\"name\": \"Finish\", \"arguments\": \"{}\", \"response\": \"\"}, \"next\": []}]}]}]}]}";
     }
 

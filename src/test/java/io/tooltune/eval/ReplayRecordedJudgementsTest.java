@@ -111,6 +111,7 @@ class ReplayRecordedJudgementsTest {
                 }
             }
             String table = Files.readString(out.resolve("table2.csv"));
+            assertTrue(table.startsWith("Model,Metric,I1-Inst.,Average\r\n"), table); // the paper's column label
             assertTrue(table.contains(COT + ",SoPR,66.7±0.0,66.7"), table);
             assertTrue(table.contains(DFS + ",SoPR,100.0±0.0,100.0"), table);
             assertTrue(table.contains(DFS + ",Win rate,100.0,100.0"), table);

@@ -1,6 +1,6 @@
 package io.tooltune.eval;
 
-import io.tooltune.data.format.PyJson;
+import io.tooltune.data.python.PythonJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
 import org.junit.jupiter.api.Test;
@@ -49,17 +49,17 @@ class ToolEvalPromptsTest {
     @Test
     void pythonJsonDumps() throws Exception {
         JsonNode n = Json.MAPPER.readTree("{\"a\": [1, 2.5, true, null], \"é\": \"x\\n\\\"y\\\"\"}");
-        assertEquals("{\"a\": [1, 2.5, true, null], \"\\u00e9\": \"x\\n\\\"y\\\"\"}", PyJson.dumps(n));
+        assertEquals("{\"a\": [1, 2.5, true, null], \"\\u00e9\": \"x\\n\\\"y\\\"\"}", PythonJson.dumps(n));
     }
 
     @Test
     void isPassedTable() {
-        assertEquals(Rtl.AnswerPass.Passed, Rtl.isPassed(Rtl.AnswerStatus.Solved, Rtl.TaskStatus.Solvable));
-        assertEquals(Rtl.AnswerPass.Failed, Rtl.isPassed(Rtl.AnswerStatus.Unsolved, Rtl.TaskStatus.Solvable));
-        assertEquals(Rtl.AnswerPass.Unsure, Rtl.isPassed(Rtl.AnswerStatus.Unsolved, Rtl.TaskStatus.Unsure));
-        assertEquals(Rtl.AnswerPass.Passed, Rtl.isPassed(Rtl.AnswerStatus.Unsolved, Rtl.TaskStatus.Unsolvable));
-        assertEquals(Rtl.AnswerPass.Unsure, Rtl.isPassed(Rtl.AnswerStatus.Unsure, Rtl.TaskStatus.Solvable));
-        assertEquals(Rtl.AnswerPass.Unsure, Rtl.isPassed(Rtl.AnswerStatus.Unsure, Rtl.TaskStatus.Unsure));
-        assertEquals(Rtl.AnswerPass.Passed, Rtl.isPassed(Rtl.AnswerStatus.Unsure, Rtl.TaskStatus.Unsolvable));
+        assertEquals(ToolEvalRules.AnswerPass.Passed, ToolEvalRules.isPassed(ToolEvalRules.AnswerStatus.Solved, ToolEvalRules.TaskStatus.Solvable));
+        assertEquals(ToolEvalRules.AnswerPass.Failed, ToolEvalRules.isPassed(ToolEvalRules.AnswerStatus.Unsolved, ToolEvalRules.TaskStatus.Solvable));
+        assertEquals(ToolEvalRules.AnswerPass.Unsure, ToolEvalRules.isPassed(ToolEvalRules.AnswerStatus.Unsolved, ToolEvalRules.TaskStatus.Unsure));
+        assertEquals(ToolEvalRules.AnswerPass.Passed, ToolEvalRules.isPassed(ToolEvalRules.AnswerStatus.Unsolved, ToolEvalRules.TaskStatus.Unsolvable));
+        assertEquals(ToolEvalRules.AnswerPass.Unsure, ToolEvalRules.isPassed(ToolEvalRules.AnswerStatus.Unsure, ToolEvalRules.TaskStatus.Solvable));
+        assertEquals(ToolEvalRules.AnswerPass.Unsure, ToolEvalRules.isPassed(ToolEvalRules.AnswerStatus.Unsure, ToolEvalRules.TaskStatus.Unsure));
+        assertEquals(ToolEvalRules.AnswerPass.Passed, ToolEvalRules.isPassed(ToolEvalRules.AnswerStatus.Unsure, ToolEvalRules.TaskStatus.Unsolvable));
     }
 }

@@ -13,10 +13,10 @@ import java.util.List;
 public record AnswerNode(String role, JsonNode message, List<AnswerNode> next) {
 
     public static AnswerNode of(JsonNode n, String where) {
-        if (!n.isObject()) throw Fields.bad(where, "answer node is not an object");
+        if (!n.isObject()) throw JsonFields.bad(where, "answer node is not an object");
         JsonNode msg = n.get("message");
-        return new AnswerNode(Fields.str(n, "role", where), msg == null ? Json.MAPPER.nullNode() : msg,
-                Fields.list(Fields.array(n, "next", where, false), where + ".next", AnswerNode::of));
+        return new AnswerNode(JsonFields.str(n, "role", where), msg == null ? Json.MAPPER.nullNode() : msg,
+                JsonFields.list(JsonFields.array(n, "next", where, false), where + ".next", AnswerNode::of));
     }
 
     public ObjectNode toJson() {

@@ -14,12 +14,12 @@ public record ApiEntry(String categoryName, String toolName, String apiName, Str
                        List<Parameter> requiredParameters, List<Parameter> optionalParameters, String method,
                        ObjectNode json) {
     public static ApiEntry of(JsonNode n, String where) {
-        if (!n.isObject()) throw Fields.bad(where, "api_list entry is not an object");
-        return new ApiEntry(Fields.optStr(n, "category_name", ""), Fields.str(n, "tool_name", where),
-                Fields.str(n, "api_name", where), Fields.optStr(n, "api_description", null),
-                Fields.list(Fields.array(n, "required_parameters", where, false), where + ".required_parameters", Parameter::of),
-                Fields.list(Fields.array(n, "optional_parameters", where, false), where + ".optional_parameters", Parameter::of),
-                Fields.optStr(n, "method", ""), (ObjectNode) n);
+        if (!n.isObject()) throw JsonFields.bad(where, "api_list entry is not an object");
+        return new ApiEntry(JsonFields.optStr(n, "category_name", ""), JsonFields.str(n, "tool_name", where),
+                JsonFields.str(n, "api_name", where), JsonFields.optStr(n, "api_description", null),
+                JsonFields.list(JsonFields.array(n, "required_parameters", where, false), where + ".required_parameters", Parameter::of),
+                JsonFields.list(JsonFields.array(n, "optional_parameters", where, false), where + ".optional_parameters", Parameter::of),
+                JsonFields.optStr(n, "method", ""), (ObjectNode) n);
     }
 
     public JsonNode templateResponse() {

@@ -13,8 +13,8 @@ import io.tooltune.Json;
 public record ChatMessage(String role, String content, FunctionCall functionCall, String name, ObjectNode json) {
 
     public static ChatMessage of(JsonNode n, String where) {
-        if (!n.isObject()) throw Fields.bad(where, "message is not an object");
-        String role = Fields.str(n, "role", where);
+        if (!n.isObject()) throw JsonFields.bad(where, "message is not an object");
+        String role = JsonFields.str(n, "role", where);
         FunctionCall call = null;
         JsonNode fc = n.get("function_call");
         if (fc == null || fc.isNull()) {
@@ -22,18 +22,18 @@ public record ChatMessage(String role, String content, FunctionCall functionCall
             if (calls != null && calls.isArray() && !calls.isEmpty()) fc = calls.get(0).get("function");
         }
         if (fc != null && !fc.isNull()) {
-            if (!fc.isObject()) throw Fields.bad(where, "function_call is not an object");
+            if (!fc.isObject()) throw JsonFields.bad(where, "function_call is not an object");
             JsonNode args = fc.get("arguments");
             String arguments = args == null || args.isNull() ? "" : args.isTextual() ? args.textValue() : args.toString();
-            call = new FunctionCall(Fields.str(fc, "name", where + ".function_call"), arguments);
+            call = new FunctionCall(JsonFields.str(fc, "name", where + ".function_call"), arguments);
         }
         String content;
         try {
-            content = Fields.optStr(n, "content", null);
+            content = JsonFields.optStr(n, "content", null);
         } catch (RuntimeException e) {
-            throw Fields.bad(where, e.getMessage());
+            throw JsonFields.bad(where, e.getMessage());
         }
-        return new ChatMessage(role, content, call, Fields.optStr(n, "name", null), (ObjectNode) n);
+        return new ChatMessage(role, content, call, JsonFields.optStr(n, "name", null), (ObjectNode) n);
     }
 
     public static ChatMessage of(String role, String content) {

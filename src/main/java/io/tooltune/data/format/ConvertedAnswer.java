@@ -17,21 +17,21 @@ public record ConvertedAnswer(String queryId, String query, ArrayNode availableT
                               int totalSteps, String finalAnswer, List<AnswerNode> answerDetails, ObjectNode json) {
 
     public static ConvertedAnswer of(String queryId, JsonNode n, String where) {
-        if (!n.isObject()) throw Fields.bad(where, "converted answer is not an object");
-        JsonNode answer = Fields.object(n, "answer", where);
+        if (!n.isObject()) throw JsonFields.bad(where, "converted answer is not an object");
+        JsonNode answer = JsonFields.object(n, "answer", where);
         String w = where + ".answer";
         JsonNode steps = answer.get("total_steps");
-        if (steps != null && !steps.isIntegralNumber()) throw Fields.bad(w, "\"total_steps\" is not an integer");
+        if (steps != null && !steps.isIntegralNumber()) throw JsonFields.bad(w, "\"total_steps\" is not an integer");
         String finalAnswer;
         try {
-            finalAnswer = Fields.optStr(answer, "final_answer", "");
+            finalAnswer = JsonFields.optStr(answer, "final_answer", "");
         } catch (RuntimeException e) {
-            throw Fields.bad(w, e.getMessage());
+            throw JsonFields.bad(w, e.getMessage());
         }
-        return new ConvertedAnswer(queryId, Fields.str(n, "query", where),
-                (ArrayNode) Fields.array(n, "available_tools", where, true), Fields.optStr(answer, "method", ""),
+        return new ConvertedAnswer(queryId, JsonFields.str(n, "query", where),
+                (ArrayNode) JsonFields.array(n, "available_tools", where, true), JsonFields.optStr(answer, "method", ""),
                 steps == null ? 0 : steps.intValue(), finalAnswer,
-                Fields.list(Fields.array(answer, "answer_details", w, true), w + ".answer_details", AnswerNode::of),
+                JsonFields.list(JsonFields.array(answer, "answer_details", w, true), w + ".answer_details", AnswerNode::of),
                 (ObjectNode) n);
     }
 

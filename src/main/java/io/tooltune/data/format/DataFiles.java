@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
+import io.tooltune.data.python.PythonJson;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -147,7 +148,7 @@ public final class DataFiles {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
-            Json.MAPPER.writer(PyJson.printer(4)).writeValue(file.toFile(), node);
+            PythonJson.writer(4).writeValue(file.toFile(), node);
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot write: " + e.getMessage(), e);
         }

@@ -1,9 +1,11 @@
 package io.tooltune.data.format;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
+import io.tooltune.data.python.PythonJson;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,9 +33,9 @@ public final class JsonArrayWriter implements AutoCloseable {
             if (parent != null) Files.createDirectories(parent);
             gen = Json.MAPPER.createGenerator(Files.newOutputStream(file));
             if (lines) {
-                gen.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
+                gen.setRootValueSeparator(new SerializedString("\n"));
             } else {
-                gen.setPrettyPrinter(PyJson.printer(4));
+                gen.setPrettyPrinter(PythonJson.prettyPrinter(4));
                 gen.writeStartArray();
             }
         } catch (IOException e) {

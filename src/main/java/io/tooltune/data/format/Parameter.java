@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record Parameter(String name, String type, String description, JsonNode defaultValue) {
     static Parameter of(JsonNode n, String where) {
-        if (!n.isObject()) throw Fields.bad(where, "parameter is not an object");
-        return new Parameter(Fields.str(n, "name", where), Fields.optStr(n, "type", ""),
-                Fields.optStr(n, "description", ""), n.get("default"));
+        if (!n.isObject()) throw JsonFields.bad(where, "parameter is not an object");
+        return new Parameter(JsonFields.str(n, "name", where), JsonFields.optStr(n, "type", ""),
+                JsonFields.optStr(n, "description", ""), n.get("default"));
     }
 }

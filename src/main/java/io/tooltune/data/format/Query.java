@@ -16,21 +16,21 @@ public record Query(String query, JsonNode queryId, List<ApiEntry> apiList, List
     public static final String RELEVANT_APIS = "relevant APIs";
 
     public static Query of(JsonNode n, String where) {
-        if (!n.isObject()) throw Fields.bad(where, "query is not an object");
+        if (!n.isObject()) throw JsonFields.bad(where, "query is not an object");
         List<List<String>> relevant = new ArrayList<>();
-        JsonNode rel = Fields.array(n, RELEVANT_APIS, where, false);
+        JsonNode rel = JsonFields.array(n, RELEVANT_APIS, where, false);
         if (rel != null) {
             for (int i = 0; i < rel.size(); i++) {
                 JsonNode pair = rel.get(i);
                 if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isTextual() || !pair.get(1).isTextual()) {
-                    throw Fields.bad(where, "\"relevant APIs\"[" + i + "] is not a [tool_name, api_name] pair");
+                    throw JsonFields.bad(where, "\"relevant APIs\"[" + i + "] is not a [tool_name, api_name] pair");
                 }
                 relevant.add(List.of(pair.get(0).textValue(), pair.get(1).textValue()));
             }
         }
         JsonNode id = n.get("query_id");
-        return new Query(Fields.str(n, "query", where), id == null ? null : id,
-                Fields.list(Fields.array(n, "api_list", where, false), where + ".api_list", ApiEntry::of),
+        return new Query(JsonFields.str(n, "query", where), id == null ? null : id,
+                JsonFields.list(JsonFields.array(n, "api_list", where, false), where + ".api_list", ApiEntry::of),
                 List.copyOf(relevant), (ObjectNode) n);
     }
 

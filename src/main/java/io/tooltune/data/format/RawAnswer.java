@@ -16,27 +16,27 @@ public record RawAnswer(boolean validData, String query, String finalAnswer, Str
                         ArrayNode functions, List<List<ChatMessage>> trainMessages, ObjectNode json) {
 
     public static RawAnswer of(JsonNode n, String where) {
-        if (!n.isObject()) throw Fields.bad(where, "answer file is not an object");
-        JsonNode ag = Fields.object(n, "answer_generation", where);
+        if (!n.isObject()) throw JsonFields.bad(where, "answer file is not an object");
+        JsonNode ag = JsonFields.object(n, "answer_generation", where);
         String w = where + ".answer_generation";
         JsonNode valid = ag.get("valid_data");
-        if (valid == null || !valid.isBoolean()) throw Fields.bad(w, "\"valid_data\" missing or not a boolean");
-        JsonNode functions = Fields.array(ag, "function", w, true);
+        if (valid == null || !valid.isBoolean()) throw JsonFields.bad(w, "\"valid_data\" missing or not a boolean");
+        JsonNode functions = JsonFields.array(ag, "function", w, true);
         // invalid runs (no Finish reached) carry no train_messages
-        JsonNode tm = Fields.array(ag, "train_messages", w, valid.booleanValue());
+        JsonNode tm = JsonFields.array(ag, "train_messages", w, valid.booleanValue());
         List<List<ChatMessage>> trainMessages = new ArrayList<>();
         for (int i = 0; tm != null && i < tm.size(); i++) {
             String wi = w + ".train_messages[" + i + "]";
-            if (!tm.get(i).isArray()) throw Fields.bad(wi, "not a list of messages");
-            trainMessages.add(Fields.list(tm.get(i), wi, ChatMessage::of));
+            if (!tm.get(i).isArray()) throw JsonFields.bad(wi, "not a list of messages");
+            trainMessages.add(JsonFields.list(tm.get(i), wi, ChatMessage::of));
         }
         String finalAnswer;
         try {
-            finalAnswer = Fields.optStr(ag, "final_answer", "");
+            finalAnswer = JsonFields.optStr(ag, "final_answer", "");
         } catch (RuntimeException e) {
-            throw Fields.bad(w, e.getMessage());
+            throw JsonFields.bad(w, e.getMessage());
         }
-        return new RawAnswer(valid.booleanValue(), Fields.str(ag, "query", w), finalAnswer,
+        return new RawAnswer(valid.booleanValue(), JsonFields.str(ag, "query", w), finalAnswer,
                 ag.hasNonNull("finish_type") ? ag.get("finish_type").asText() : null, (ArrayNode) functions,
                 List.copyOf(trainMessages), (ObjectNode) n);
     }
@@ -64,7 +64,7 @@ public record RawAnswer(boolean validData, String query, String finalAnswer, Str
         JsonNode trys = trys();
         if (trys == null || !trys.isArray()) return out;
         for (int k = 0; k < trys.size(); k++) {
-            out.add(Fields.list(Fields.array(trys.get(k), "chain", "trys[" + k + "]", true), "trys[" + k + "].chain", SearchNode::of));
+            out.add(JsonFields.list(JsonFields.array(trys.get(k), "chain", "trys[" + k + "]", true), "trys[" + k + "].chain", SearchNode::of));
         }
         return out;
     }

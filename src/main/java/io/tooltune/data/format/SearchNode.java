@@ -15,17 +15,17 @@ public record SearchNode(String nodeType, String description, String observation
                          boolean terminal, boolean pruned, boolean finished, int depth, List<SearchNode> children,
                          ObjectNode json) {
     public static SearchNode of(JsonNode n, String where) {
-        if (!n.isObject()) throw Fields.bad(where, "tree node is not an object");
+        if (!n.isObject()) throw JsonFields.bad(where, "tree node is not an object");
         JsonNode code = n.get("observation_code");
         String observation;
         try {
-            observation = Fields.optStr(n, "observation", null);
+            observation = JsonFields.optStr(n, "observation", null);
         } catch (RuntimeException e) {
-            throw Fields.bad(where, e.getMessage());
+            throw JsonFields.bad(where, e.getMessage());
         }
-        return new SearchNode(Fields.str(n, "node_type", where), Fields.optStr(n, "description", ""), observation,
+        return new SearchNode(JsonFields.str(n, "node_type", where), JsonFields.optStr(n, "description", ""), observation,
                 code == null || code.isNull() ? null : code.asInt(), n.path("is_terminal").asBoolean(false),
                 n.path("pruned").asBoolean(false), n.path("finished").asBoolean(false), n.path("depth").asInt(0),
-                Fields.list(Fields.array(n, "children", where, false), where + ".children", SearchNode::of), (ObjectNode) n);
+                JsonFields.list(JsonFields.array(n, "children", where, false), where + ".children", SearchNode::of), (ObjectNode) n);
     }
 }

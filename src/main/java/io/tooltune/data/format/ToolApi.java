@@ -9,11 +9,11 @@ import java.util.List;
 public record ToolApi(String name, String url, String description, String method, List<Parameter> requiredParameters,
                       List<Parameter> optionalParameters, ObjectNode json) {
     static ToolApi of(JsonNode n, String where) {
-        if (!n.isObject()) throw Fields.bad(where, "api is not an object");
-        return new ToolApi(Fields.str(n, "name", where), Fields.optStr(n, "url", ""), Fields.optStr(n, "description", ""),
-                Fields.optStr(n, "method", ""),
-                Fields.list(Fields.array(n, "required_parameters", where, false), where + ".required_parameters", Parameter::of),
-                Fields.list(Fields.array(n, "optional_parameters", where, false), where + ".optional_parameters", Parameter::of),
+        if (!n.isObject()) throw JsonFields.bad(where, "api is not an object");
+        return new ToolApi(JsonFields.str(n, "name", where), JsonFields.optStr(n, "url", ""), JsonFields.optStr(n, "description", ""),
+                JsonFields.optStr(n, "method", ""),
+                JsonFields.list(JsonFields.array(n, "required_parameters", where, false), where + ".required_parameters", Parameter::of),
+                JsonFields.list(JsonFields.array(n, "optional_parameters", where, false), where + ".optional_parameters", Parameter::of),
                 (ObjectNode) n);
     }
 }

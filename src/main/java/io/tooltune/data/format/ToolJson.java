@@ -2,7 +2,7 @@ package io.tooltune.data.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tooltune.data.ToolNames;
+import io.tooltune.data.format.ToolNames;
 
 import java.util.List;
 
@@ -13,11 +13,11 @@ import java.util.List;
 public record ToolJson(String toolName, String toolDescription, String standardizedName, List<ToolApi> apiList,
                        ObjectNode json) {
     public static ToolJson of(JsonNode n, String where) {
-        if (!n.isObject()) throw Fields.bad(where, "tool JSON is not an object");
-        String name = Fields.str(n, "tool_name", where);
-        return new ToolJson(name, Fields.optStr(n, "tool_description", ""),
-                Fields.optStr(n, "standardized_name", ToolNames.standardize(name)),
-                Fields.list(Fields.array(n, "api_list", where, true), where + ".api_list", ToolApi::of), (ObjectNode) n);
+        if (!n.isObject()) throw JsonFields.bad(where, "tool JSON is not an object");
+        String name = JsonFields.str(n, "tool_name", where);
+        return new ToolJson(name, JsonFields.optStr(n, "tool_description", ""),
+                JsonFields.optStr(n, "standardized_name", ToolNames.standardize(name)),
+                JsonFields.list(JsonFields.array(n, "api_list", where, true), where + ".api_list", ToolApi::of), (ObjectNode) n);
     }
 
     /** The api_list entry whose standardized name matches, as ToolBench's fetch_api_json looks it up. */

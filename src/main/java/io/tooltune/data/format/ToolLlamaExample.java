@@ -21,14 +21,14 @@ public record ToolLlamaExample(String id, List<Turn> conversations, ObjectNode e
     }
 
     public static ToolLlamaExample of(JsonNode n, String where) {
-        if (!n.isObject()) throw Fields.bad(where, "instance is not an object");
-        String id = Fields.str(n, "id", where);
-        List<Turn> turns = Fields.list(Fields.array(n, "conversations", where, true), where + ".conversations",
+        if (!n.isObject()) throw JsonFields.bad(where, "instance is not an object");
+        String id = JsonFields.str(n, "id", where);
+        List<Turn> turns = JsonFields.list(JsonFields.array(n, "conversations", where, true), where + ".conversations",
                 (t, w) -> {
-                    if (!t.isObject()) throw Fields.bad(w, "turn is not an object");
-                    return new Turn(Fields.str(t, "from", w), Fields.str(t, "value", w));
+                    if (!t.isObject()) throw JsonFields.bad(w, "turn is not an object");
+                    return new Turn(JsonFields.str(t, "from", w), JsonFields.str(t, "value", w));
                 });
-        if (turns.isEmpty()) throw Fields.bad(where, "empty conversations");
+        if (turns.isEmpty()) throw JsonFields.bad(where, "empty conversations");
         ObjectNode extra = Json.MAPPER.createObjectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();

@@ -20,6 +20,11 @@ public record Catalog(List<String> categories, List<SynthTool> tools, Set<String
         return !heldOutCategories.contains(t.category()) && !heldOutTools.contains(t.name());
     }
 
+    /** The tool of that name. */
+    public SynthTool tool(String name) {
+        return tools.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+    }
+
     public List<SynthTool> toolsIn(String category) {
         return tools.stream().filter(t -> t.category().equals(category)).toList();
     }

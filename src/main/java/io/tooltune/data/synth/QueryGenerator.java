@@ -1,6 +1,6 @@
 package io.tooltune.data.synth;
 
-import io.tooltune.data.ToolNames;
+import io.tooltune.data.format.ToolNames;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.tooltune.data.synth;
 
-import io.tooltune.data.ToolNames;
+import io.tooltune.data.format.ToolNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -1,6 +1,6 @@
 package io.tooltune.data.synth;
 
-import io.tooltune.data.ToolNames;
+import io.tooltune.data.format.ToolNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,12 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A generated benchmark: the catalog, the training queries and the test queries of each group (in GROUPS order). */
+/** A generated benchmark: the catalog, the training queries and the test queries of each group (in {@link io.tooltune.data.format.TestGroup} order). */
 public record SynthDataset(SynthOptions options, Catalog catalog, ResponseSimulator simulator, List<SynthQuery> train,
                            Map<String, List<SynthQuery>> test) {
-
-    public static final List<String> GROUPS = List.of("G1_instruction", "G1_category", "G1_tool", "G2_instruction",
-            "G2_category", "G3_instruction");
 
     /**
      * What the virtual API server answers for any call, cached or not: {"error": "", "response": ...}. The tool

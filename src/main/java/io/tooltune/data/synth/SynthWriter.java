@@ -1,12 +1,17 @@
 package io.tooltune.data.synth;
 
-import io.tooltune.data.format.PyJson;
+import io.tooltune.data.python.PythonJson;
 import io.tooltune.Json;
-import io.tooltune.data.PythonRepr;
+import io.tooltune.data.python.PythonRepr;
 import io.tooltune.data.FunctionSchemas;
 import io.tooltune.data.ToolLlamaPrompt;
-import io.tooltune.data.ToolNames;
+import io.tooltune.data.format.ToolNames;
 import io.tooltune.data.format.Parameter;
+import io.tooltune.data.format.RawAnswerWriter;
+import io.tooltune.data.format.RawAnswerWriter.AnswerGeneration;
+import io.tooltune.data.format.RawAnswerWriter.DfsAnswer;
+import io.tooltune.data.format.RawAnswerWriter.KeyOrder;
+import io.tooltune.data.format.RawAnswerWriter.TreeNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -32,8 +37,8 @@ import java.util.stream.Stream;
  */
 public final class SynthWriter {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final ObjectWriter INDENT2 = PyJson.writer(2);
-    private static final ObjectWriter INDENT4 = PyJson.writer(4);
+    private static final ObjectWriter INDENT2 = PythonJson.writer(2);
+    private static final ObjectWriter INDENT4 = PythonJson.writer(4);
     static final String ANSWER_SUFFIX = "_ChatGPT_DFS_woFilter_w2.json";
     /** Written last; marks a folder as synth output that a later run may replace. */
     public static final String MARKER = "synth.json";
@@ -299,7 +304,7 @@ public final class SynthWriter {
                 c.put("tool_name", g.toolName());
                 c.put("api_name", g.apiName());
                 c.put("function_name", ToolNames.functionName(g.apiName(), ToolNames.standardize(g.toolName())));
-                c.set("arguments", io.tooltune.Json.MAPPER.valueToTree(g.arguments()));
+                c.set("arguments", Json.MAPPER.valueToTree(g.arguments()));
                 c.set("response", response(g));
             }
             x.put("final_answer", q.finalAnswer());
@@ -311,7 +316,7 @@ public final class SynthWriter {
 
     /** The {"error","response"} object the virtual server answers a gold call with; also recorded in the cache. */
     private JsonNode response(GoldCall g) {
-        SynthTool t = ds.catalog().tools().stream().filter(x -> x.name().equals(g.toolName())).findFirst().orElseThrow();
+        SynthTool t = ds.catalog().tool(g.toolName());
         return cache(t, t.api(g.apiName()), g.arguments());
     }
 
@@ -349,8 +354,9 @@ public final class SynthWriter {
         user.put("content", ToolLlamaPrompt.userMessage(q.query()));
         messages.add(user);
 
-        ArrayNode trainMessages = F.arrayNode();
-        List<ObjectNode> chain = new ArrayList<>();
+        List<List<ObjectNode>> trainMessages = new ArrayList<>();
+        int n = 2 * (q.calls().size() + 1);
+        List<TreeNode> chain = new ArrayList<>();
         for (GoldCall g : q.calls()) {
             String fn = ToolNames.functionName(g.apiName(), ToolNames.standardize(g.toolName()));
             String args = argumentsText(g.arguments());
@@ -358,53 +364,38 @@ public final class SynthWriter {
             call.put("content", thought(g, fn));
             messages.add(call);
             trainMessages.add(prefix(messages));
-            String observation = PyJson.dumps(response(g));
+            String observation = PythonJson.dumps(response(g));
             ObjectNode f = F.objectNode();
             f.put("role", "function");
             f.put("name", fn);
             f.put("content", observation);
             messages.add(f);
-            chain.add(node("Action", fn, null, 0));
-            chain.add(node("Action Input", args, observation, 0));
+            chain.add(pathNode(chain.size(), n, "Action", fn, null, null));
+            chain.add(pathNode(chain.size(), n, "Action Input", args, observation, 0));
         }
         Map<String, Object> finish = new LinkedHashMap<>();
         finish.put("return_type", "give_answer");
         finish.put("final_answer", q.finalAnswer());
         String finishArgs = argumentsText(finish);
-        messages.add(assistantCall("Finish", finishArgs));
+        messages.add(assistantCall(FunctionSchemas.FINISH, finishArgs));
         trainMessages.add(prefix(messages));
-        chain.add(node("Action", "Finish", null, 0));
-        chain.add(node("Action Input", finishArgs, "{\"response\":\"successfully giving the final answer.\"}", 3));
+        chain.add(pathNode(chain.size(), n, "Action", FunctionSchemas.FINISH, null, null));
+        chain.add(pathNode(chain.size(), n, "Action Input", finishArgs,
+                "{\"response\":\"successfully giving the final answer.\"}", 3));
 
-        ObjectNode o = F.objectNode();
-        o.put("win", true);
-        ObjectNode tree = o.putObject("tree");
-        tree.put("size", chain.size() + 1);
-        tree.put("max_length", chain.size() + 1);
-        tree.set("tree", tree(chain));
-        ObjectNode fwd = o.putObject("forward_args");
-        fwd.put("single_chain_max_step", 12);
-        fwd.put("tree_beam_size", 2);
-        fwd.put("max_query_count", 200);
-        fwd.put("answer", 1);
-        fwd.put("with_filter", false);
-        ArrayNode candidate = o.putArray("compare_candidates").addArray();
-        chain.forEach(n -> candidate.add(n.deepCopy()));
-        ObjectNode ag = o.putObject("answer_generation");
-        ag.put("valid_data", true);
-        ag.put("query_count", q.calls().size() + 1);
+        // the DFS tree of this single successful path: the root, then the chain's nodes, one child each
+        List<TreeNode> below = List.of();
+        for (int i = n - 1; i >= 0; i--) below = List.of(chain.get(i).withChildren(below));
+        TreeNode root = new TreeNode(false, false, false, 0, "Action Input", "", null, null, 1, 0, false, below);
         int chars = 0;
-        for (JsonNode m : trainMessages) {
-            chars += m.toString().length();
+        for (List<ObjectNode> m : trainMessages) {
+            chars += F.arrayNode().addAll(m).toString().length();
         }
-        ag.put("total_tokens", chars / 4);
-        ag.put("final_answer", finishArgs);
-        ag.set("function", functions);
-        ag.putArray("chain");
-        ag.set("train_messages", trainMessages);
-        ag.put("query", q.query());
-        ag.put("finish_type", "give_answer");
-        return o;
+        AnswerGeneration ag = new AnswerGeneration(true, finishArgs, functions, q.calls().size() + 1, chars / 4,
+                trainMessages, q.query(), "give_answer");
+        // forward_args: the released annotations' DFSDT settings (12 steps a chain, width 2, 200 model calls)
+        return RawAnswerWriter.dfs(new DfsAnswer(true, n + 1, n + 1, root, 12, 2, 200, List.of(chain), ag),
+                KeyOrder.DATA_RELEASE);
     }
 
     private static List<Parameter> parameters(List<SynthParam> ps) {
@@ -423,7 +414,7 @@ public final class SynthWriter {
 
     /** A short reasoning thought, as the "intact thoughts" release of ToolBench carries beside function calls. */
     private String thought(GoldCall g, String fn) {
-        SynthTool t = ds.catalog().tools().stream().filter(x -> x.name().equals(g.toolName())).findFirst().orElseThrow();
+        SynthTool t = ds.catalog().tool(g.toolName());
         SynthApi a = t.api(g.apiName());
         String arg = g.arguments().values().iterator().next().toString();
         return switch (a.kind()) {
@@ -444,50 +435,15 @@ public final class SynthWriter {
         return a;
     }
 
-    private static ArrayNode prefix(List<ObjectNode> messages) {
-        ArrayNode arr = F.arrayNode();
-        messages.forEach(m -> arr.add(m.deepCopy()));
-        return arr;
+    /** Node {@code i} of a successful path of {@code n} nodes below the root. */
+    private static TreeNode pathNode(int i, int n, String type, String description, String observation, Integer code) {
+        boolean last = i == n - 1;
+        return new TreeNode(last, false, i > 0, i + 1, type, description, observation, code, last ? 0 : 1,
+                (i + 1) / 2, false, null);
     }
 
-    private static ObjectNode node(String type, String description, String observation, int code) {
-        ObjectNode n = F.objectNode();
-        n.put("is_terminal", false);
-        n.put("pruned", false);
-        n.put("finished", false);
-        n.put("depth", 0);
-        n.put("node_type", type);
-        n.put("description", description);
-        n.put("Elo", 1000.0);
-        if (observation != null) {
-            n.put("observation", observation);
-            n.put("observation_code", code);
-        }
-        n.put("child_count", 0);
-        n.put("expand_num", 0);
-        return n;
-    }
-
-    /** The DFS tree of a single successful path: a root, then Action / Action Input nodes, one child each. */
-    private static ObjectNode tree(List<ObjectNode> chain) {
-        ObjectNode root = node("Action Input", "", null, 0);
-        ObjectNode parent = root;
-        int depth = 0;
-        for (int i = 0; i < chain.size(); i++) {
-            ObjectNode n = chain.get(i);
-            n.put("depth", ++depth);
-            n.put("finished", i > 0);
-            n.put("is_terminal", i == chain.size() - 1);
-            n.put("expand_num", (i + 1) / 2);
-            parent.put("child_count", 1);
-            parent.putArray("children").add(n);
-            parent = n;
-        }
-        parent.put("child_count", 0);
-        parent.putArray("children");
-        ObjectNode copy = root.deepCopy();
-        chain.forEach(n -> n.remove("children"));
-        return copy;
+    private static List<ObjectNode> prefix(List<ObjectNode> messages) {
+        return messages.stream().map(ObjectNode::deepCopy).toList();
     }
 
     private void json(Path file, JsonNode node, ObjectWriter w) {

@@ -1,5 +1,7 @@
 package io.tooltune.data.synth;
 
+import io.tooltune.data.format.TestGroup;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -49,7 +51,7 @@ public final class SyntheticToolBench {
         train.forEach(q -> q.apiList().forEach(r -> trained.add(r.tool().name())));
         List<SynthTool> seenTrained = seen.stream().filter(t -> trained.isEmpty() || trained.contains(t.name())).toList();
         Map<String, List<SynthQuery>> test = new LinkedHashMap<>();
-        for (String g : SynthDataset.GROUPS) {
+        for (String g : TestGroup.NAMES) {
             List<SynthQuery> qs = new ArrayList<>();
             for (int i = 0; i < options.testQueriesPerGroup(); i++) {
                 List<SynthTool> tools = switch (g) {

@@ -1,7 +1,7 @@
 package io.tooltune.data.synth;
 
 import io.tooltune.BadInputException;
-import io.tooltune.data.ToolNames;
+import io.tooltune.data.format.ToolNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 

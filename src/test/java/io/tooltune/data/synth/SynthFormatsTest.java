@@ -7,11 +7,12 @@ import io.tooltune.cli.Main;
 import io.tooltune.data.FunctionSchemas;
 import io.tooltune.data.ToolLlamaConverter;
 import io.tooltune.data.ToolLlamaPrompt;
-import io.tooltune.data.ToolNames;
+import io.tooltune.data.format.ToolNames;
 import io.tooltune.data.format.ApiEntry;
 import io.tooltune.data.format.DataFiles;
 import io.tooltune.data.format.Query;
 import io.tooltune.data.format.RawAnswer;
+import io.tooltune.data.format.TestGroup;
 import io.tooltune.data.format.ToolJson;
 import io.tooltune.data.format.ToolLlamaExample;
 import io.tooltune.data.format.Turn;
@@ -51,7 +52,7 @@ class SynthFormatsTest {
 
     @Test
     void queriesIdsAndToolsParseWithTheDataReaders() throws IOException {
-        for (String g : SynthDataset.GROUPS) {
+        for (String g : TestGroup.NAMES) {
             List<Query> qs = DataFiles.readQueries(out.resolve("test_instruction/" + g + ".json"));
             assertEquals(8, qs.size());
             assertEquals(qs.stream().map(Query::id).toList(), DataFiles.readQueryIds(out.resolve("test_query_ids/" + g + ".json")));

@@ -1,7 +1,8 @@
 package io.tooltune.data.synth;
 
-import io.tooltune.data.PythonRepr;
-import io.tooltune.data.ToolNames;
+import io.tooltune.data.python.PythonRepr;
+import io.tooltune.data.format.ToolNames;
+import io.tooltune.data.format.TestGroup;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
@@ -85,7 +86,7 @@ class SyntheticToolBenchTest {
         }
         Map<String, SynthTool> byName = new HashMap<>();
         ds.catalog().tools().forEach(t -> byName.put(t.name(), t));
-        for (String g : SynthDataset.GROUPS) {
+        for (String g : TestGroup.NAMES) {
             JsonNode qs = read(out.resolve("test_instruction/" + g + ".json"));
             assertEquals(20, qs.size());
             for (JsonNode q : qs) {
@@ -153,7 +154,7 @@ class SyntheticToolBenchTest {
 
     @Test
     void everyGoldCallNamesAnOfferedApiWithItsRequiredParametersAndFactsComeFromResponses() throws IOException {
-        for (String g : SynthDataset.GROUPS) {
+        for (String g : TestGroup.NAMES) {
             JsonNode qs = read(out.resolve("test_instruction/" + g + ".json"));
             Map<String, SynthGold> gold = new HashMap<>();
             SynthGold.read(out.resolve("gold/" + g + ".json")).forEach(x -> gold.put(x.queryId(), x));
@@ -200,7 +201,7 @@ class SyntheticToolBenchTest {
 
     @Test
     void responseCacheAnswersEveryGoldCallUnderStableToolBenchLayout() throws IOException {
-        for (String g : SynthDataset.GROUPS) {
+        for (String g : TestGroup.NAMES) {
             for (SynthGold sg : SynthGold.read(out.resolve("gold/" + g + ".json"))) {
                 for (SynthGold.Call c : sg.calls()) {
                     Path file = out.resolve("tool_response_cache").resolve(c.category())
@@ -302,7 +303,7 @@ class SyntheticToolBenchTest {
         small.train().forEach(q -> q.apiList().forEach(r -> trainTools.add(r.tool().name())));
         assertTrue(trainTools.stream().allMatch(n -> c.seenTools().stream().anyMatch(t -> t.name().equals(n))));
         assertTrue(trainTools.size() < ds.catalog().seenTools().size(), "fewer tools share the training queries");
-        for (String g : SynthDataset.GROUPS) assertEquals(4, small.test().get(g).size(), g);
+        for (String g : TestGroup.NAMES) assertEquals(4, small.test().get(g).size(), g);
         small.test().get("G1_category").forEach(q -> q.apiList().forEach(
                 r -> assertTrue(c.heldOutCategories().contains(r.tool().category()))));
         assertEquals(SyntheticToolBench.generate(new SynthOptions(7, 300, 4, 6)).train().get(5).query(),

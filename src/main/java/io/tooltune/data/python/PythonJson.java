@@ -1,4 +1,4 @@
-package io.tooltune.data.format;
+package io.tooltune.data.python;
 
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.tooltune.Json;
-import io.tooltune.data.PythonRepr;
 
 import java.util.Iterator;
 import java.util.Map;
@@ -17,8 +16,8 @@ import java.util.Map;
  * this exact text. {@link #writer} is the file layout of {@code json.dump(obj, f, indent=n, ensure_ascii=False)}
  * that ToolBench's data files use: {@code "key": value}, empty containers as {@code []} / {@code {}}.
  */
-public final class PyJson {
-    private PyJson() {}
+public final class PythonJson {
+    private PythonJson() {}
 
     public static String dumps(JsonNode node) {
         return dumps(node, -1);
@@ -33,10 +32,11 @@ public final class PyJson {
 
     /** A writer for files laid out as {@code json.dump(indent=n, ensure_ascii=False)}. */
     public static ObjectWriter writer(int indent) {
-        return Json.MAPPER.writer(printer(indent));
+        return Json.MAPPER.writer(prettyPrinter(indent));
     }
 
-    static DefaultPrettyPrinter printer(int indent) {
+    /** The pretty printer of that layout, for streaming writers. */
+    public static DefaultPrettyPrinter prettyPrinter(int indent) {
         DefaultIndenter ind = new DefaultIndenter(" ".repeat(indent), "\n");
         Separators seps = Separators.createDefaultInstance()
                 .withObjectFieldValueSpacing(Separators.Spacing.AFTER)

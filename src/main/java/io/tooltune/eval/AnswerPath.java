@@ -1,7 +1,7 @@
 package io.tooltune.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tooltune.data.PythonRepr;
+import io.tooltune.data.python.PythonRepr;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -10,16 +10,19 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** ToolEval's {@code get_steps} and {@code check_has_hallucination} over a converted answer. */
-public final class Steps {
+/**
+ * The main path of a converted answer's {@code answer_details} as ToolEval reads it: its steps text ({@code get_steps}),
+ * the hallucination check ({@code check_has_hallucination}) and its tool messages.
+ */
+public final class AnswerPath {
     private static final Pattern NAME = Pattern.compile("'name':\\s*'(.*?)'", Pattern.DOTALL);
 
-    private Steps() {}
+    private AnswerPath() {}
 
     /** "Step k: ..." lines joined by newlines, and "Final step: ..." (empty when there is no tool node). */
     public record AnswerSteps(String steps, String finalStep) {}
 
-    public static AnswerSteps of(JsonNode example) {
+    public static AnswerSteps steps(JsonNode example) {
         JsonNode node = example.path("answer").path("answer_details").path(0);
         List<String> steps = new ArrayList<>();
         String finalStep = "";

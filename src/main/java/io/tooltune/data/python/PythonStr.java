@@ -1,8 +1,8 @@
-package io.tooltune.data;
+package io.tooltune.data.python;
 
 /** Python string slicing by code point ({@code s[:n]}, {@code s[-n:]}), which Java's UTF-16 substring is not. */
-public final class PyStr {
-    private PyStr() {}
+public final class PythonStr {
+    private PythonStr() {}
 
     /** {@code s[:n]}. */
     public static String head(String s, int n) {

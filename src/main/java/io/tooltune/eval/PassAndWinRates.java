@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
 import io.tooltune.Progress;
+import io.tooltune.eval.ToolEvalRules.AnswerStatus;
+import io.tooltune.eval.ToolEvalRules.TaskStatus;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +22,12 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
- * ToolEval's pass rate (eval_pass_rate.py) and win rate (eval_preference.py) for one group. Every random choice
+ * ToolEval's pass rate (eval_pass_rate.py) and win rate (eval_preference.py) of one model on one group, decided by
+ * {@link ToolEvalRules}; {@link EvalRun} runs it over every model and group. Every random choice
  * (Unsure coin flips, answer order, tie-breaks) is seeded by (seed, model, group, query, round), so a rerun over
  * the same judgement store gives the same labels.
  */
-public final class Evaluation {
+public final class PassAndWinRates {
     public enum Metric { PASS, SOPR }
 
     public record Options(int evaluateTimes, Metric metric, long seed, int concurrency, boolean passShortcut) {}
@@ -56,8 +60,8 @@ public final class Evaluation {
                 double s = 0;
                 for (QueryResult q : d) {
                     String v = q.isSolved().get(i);
-                    if ("AnswerStatus.Solved".equals(v)) s += 1;
-                    else if ("AnswerStatus.Unsure".equals(v)) s += 0.5;
+                    if (AnswerStatus.Solved.str().equals(v)) s += 1;
+                    else if (AnswerStatus.Unsure.str().equals(v)) s += 0.5;
                 }
                 r[i] = d.isEmpty() ? 0 : s / d.size();
             }
@@ -100,12 +104,12 @@ public final class Evaluation {
     }
 
     private final JudgeStore store;
-    private final Rtl rtl;
+    private final ToolEvalRules rules;
     private final Options options;
 
-    public Evaluation(JudgeStore store, Options options) {
+    public PassAndWinRates(JudgeStore store, Options options) {
         this.store = store;
-        this.rtl = new Rtl(store);
+        this.rules = new ToolEvalRules(store);
         this.options = options;
     }
 
@@ -122,9 +126,9 @@ public final class Evaluation {
             if (ex == null) {
                 String why = failures.getOrDefault(qid, failures.getOrDefault("*", "no answer for query " + qid));
                 Map<Integer, String> solved = new LinkedHashMap<>();
-                for (int i = 0; i < options.evaluateTimes(); i++) solved.put(i, "AnswerStatus.Unsolved");
+                for (int i = 0; i < options.evaluateTimes(); i++) solved.put(i, AnswerStatus.Unsolved.str());
                 return new QueryResult(qid, "", List.of(), "", "", solved, 0, options.evaluateTimes(),
-                        "TaskStatus.Solvable", why, true, why, false);
+                        TaskStatus.Solvable.str(), why, true, why, false);
             }
             return passQuery(set.model(), group, qid, ex);
         });
@@ -135,35 +139,35 @@ public final class Evaluation {
         String query = ex.path("query").asText();
         List<String> tools = new ArrayList<>();
         for (JsonNode t : ex.path("available_tools")) tools.add(t.path("name").asText());
-        Steps.AnswerSteps steps = Steps.of(ex);
+        AnswerPath.AnswerSteps steps = AnswerPath.steps(ex);
         boolean notHallucinate;
         try {
-            notHallucinate = Steps.notHallucinated(ex);
+            notHallucinate = AnswerPath.notHallucinated(ex);
         } catch (RuntimeException e) {
             notHallucinate = true;
         }
         Map<Integer, String> solved = new LinkedHashMap<>();
         int passed = 0, failed = 0;
-        String taskSolvable = "TaskStatus.Solvable", reason = "";
-        JsonNode task = Rtl.task(query, ex.path("available_tools"));
+        String taskSolvable = TaskStatus.Solvable.str(), reason = "";
+        JsonNode task = ToolEvalRules.task(query, ex.path("available_tools"));
         try {
             for (int round = 0; round < options.evaluateTimes(); round++) {
                 String slot = "pass/" + model + "/" + group + "/" + qid + "/" + round;
                 if (!steps.finalStep().contains("'name': 'Finish'")) {
-                    solved.put(round, "AnswerStatus.Unsolved");
+                    solved.put(round, AnswerStatus.Unsolved.str());
                     failed++;
                     reason = "No answer";
                     continue;
                 }
-                Rtl.Verdict<Rtl.AnswerStatus> s = rtl.checkIsSolved(slot, query, ex.path("answer"), true);
-                Rtl.Verdict<Rtl.TaskStatus> t = rtl.checkTaskSolvable(slot, task, s.status() == Rtl.AnswerStatus.Solved, true);
-                Rtl.AnswerPass p = Rtl.isPassed(s.status(), t.status());
-                boolean pass = p == Rtl.AnswerPass.Passed
-                        || (p == Rtl.AnswerPass.Unsure && random(model, group, qid, "" + round, "unsure").nextDouble() < 0.5);
+                var s = rules.checkIsSolved(slot, query, ex.path("answer"), true);
+                var t = rules.checkTaskSolvable(slot, task, s.status() == AnswerStatus.Solved, true);
+                ToolEvalRules.AnswerPass p = ToolEvalRules.isPassed(s.status(), t.status());
+                boolean pass = p == ToolEvalRules.AnswerPass.Passed
+                        || (p == ToolEvalRules.AnswerPass.Unsure && random(model, group, qid, "" + round, "unsure").nextDouble() < 0.5);
                 if (pass) passed++;
                 else failed++;
-                solved.put(round, "AnswerStatus." + s.status());
-                taskSolvable = "TaskStatus." + t.status();
+                solved.put(round, s.status().str());
+                taskSolvable = t.status().str();
                 reason = "Is solved: " + s.reason() + "\nTask solvable: " + t.reason();
             }
         } catch (Judge.JudgeUnavailableException e) {
@@ -225,11 +229,11 @@ public final class Evaluation {
             s.remove("parameters");
             tools.add(s);
         }
-        JsonNode task = Rtl.task(ref.path("query").asText(), tools);
+        JsonNode task = ToolEvalRules.task(ref.path("query").asText(), tools);
         List<JsonNode> answers = new ArrayList<>(List.of(strip(ref.path("answer")), strip(cand.path("answer"))));
         boolean swap = rnd.nextBoolean();
-        if (swap) java.util.Collections.reverse(answers);
-        int picked = rtl.prefer(slot, task, answers, rnd);
+        if (swap) Collections.reverse(answers);
+        int picked = rules.prefer(slot, task, answers, rnd);
         return swap ? 1 - picked : picked;
     }
 

@@ -1,6 +1,6 @@
 package io.tooltune.eval;
 
-import io.tooltune.data.format.PyJson;
+import io.tooltune.data.python.PythonJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
@@ -8,12 +8,29 @@ import io.tooltune.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 
-/** ToolEval's ReinforceToolLearningEvaluator decisions (rtl.py) over a {@link JudgeStore}. */
-public final class Rtl {
-    public enum AnswerStatus { Unsure, Unsolved, Solved }
+/**
+ * ToolEval's answer rules (ReinforceToolLearningEvaluator, rtl.py): is an answer solved, is the task solvable, does
+ * the answer pass, which of two answers is preferred; the judge's replies come from a {@link JudgeStore}.
+ */
+public final class ToolEvalRules {
+    public enum AnswerStatus {
+        Unsure, Unsolved, Solved;
 
-    public enum TaskStatus { Unsure, Unsolvable, Solvable }
+        /** Python's str() of the member ({@code AnswerStatus.Solved}), as ToolEval's files hold it. */
+        public String str() {
+            return "AnswerStatus." + name();
+        }
+    }
+
+    public enum TaskStatus {
+        Unsure, Unsolvable, Solvable;
+
+        public String str() {
+            return "TaskStatus." + name();
+        }
+    }
 
     public enum AnswerPass { Unsure, Failed, Passed }
 
@@ -21,7 +38,7 @@ public final class Rtl {
 
     private final JudgeStore store;
 
-    public Rtl(JudgeStore store) {
+    public ToolEvalRules(JudgeStore store) {
         this.store = store;
     }
 
@@ -34,7 +51,7 @@ public final class Rtl {
         JsonNode ret = store.ask(slot, "check_answer_status", Map.of("query", query, "answer", fa), returnReason);
         AnswerStatus s = AnswerStatus.valueOf(ret.path("answer_status").asText());
         if (s == AnswerStatus.Unsure) {
-            ret = store.ask(slot, "parse_answer_status", Map.of("query", query, "answer", PyJson.dumps(answer)), returnReason);
+            ret = store.ask(slot, "parse_answer_status", Map.of("query", query, "answer", PythonJson.dumps(answer)), returnReason);
             s = AnswerStatus.valueOf(ret.path("answer_status").asText());
         }
         return new Verdict<>(s, returnReason ? ret.path("reason").asText("") : "");
@@ -42,7 +59,7 @@ public final class Rtl {
 
     public Verdict<TaskStatus> checkTaskSolvable(String slot, JsonNode task, boolean hasBeenSolved, boolean returnReason) {
         if (hasBeenSolved) return new Verdict<>(TaskStatus.Solvable, returnReason ? "Task has been solved before." : "");
-        JsonNode ret = store.ask(slot, "check_task_solvable", Map.of("task", PyJson.dumps(task)), returnReason);
+        JsonNode ret = store.ask(slot, "check_task_solvable", Map.of("task", PythonJson.dumps(task)), returnReason);
         return new Verdict<>(TaskStatus.valueOf(ret.path("task_status").asText()), returnReason ? ret.path("reason").asText("") : "");
     }
 
@@ -80,17 +97,17 @@ public final class Rtl {
     }
 
     private static List<Integer> indices(AnswerStatus[] status, AnswerStatus s) {
-        return java.util.stream.IntStream.range(0, status.length).filter(i -> status[i] == s).boxed().toList();
+        return IntStream.range(0, status.length).filter(i -> status[i] == s).boxed().toList();
     }
 
     private int selectBetter(String slot, String query, List<Integer> idxs, List<JsonNode> all, RandomGenerator random) {
         JsonNode a0 = all.get(idxs.get(0)), a1 = all.get(idxs.get(1));
         if (a0.path("final_answer").equals(a1.path("final_answer"))
-                && Steps.str(a0.path("answer_details")).equals(Steps.str(a1.path("answer_details")))) {
+                && AnswerPath.str(a0.path("answer_details")).equals(AnswerPath.str(a1.path("answer_details")))) {
             return idxs.get(random.nextInt(idxs.size()));
         }
         JsonNode ret = store.ask(slot, "select_better_answer",
-                Map.of("query", query, "answer_0", PyJson.dumps(a0), "answer_1", PyJson.dumps(a1)), true);
+                Map.of("query", query, "answer_0", PythonJson.dumps(a0), "answer_1", PythonJson.dumps(a1)), true);
         int index = (int) ret.path("index").asDouble(-1);
         if (!idxs.contains(index)) throw new Judge.JudgeUnavailableException("select_better_answer: index " + index + " not found", null);
         return index;

@@ -1,4 +1,4 @@
-package io.tooltune.data;
+package io.tooltune.data.format;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
-package io.tooltune.data;
+package io.tooltune.data.format;
 
+import io.tooltune.data.python.PythonStr;
+
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -15,7 +18,7 @@ public final class ToolNames {
 
     public static String standardize(String s) {
         String r = NON_STANDARD.matcher(s).replaceAll("_");
-        r = UNDERSCORES.matcher(r).replaceAll("_").toLowerCase(java.util.Locale.ROOT);
+        r = UNDERSCORES.matcher(r).replaceAll("_").toLowerCase(Locale.ROOT);
         int start = 0, end = r.length();
         while (start < end && r.charAt(start) == '_') start++;
         while (end > start && r.charAt(end - 1) == '_') end--;
@@ -37,7 +40,7 @@ public final class ToolNames {
 
     /** {@code (pure_api_name + "_for_" + standard_tool_name)[-64:]}: the LAST 64 characters are kept. */
     public static String functionName(String apiName, String standardToolName) {
-        return PyStr.tail(pureApiName(apiName) + "_for_" + standardToolName, FUNCTION_NAME_MAX);
+        return PythonStr.tail(pureApiName(apiName) + "_for_" + standardToolName, FUNCTION_NAME_MAX);
     }
 
     public static String standardizeCategory(String category) {

@@ -1,9 +1,7 @@
-package io.tooltune.demo;
+package io.tooltune.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
-import io.tooltune.data.SftEncoder;
-import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.ToolLlamaExample;
 import io.tooltune.data.format.Turn;
 import io.tooltune.data.synth.SynthOptions;
@@ -93,7 +91,7 @@ class TrajectoryDataTest {
         Path toolbench = tmp.resolve("toolbench");
         SynthWriter.write(SyntheticToolBench.generate(new SynthOptions(3, trainQueries, 0)), toolbench);
         Path answers = toolbench.resolve("answer");
-        BpeTrainer.train(Demo.trainingTexts(answers), 500).save(tmp.resolve("model"));
+        BpeTrainer.train(TrajectoryData.tokenizerTexts(answers), 500).save(tmp.resolve("model"));
         return answers;
     }
 

@@ -1,4 +1,4 @@
-package io.tooltune.data;
+package io.tooltune.data.python;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

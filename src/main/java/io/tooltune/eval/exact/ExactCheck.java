@@ -1,4 +1,4 @@
-package io.tooltune.demo;
+package io.tooltune.eval.exact;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;

@@ -1,4 +1,4 @@
-package io.tooltune.data;
+package io.tooltune.data.python;
 
 import io.tooltune.Json;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,8 @@
-package io.tooltune.demo;
+package io.tooltune.data;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
-import io.tooltune.data.SftEncoder;
-import io.tooltune.data.ToolLlamaConverter;
-import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.DataFiles;
 import io.tooltune.data.format.JsonArrayWriter;
 import io.tooltune.data.format.ToolLlamaExample;
@@ -21,19 +18,17 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The demo's SFT records: one per assistant turn of each training trajectory (as ToolBench makes them), each exactly
- * what the local agent feeds the model at that turn, then the reply. The prompt is ToolLLaMA's inference rendering
- * ("Assistant:\n" at the end, earlier replies as the model generated them, without the training rendering's leading
- * newline), tokenized with BOS and cut to its last {@code context - maxNewTokens} tokens as the local backend cuts
- * it; loss is on the reply and {@code </s>}, and optionally on the prompt as well. ToolBench trains on its training rendering instead, which a pre-trained
- * model bridges; a model trained from scratch in minutes learns token sequences and learned positions literally, so
- * it is taught the very sequences and positions it will generate at.
+ * SFT records in the agent's inference rendering: one per assistant turn of each training trajectory, the prompt
+ * exactly as the local agent feeds it to the model at that turn (ToolLLaMA's inference rendering, cut to its last
+ * {@code context - maxNewTokens} tokens as the local backend cuts it), then the reply and {@code </s>}. A model
+ * trained from scratch learns sequences and positions literally, so it is taught the ones it will generate at;
+ * {@link SftEncoder} makes ToolBench's training rendering instead.
  */
-final class TrajectoryData {
+public final class TrajectoryData {
     private TrajectoryData() {}
 
     /** Each trajectory's instances, one per assistant turn, in file order; trajectories without any are left out. */
-    static List<List<ToolLlamaExample>> instances(Path answerDir) {
+    public static List<List<ToolLlamaExample>> instances(Path answerDir) {
         List<List<ToolLlamaExample>> out = new ArrayList<>();
         try (Stream<Path> files = Files.walk(answerDir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
@@ -47,13 +42,22 @@ final class TrajectoryData {
     }
 
     /**
+     * Texts for the tokenizer: every training trajectory as the model will see it (ToolLLaMA conversion, rendered
+     * with the training template); the last instance of a trajectory holds all of its turns.
+     */
+    public static List<String> tokenizerTexts(Path answerDir) {
+        return instances(answerDir).stream()
+                .map(t -> ToolLlamaPrompt.renderTraining(t.get(t.size() - 1).conversations())).toList();
+    }
+
+    /**
      * Whether the prompt's tokens are labels besides the reply's: {@link #ALL} is plain language modelling of the whole
      * sequence (TRL's SFTTrainer on a text dataset without a completion-only collator).
      */
-    enum PromptLoss { NONE, ALL }
+    public enum PromptLoss { NONE, ALL }
 
     /** Writes {@code {"id","input_ids","labels"}} records as {@code prepare} does; returns the number written. */
-    static int write(Path answerDir, Path modelDir, Path output, int context, int maxNewTokens, PromptLoss promptLoss) {
+    public static int write(Path answerDir, Path modelDir, Path output, int context, int maxNewTokens, PromptLoss promptLoss) {
         int n = 0;
         int room = context - maxNewTokens;
         try (Tokenizer tok = Tokenizer.load(modelDir); JsonArrayWriter out = new JsonArrayWriter(output, true)) {

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.function.BiFunction;
 
 /** Typed field access on parsed JSON, failing with a message that names the record and the field. */
-final class Fields {
-    private Fields() {}
+final class JsonFields {
+    private JsonFields() {}
 
     static BadInputException bad(String where, String problem) {
         return new BadInputException(where + ": " + problem);

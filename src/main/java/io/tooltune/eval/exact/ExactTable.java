@@ -1,4 +1,6 @@
-package io.tooltune.demo;
+package io.tooltune.eval.exact;
+
+import io.tooltune.report.HtmlReport;
 
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -32,11 +34,11 @@ public final class ExactTable {
     public static String html(Map<String, ExactScores> byModel) {
         Set<String> groups = groups(byModel);
         StringBuilder sb = new StringBuilder("<table><thead><tr><th>model</th><th>exact check</th>");
-        groups.forEach(g -> sb.append("<th>").append(esc(g)).append("</th>"));
+        groups.forEach(g -> sb.append("<th>").append(HtmlReport.escape(g)).append("</th>"));
         sb.append("<th>Average</th></tr></thead><tbody>\n");
         byModel.forEach((model, s) -> {
             for (String check : CHECKS) {
-                sb.append("<tr><td>").append(esc(model)).append("</td><td>").append(check).append("</td>");
+                sb.append("<tr><td>").append(HtmlReport.escape(model)).append("</td><td>").append(check).append("</td>");
                 for (String g : groups) sb.append("<td>").append(pct(s.groups().get(g), check)).append("</td>");
                 sb.append("<td>").append(pct(s.total(), check)).append("</td></tr>\n");
             }
@@ -64,9 +66,5 @@ public final class ExactTable {
         Set<String> groups = new LinkedHashSet<>();
         byModel.values().forEach(s -> groups.addAll(s.groups().keySet()));
         return groups;
-    }
-
-    static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

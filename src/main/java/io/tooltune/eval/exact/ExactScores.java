@@ -1,4 +1,4 @@
-package io.tooltune.demo;
+package io.tooltune.eval.exact;
 
 import io.tooltune.BadInputException;
 import io.tooltune.data.synth.SynthGold;
