@@ -8,6 +8,8 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 STEPS="${1:-3}"; shift || true
 JAVA_HOME="$("$ROOT/bin/find-java")"; export JAVA_HOME
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true
+# Maven 3.8 uses sun.misc.Unsafe, which JDK 24+ warns about on every run.
+"$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1 && export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 (cd "$ROOT" && mvn -q -B -ntp -o test-compile >&2 \
   && mvn -q -B -ntp -o dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
        -Dmdep.includeScope=test >&2)
