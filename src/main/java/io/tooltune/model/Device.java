@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * The compute device a command runs its model on: {@code cpu} (the default), {@code cuda} (the first GPU) or
- * {@code cuda:N}. Every array and model of a run is made through {@link #newManager()}.
+ * {@code cuda:N}. Managers for models and arrays come from {@link #newManager()}; arrays made during a run follow
+ * their model's manager. Only the CPU is tested: no GPU is available where the tests run.
  */
 public record Device(Kind kind, int index) {
     public enum Kind { CPU, CUDA }
