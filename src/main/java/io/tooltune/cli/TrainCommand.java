@@ -9,7 +9,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code tooltune train}: supervised fine-tuning with the paper's recipe as defaults. */
@@ -79,7 +78,8 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        SftRun.Summary s = SftRun.run(model, data, output, cfg, resume, device.device(), List.of());
+        SftRun.Summary s = SftRun.run(SftRun.Options.of(model, data, output, cfg).withResume(resume)
+                .withDevice(device.device()));
         if (s.result().interrupted()) {
             System.out.printf("interrupted at step %d; checkpoint %s (continue with --resume)%n",
                     s.result().globalStep(), s.result().lastCheckpoint());

@@ -1,5 +1,6 @@
 package io.tooltune.model;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -9,6 +10,10 @@ import ai.djl.pytorch.jni.JniUtils;
  */
 public final class GradMode {
     private GradMode() {}
+
+    static {
+        Engine.getInstance(); // loads the native library that JniUtils calls into
+    }
 
     /** A stretch without autograd recording; closing it restores the mode it found. */
     public interface Scope extends AutoCloseable {

@@ -1,5 +1,6 @@
 package io.tooltune.model;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 import java.util.Random;
@@ -12,6 +13,10 @@ import java.util.SplittableRandom;
  */
 public final class Seeds {
     private Seeds() {}
+
+    static {
+        Engine.getInstance(); // loads the native library that JniUtils calls into
+    }
 
     /** SplitMix64's increment and mixing constants, one weight per coordinate of a stream. */
     private static final long[] WEIGHTS = {0x9E3779B97F4A7C15L, 0xBF58476D1CE4E5B9L, 0x94D049BB133111EBL, 1L};

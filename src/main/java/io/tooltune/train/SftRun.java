@@ -31,8 +31,44 @@ public final class SftRun {
 
     public record Summary(SftTrainer.Result result, int examples, int truncated, Path output) {}
 
+    /**
+     * What one run needs.
+     *
+     * @param model     Hugging Face model folder to start from
+     * @param data      training data (JSONL)
+     * @param output    folder for checkpoints, the final model and logs
+     * @param config    the training settings
+     * @param resume    continue from the latest checkpoint under {@code output}
+     * @param device    where the model trains
+     * @param callbacks extra listeners (such as a {@link DeadlineFitter}), called after the log writer and before
+     *                  the checkpointer and the progress bar
+     */
+    public record Options(Path model, Path data, Path output, SftConfig config, boolean resume, Device device,
+                          List<TrainerCallback> callbacks) {
+        public Options {
+            callbacks = List.copyOf(callbacks);
+        }
+
+        /** A fresh run on the CPU without extra listeners. */
+        public static Options of(Path model, Path data, Path output, SftConfig config) {
+            return new Options(model, data, output, config, false, Device.CPU, List.of());
+        }
+
+        public Options withResume(boolean on) {
+            return new Options(model, data, output, config, on, device, callbacks);
+        }
+
+        public Options withDevice(Device d) {
+            return new Options(model, data, output, config, resume, d, callbacks);
+        }
+
+        public Options withCallbacks(List<TrainerCallback> c) {
+            return new Options(model, data, output, config, resume, device, c);
+        }
+    }
+
     public static Summary run(Path modelDir, Path dataFile, Path outputDir, SftConfig cfg, boolean resume) {
-        return run(modelDir, dataFile, outputDir, cfg, resume, Device.CPU, List.of());
+        return run(Options.of(modelDir, dataFile, outputDir, cfg).withResume(resume));
     }
 
     /**
@@ -41,33 +77,32 @@ public final class SftRun {
      */
     public static Summary run(Path modelDir, Path dataFile, Path outputDir, SftConfig cfg, boolean resume,
                               Duration timeLimit) {
-        return run(modelDir, dataFile, outputDir, cfg, resume, Device.CPU,
-                timeLimit == null ? List.of() : List.of(new DeadlineFitter(timeLimit, System::nanoTime)));
+        return run(Options.of(modelDir, dataFile, outputDir, cfg).withResume(resume).withCallbacks(
+                timeLimit == null ? List.of() : List.of(new DeadlineFitter(timeLimit, System::nanoTime))));
     }
 
-    /**
-     * The run on {@code device}, with {@code extra} listeners (such as a {@link DeadlineFitter}) called after the
-     * log writer and before the checkpointer and the progress bar.
-     */
-    public static Summary run(Path modelDir, Path dataFile, Path outputDir, SftConfig cfg, boolean resume,
-                              Device device, List<TrainerCallback> extra) {
-        Optional<Path> checkpoint = resume ? Checkpoints.latest(outputDir) : Optional.empty();
-        if (resume && checkpoint.isEmpty()) {
-            System.err.println("tooltune train: --resume: no checkpoint under " + outputDir + ", starting from " + modelDir);
+    /** Trains as {@code o} says; SIGINT stops after the current step with a checkpoint. */
+    public static Summary run(Options o) {
+        Path outputDir = o.output();
+        SftConfig cfg = o.config();
+        Optional<Path> checkpoint = o.resume() ? Checkpoints.latest(outputDir) : Optional.empty();
+        if (o.resume() && checkpoint.isEmpty()) {
+            System.err.println("tooltune train: --resume: no checkpoint under " + outputDir + ", starting from " + o.model());
         }
-        Path source = checkpoint.orElse(modelDir);
+        Path source = checkpoint.orElse(o.model());
         try (LoadedModel loaded = ModelFolder.load(source);
-             CausalLM onDevice = device.equals(Device.of(loaded.model().manager())) ? null : loaded.model().copyTo(device)) {
+             CausalLM onDevice = o.device().equals(Device.of(loaded.model().manager())) ? null
+                     : loaded.model().copyTo(o.device())) {
             CausalLM model = onDevice != null ? onDevice : loaded.model();
-            SftData.Loaded data = SftData.load(dataFile, loaded.tokenizer(), model.config().eosTokenId(),
+            SftData.Loaded data = SftData.load(o.data(), loaded.tokenizer(), model.config().eosTokenId(),
                     cfg.maxLength(), SftRun::renderConversations);
-            checkVocabulary(data.examples(), model.config().vocabSize(), dataFile);
+            checkVocabulary(data.examples(), model.config().vocabSize(), o.data());
             if (data.truncated() > 0) {
                 System.err.printf("tooltune train: %d of %d examples were longer than --max-length %d and were truncated%n",
                         data.truncated(), data.examples().size(), cfg.maxLength());
             }
             SftTrainer trainer = new SftTrainer(model, cfg).addCallback(new TrainingLogWriter(outputDir));
-            extra.forEach(trainer::addCallback);
+            o.callbacks().forEach(trainer::addCallback);
             trainer.addCallback(new Checkpointer(outputDir, cfg.saveSteps(), (m, dir) -> ModelFolder.save(m, loaded.tokenizer(), dir)))
                     .addCallback(new ProgressReporter(System::nanoTime));
             checkpoint.ifPresent(trainer::resumeFrom);

@@ -3,7 +3,6 @@ package io.tooltune.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
 import io.tooltune.Shared;
-import io.tooltune.model.Device;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,8 +38,8 @@ class TimeBudgetTest {
         LongSupplier fakeClock = () -> now[0] += STEP_NANOS;
         DeadlineFitter fitter = new DeadlineFitter(Duration.ofSeconds(3), fakeClock);
 
-        SftTrainer.Result r = SftRun.run(model, data, tmp.resolve("out"), cfg, false, Device.CPU, List.of(fitter))
-                .result();
+        SftTrainer.Result r = SftRun.run(SftRun.Options.of(model, data, tmp.resolve("out"), cfg)
+                .withCallbacks(List.of(fitter))).result();
 
         assertFalse(r.interrupted(), "a budgeted run ends normally and writes its final model");
         assertTrue(Files.exists(tmp.resolve("out/model.safetensors")));
