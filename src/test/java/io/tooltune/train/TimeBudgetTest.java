@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A run given a time budget fits its step count to it and ends there with the linear decay complete. The clock is
  * fake: it advances a fixed 125 ms each time the fitter reads it (once at the start, once per step), so the run
- * must end after exactly 3 s / 125 ms = 24 steps whatever the machine's speed.
+ * must end after exactly 2 s / 125 ms = 16 steps whatever the machine's speed.
  */
 class TimeBudgetTest {
     private static final long STEP_NANOS = 125_000_000L;
@@ -36,19 +36,19 @@ class TimeBudgetTest {
                 .precision(SftConfig.Precision.FP32).gradientCheckpointing(false).saveSteps(0).build();
         long[] now = {0};
         LongSupplier fakeClock = () -> now[0] += STEP_NANOS;
-        DeadlineFitter fitter = new DeadlineFitter(Duration.ofSeconds(3), fakeClock);
+        DeadlineFitter fitter = new DeadlineFitter(Duration.ofSeconds(2), fakeClock);
 
         SftTrainer.Result r = SftRun.run(SftRun.Options.of(model, data, tmp.resolve("out"), cfg)
                 .withCallbacks(List.of(fitter))).result();
 
         assertFalse(r.interrupted(), "a budgeted run ends normally and writes its final model");
         assertTrue(Files.exists(tmp.resolve("out/model.safetensors")));
-        assertEquals(24, r.globalStep(), "3 s of 125 ms steps");
+        assertEquals(16, r.globalStep(), "2 s of 125 ms steps");
         List<StepLog> log = r.log();
         double last = log.get(log.size() - 1).learningRate();
         assertTrue(last < 0.25 * lr, "the decay reached its end: last learning rate " + last);
         double peak = log.stream().mapToDouble(StepLog::learningRate).max().orElseThrow();
         assertTrue(peak > 0.75 * lr, "the schedule was not squeezed from the start: peak " + peak);
-        assertEquals(24, Checkpoints.readState(tmp.resolve("out")).maxSteps(), "trainer_state records the fitted total");
+        assertEquals(16, Checkpoints.readState(tmp.resolve("out")).maxSteps(), "trainer_state records the fitted total");
     }
 }
