@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Training throughput and peak memory: tooltune (DJL) vs PyTorch eager on the same machine, in one run.
-# Each setting runs in its own process so that its peak resident memory is its own.
+# Each setting runs in its own process so that its peak resident memory is its own. The Java side is
+# io.tooltune.bench.TrainBenchmark, run from the test classpath (benchmarks are not shipped).
 # usage: bench/train-bench.sh [STEPS] [extra args for both, e.g. --tiny]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 STEPS="${1:-3}"; shift || true
-JAVA_HOME="$("$ROOT/bin/find-java")"
+JAVA_HOME="$("$ROOT/bin/find-java")"; export JAVA_HOME
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true
-(cd "$ROOT" && mvn -q -B -ntp -DskipTests package >&2)
+# Maven 3.8 uses sun.misc.Unsafe, which JDK 24+ warns about on every run.
+"$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1 && export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+(cd "$ROOT" && mvn -q -B -ntp -o test-compile >&2 \
+  && mvn -q -B -ntp -o dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
+       -Dmdep.includeScope=test >&2)
 java_run() {
   "$JAVA_HOME/bin/java" -Xmx2g --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$ROOT/target/classes:$ROOT/target/lib/*" \
-    io.tooltune.train.TrainBenchmark --steps "$STEPS" "$@" 2>/dev/null | tail -n1
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/test-classpath.txt")" \
+    io.tooltune.bench.TrainBenchmark --steps "$STEPS" "$@" 2>/dev/null | tail -n1
 }
 echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 java_run "$@"

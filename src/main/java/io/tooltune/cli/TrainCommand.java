@@ -1,9 +1,11 @@
 package io.tooltune.cli;
 
+import io.tooltune.BadInputException;
 import io.tooltune.train.LrSchedule;
 import io.tooltune.train.SftConfig;
 import io.tooltune.train.SftRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -60,22 +62,24 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the latest checkpoint under --output")
     boolean resume;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() {
-        SftConfig.Precision p = switch (precision.toLowerCase()) {
-            case "fp32" -> SftConfig.Precision.FP32;
-            case "fp16" -> SftConfig.Precision.FP16;
-            default -> throw new io.tooltune.BadInputException("--precision: expected fp32 or fp16, got " + precision);
-        };
         SftConfig cfg;
         try {
-            cfg = new SftConfig(learningRate, warmupSteps, LrSchedule.parse(scheduler), batchSize, accumulation,
-                    maxGradNorm, weightDecay, D.adamBeta1(), D.adamBeta2(), D.adamEpsilon(), epochs, maxSteps,
-                    maxLength, seed, shuffle, groupByLength, p, checkpointing, saveSteps, loggingSteps);
+            cfg = D.toBuilder().learningRate(learningRate).warmupSteps(warmupSteps)
+                    .scheduler(LrSchedule.parse(scheduler)).batchSize(batchSize).gradientAccumulationSteps(accumulation)
+                    .maxGradNorm(maxGradNorm).weightDecay(weightDecay).epochs(epochs).maxSteps(maxSteps)
+                    .maxLength(maxLength).seed(seed).shuffle(shuffle).groupByLength(groupByLength)
+                    .precision(SftConfig.Precision.parse(precision)).gradientCheckpointing(checkpointing)
+                    .saveSteps(saveSteps).loggingSteps(loggingSteps).build();
         } catch (IllegalArgumentException e) {
-            throw new io.tooltune.BadInputException(e.getMessage());
+            throw new BadInputException(e.getMessage());
         }
-        SftRun.Summary s = SftRun.run(model, data, output, cfg, resume);
+        SftRun.Summary s = SftRun.run(SftRun.Options.of(model, data, output, cfg).withResume(resume)
+                .withDevice(device.device()));
         if (s.result().interrupted()) {
             System.out.printf("interrupted at step %d; checkpoint %s (continue with --resume)%n",
                     s.result().globalStep(), s.result().lastCheckpoint());

@@ -2,6 +2,7 @@ package io.tooltune.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 
 import java.util.Map;
 
@@ -23,6 +24,17 @@ public interface CausalLM extends AutoCloseable {
      * matrix appears once, as the input embedding.
      */
     Map<String, NDArray> parameters();
+
+    /** The number of weights, the tied output matrix counted once. */
+    default long parameterCount() {
+        return parameters().values().stream().mapToLong(p -> p.getShape().size()).sum();
+    }
+
+    /** A copy with every parameter converted to {@code type}, on the same device, in its own manager. */
+    CausalLM copyAs(DataType type);
+
+    /** A copy with the same parameter types on {@code device}, in its own manager. */
+    CausalLM copyTo(Device device);
 
     /** Token and position embeddings for {@code inputIds [B,T]}, plus the additive attention bias. */
     Embedded embed(NDArray inputIds, NDArray attentionMask, KvCache cache);

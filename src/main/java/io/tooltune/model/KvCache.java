@@ -2,6 +2,8 @@ package io.tooltune.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 
 /**
  * Keys and values of every layer for the tokens seen so far, [B,heads,past,headDim] each, plus the attention
@@ -39,8 +41,8 @@ public final class KvCache implements AutoCloseable {
             keys[layer] = k;
             values[layer] = v;
         } else {
-            NDArray nk = NDArrays.concat(new ai.djl.ndarray.NDList(keys[layer], k), 2);
-            NDArray nv = NDArrays.concat(new ai.djl.ndarray.NDList(values[layer], v), 2);
+            NDArray nk = NDArrays.concat(new NDList(keys[layer], k), 2);
+            NDArray nv = NDArrays.concat(new NDList(values[layer], v), 2);
             keys[layer].close();
             values[layer].close();
             keys[layer] = nk;
@@ -55,7 +57,7 @@ public final class KvCache implements AutoCloseable {
     }
 
     /** Moves every cached array (keys, values, mask) to {@code manager}, so per-step managers can be closed. */
-    public void attachAll(ai.djl.ndarray.NDManager manager) {
+    public void attachAll(NDManager manager) {
         for (int i = 0; i < keys.length; i++) {
             if (keys[i] != null) keys[i].attach(manager);
             if (values[i] != null) values[i].attach(manager);

@@ -6,9 +6,10 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtGradientCollector;
-import ai.djl.pytorch.jni.JniUtils;
 import io.tooltune.model.CausalLM;
+import io.tooltune.model.GradMode;
 import io.tooltune.model.GraphScalar;
+import io.tooltune.model.Seeds;
 
 /**
  * Forward and backward of one micro-batch, accumulating parameter gradients. With gradient checkpointing the
@@ -57,14 +58,11 @@ final class Backprop {
             }
             NDArray[] inputs = new NDArray[layers];
             NDArray h = e.hidden();
-            JniUtils.setGradMode(false);
-            try {
+            try (GradMode.Scope noGrad = GradMode.noGrad()) {
                 for (int i = 0; i < layers; i++) {
                     inputs[i] = i == 0 ? h.stopGradient() : h;
                     h = layerWithoutGraph(i, inputs[i], e.attentionBias(), step, micro);
                 }
-            } finally {
-                JniUtils.setGradMode(true);
             }
             h.setRequiresGradient(true);
             NDArray lossSum = labeledLossSum(h, targets, weights, b);
@@ -135,9 +133,6 @@ final class Backprop {
     }
 
     private void seedDropout(long step, int micro, int layer) {
-        long z = seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + micro * 0x94D049BB133111EBL + layer;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        JniUtils.setSeed((z ^ (z >>> 31)) & Long.MAX_VALUE);
+        Seeds.seedEngine(Seeds.forStream(seed, step, micro, layer));
     }
 }

@@ -1,11 +1,12 @@
 package io.tooltune.train;
 
+import io.tooltune.model.Seeds;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Which examples form each micro-batch of an epoch. The order is the file order, or a shuffle seeded by
@@ -20,7 +21,7 @@ public final class BatchPlan {
         int n = data.size();
         List<Integer> order = new ArrayList<>(n);
         for (int i = 0; i < n; i++) order.add(i);
-        if (cfg.shuffle()) Collections.shuffle(order, new Random(cfg.seed() * 1_000_003L + epoch));
+        if (cfg.shuffle()) Collections.shuffle(order, Seeds.dataOrder(cfg.seed(), epoch));
         if (cfg.groupByLength()) order = groupByLength(order, data, cfg.batchSize());
         List<int[]> batches = new ArrayList<>();
         for (int start = 0; start < n; start += cfg.batchSize()) {

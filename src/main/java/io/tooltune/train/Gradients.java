@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -23,7 +24,7 @@ public final class Gradients {
                     sq.add(squares.sum());
                 }
             }
-            return Math.sqrt(NDArrays.stack(sq).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
+            return Math.sqrt(NDArrays.stack(sq).sum().toType(DataType.FLOAT64, false).getDouble());
         }
     }
 

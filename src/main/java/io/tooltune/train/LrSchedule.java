@@ -1,5 +1,9 @@
 package io.tooltune.train;
 
+import io.tooltune.BadInputException;
+
+import java.util.Locale;
+
 /**
  * Learning-rate multipliers of transformers' schedules with warm-up ({@code get_*_schedule_with_warmup}). Optimizer
  * step k (0-based: the scheduler has been stepped k times) uses {@code lr * factor(k)}, so step 0 uses 0 during
@@ -21,11 +25,11 @@ public enum LrSchedule {
     }
 
     public static LrSchedule parse(String s) {
-        return switch (s.toLowerCase()) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
             case "linear" -> LINEAR;
             case "cosine" -> COSINE;
             case "constant", "constant_with_warmup" -> CONSTANT;
-            default -> throw new io.tooltune.BadInputException("--lr-scheduler: unknown schedule '" + s
+            default -> throw new BadInputException("--lr-scheduler: unknown schedule '" + s
                     + "' (linear, cosine, constant)");
         };
     }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -59,8 +60,8 @@ public final class SftData {
                 SftExample ex = parse(node, id, where, tokenizer, eosId, conversations);
                 if (ex.length() > maxLength) {
                     truncated++;
-                    ex = new SftExample(ex.id(), java.util.Arrays.copyOf(ex.inputIds(), maxLength),
-                            java.util.Arrays.copyOf(ex.labels(), maxLength));
+                    ex = new SftExample(ex.id(), Arrays.copyOf(ex.inputIds(), maxLength),
+                            Arrays.copyOf(ex.labels(), maxLength));
                 }
                 out.add(ex);
             }

@@ -1,17 +1,23 @@
 package io.tooltune.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
 import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.ToolLlamaExample;
 import io.tooltune.model.CausalLM;
+import io.tooltune.model.Device;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.io.ModelFolder;
 import io.tooltune.report.LossCurve;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,32 +31,80 @@ public final class SftRun {
 
     public record Summary(SftTrainer.Result result, int examples, int truncated, Path output) {}
 
+    /**
+     * What one run needs.
+     *
+     * @param model     Hugging Face model folder to start from
+     * @param data      training data (JSONL)
+     * @param output    folder for checkpoints, the final model and logs
+     * @param config    the training settings
+     * @param resume    continue from the latest checkpoint under {@code output}
+     * @param device    where the model trains
+     * @param callbacks extra listeners (such as a {@link DeadlineFitter}), called after the log writer and before
+     *                  the checkpointer and the progress bar
+     */
+    public record Options(Path model, Path data, Path output, SftConfig config, boolean resume, Device device,
+                          List<TrainerCallback> callbacks) {
+        public Options {
+            callbacks = List.copyOf(callbacks);
+        }
+
+        /** A fresh run on the CPU without extra listeners. */
+        public static Options of(Path model, Path data, Path output, SftConfig config) {
+            return new Options(model, data, output, config, false, Device.CPU, List.of());
+        }
+
+        public Options withResume(boolean on) {
+            return new Options(model, data, output, config, on, device, callbacks);
+        }
+
+        public Options withDevice(Device d) {
+            return new Options(model, data, output, config, resume, d, callbacks);
+        }
+
+        public Options withCallbacks(List<TrainerCallback> c) {
+            return new Options(model, data, output, config, resume, device, c);
+        }
+    }
+
     public static Summary run(Path modelDir, Path dataFile, Path outputDir, SftConfig cfg, boolean resume) {
-        return run(modelDir, dataFile, outputDir, cfg, resume, null);
+        return run(Options.of(modelDir, dataFile, outputDir, cfg).withResume(resume));
     }
 
     /**
      * As {@link #run(Path, Path, Path, SftConfig, boolean)}, fitting the schedule to end when {@code timeLimit} has
-     * passed (null: no limit; see {@link SftTrainer#finishWithin}); the demo uses it to train within a wall-clock budget.
+     * passed on the wall clock (null: no limit; see {@link DeadlineFitter}).
      */
     public static Summary run(Path modelDir, Path dataFile, Path outputDir, SftConfig cfg, boolean resume,
-                              java.time.Duration timeLimit) {
-        Optional<Path> checkpoint = resume ? Checkpoints.latest(outputDir) : Optional.empty();
-        if (resume && checkpoint.isEmpty()) {
-            System.err.println("tooltune train: --resume: no checkpoint under " + outputDir + ", starting from " + modelDir);
+                              Duration timeLimit) {
+        return run(Options.of(modelDir, dataFile, outputDir, cfg).withResume(resume).withCallbacks(
+                timeLimit == null ? List.of() : List.of(new DeadlineFitter(timeLimit, System::nanoTime))));
+    }
+
+    /** Trains as {@code o} says; SIGINT stops after the current step with a checkpoint. */
+    public static Summary run(Options o) {
+        Path outputDir = o.output();
+        SftConfig cfg = o.config();
+        Optional<Path> checkpoint = o.resume() ? Checkpoints.latest(outputDir) : Optional.empty();
+        if (o.resume() && checkpoint.isEmpty()) {
+            System.err.println("tooltune train: --resume: no checkpoint under " + outputDir + ", starting from " + o.model());
         }
-        Path source = checkpoint.orElse(modelDir);
-        try (LoadedModel loaded = ModelFolder.load(source)) {
-            CausalLM model = loaded.model();
-            SftData.Loaded data = SftData.load(dataFile, loaded.tokenizer(), model.config().eosTokenId(),
+        Path source = checkpoint.orElse(o.model());
+        try (LoadedModel loaded = ModelFolder.load(source);
+             CausalLM onDevice = o.device().equals(Device.of(loaded.model().manager())) ? null
+                     : loaded.model().copyTo(o.device())) {
+            CausalLM model = onDevice != null ? onDevice : loaded.model();
+            SftData.Loaded data = SftData.load(o.data(), loaded.tokenizer(), model.config().eosTokenId(),
                     cfg.maxLength(), SftRun::renderConversations);
-            checkVocabulary(data.examples(), model.config().vocabSize(), dataFile);
+            checkVocabulary(data.examples(), model.config().vocabSize(), o.data());
             if (data.truncated() > 0) {
                 System.err.printf("tooltune train: %d of %d examples were longer than --max-length %d and were truncated%n",
                         data.truncated(), data.examples().size(), cfg.maxLength());
             }
-            SftTrainer trainer = new SftTrainer(model, cfg, outputDir,
-                    (m, dir) -> ModelFolder.save(m, loaded.tokenizer(), dir), m -> ((io.tooltune.model.opt.OptModel) m).copyAs(ai.djl.ndarray.types.DataType.FLOAT16));
+            SftTrainer trainer = new SftTrainer(model, cfg).addCallback(new TrainingLogWriter(outputDir));
+            o.callbacks().forEach(trainer::addCallback);
+            trainer.addCallback(new Checkpointer(outputDir, cfg.saveSteps(), (m, dir) -> ModelFolder.save(m, loaded.tokenizer(), dir)))
+                    .addCallback(new ProgressReporter(System::nanoTime));
             checkpoint.ifPresent(trainer::resumeFrom);
             SignalHandler previous = null;
             try {
@@ -58,7 +112,6 @@ public final class SftRun {
             } catch (IllegalArgumentException unavailable) {
                 // no SIGINT on this platform or the JVM reserves it: Ctrl-C then just ends the process
             }
-            if (timeLimit != null) trainer.finishWithin(timeLimit);
             SftTrainer.Result result;
             try {
                 result = trainer.train(data.examples());
@@ -71,7 +124,7 @@ public final class SftRun {
     }
 
     /** ToolLLaMA's training rendering ("Role: text\n" per turn, "</s>" after the last), as ToolBench trains on it. */
-    static String renderConversations(com.fasterxml.jackson.databind.JsonNode record) {
+    static String renderConversations(JsonNode record) {
         String id = record.path("id").asText("?");
         return ToolLlamaPrompt.renderTraining(ToolLlamaExample.of(record, "record " + id).conversations());
     }
@@ -93,12 +146,12 @@ public final class SftRun {
 
     /** Plots every step of training_log.jsonl (a resumed run's earlier steps included). */
     static void writeLossCurve(Path outputDir) {
-        Path logFile = outputDir.resolve("training_log.jsonl");
+        Path logFile = outputDir.resolve(TrainingLogWriter.FILE);
         List<String> lines;
         try {
-            lines = java.nio.file.Files.readAllLines(logFile).stream().filter(l -> !l.isBlank()).toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            lines = Files.readAllLines(logFile).stream().filter(l -> !l.isBlank()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         long[] steps = new long[lines.size()];
         double[] losses = new double[lines.size()];
@@ -107,8 +160,8 @@ public final class SftRun {
                 StepLog s = Json.MAPPER.readValue(lines.get(i), StepLog.class);
                 steps[i] = s.step();
                 losses[i] = s.loss();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
         LossCurve.write(outputDir.resolve("loss_curve.png"), steps, losses, "training loss");

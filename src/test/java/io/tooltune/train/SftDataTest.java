@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -84,13 +86,13 @@ class SftDataTest {
 
     @Test
     void shuffleIsSeededPerEpoch() {
-        List<SftExample> data = new java.util.ArrayList<>();
+        List<SftExample> data = new ArrayList<>();
         for (int i = 0; i < 40; i++) data.add(new SftExample("e" + i, new int[] {2, i + 4}, new int[] {-100, i + 4}));
-        SftConfig c = new SftConfig(1e-3, 0, LrSchedule.LINEAR, 4, 1, 1, 0, 0.9, 0.999, 1e-8, 2, -1, 64, 7, true,
-                false, SftConfig.Precision.FP32, false, 0, 1);
+        SftConfig c = SftConfig.paper().toBuilder().batchSize(4).gradientAccumulationSteps(1).epochs(2).seed(7)
+                .shuffle(true).groupByLength(false).build();
         List<int[]> e0 = BatchPlan.microBatches(data, c, 0);
         assertEquals(10, e0.size());
         assertArrayEquals(e0.get(0), BatchPlan.microBatches(data, c, 0).get(0));
-        assertNotEquals(java.util.Arrays.toString(e0.get(0)), java.util.Arrays.toString(BatchPlan.microBatches(data, c, 1).get(0)));
+        assertNotEquals(Arrays.toString(e0.get(0)), Arrays.toString(BatchPlan.microBatches(data, c, 1).get(0)));
     }
 }

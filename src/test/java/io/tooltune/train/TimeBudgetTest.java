@@ -10,12 +10,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A run given a wall-clock budget fits its step count to it and ends there with the linear decay complete. */
+/**
+ * A run given a time budget fits its step count to it and ends there with the linear decay complete. The clock is
+ * fake: it advances a fixed 125 ms each time the fitter reads it (once at the start, once per step), so the run
+ * must end after exactly 2 s / 125 ms = 16 steps whatever the machine's speed.
+ */
 class TimeBudgetTest {
+    private static final long STEP_NANOS = 125_000_000L;
+
     @Test
     void theScheduleEndsAtTheDeadline(@TempDir Path tmp) throws Exception {
         Path model = Shared.path("fixtures/opt/tiny-opt-postnorm");
@@ -23,21 +31,24 @@ class TimeBudgetTest {
         Path data = FixtureTrainingTest.writeData(expected, tmp.resolve("data.jsonl"));
         int cap = 1_000_000;
         double lr = 1e-3;
-        SftConfig cfg = new SftConfig(lr, 3, LrSchedule.LINEAR, 1, 1, 1.0, 0.0, 0.9, 0.999, 1e-8, 1, cap, 64, 5, true,
-                false, SftConfig.Precision.FP32, false, 0, 10);
-        long start = System.nanoTime();
-        SftRun.Summary s = SftRun.run(model, data, tmp.resolve("out"), cfg, false, Duration.ofSeconds(3));
-        double secs = (System.nanoTime() - start) / 1e9;
+        SftConfig cfg = SftConfig.paper().toBuilder().learningRate(lr).warmupSteps(3).batchSize(1)
+                .gradientAccumulationSteps(1).maxGradNorm(1.0).weightDecay(0.0).maxSteps(cap).maxLength(64).seed(5)
+                .precision(SftConfig.Precision.FP32).gradientCheckpointing(false).saveSteps(0).build();
+        long[] now = {0};
+        LongSupplier fakeClock = () -> now[0] += STEP_NANOS;
+        DeadlineFitter fitter = new DeadlineFitter(Duration.ofSeconds(2), fakeClock);
 
-        SftTrainer.Result r = s.result();
+        SftTrainer.Result r = SftRun.run(SftRun.Options.of(model, data, tmp.resolve("out"), cfg)
+                .withCallbacks(List.of(fitter))).result();
+
         assertFalse(r.interrupted(), "a budgeted run ends normally and writes its final model");
         assertTrue(Files.exists(tmp.resolve("out/model.safetensors")));
-        assertTrue(r.globalStep() > 2 * SftTrainer.FIT_AFTER_STEPS && r.globalStep() < cap, "steps: " + r.globalStep());
-        assertTrue(secs < 30, "ended near its 3 s budget, took " + secs + " s");
+        assertEquals(16, r.globalStep(), "2 s of 125 ms steps");
         List<StepLog> log = r.log();
         double last = log.get(log.size() - 1).learningRate();
         assertTrue(last < 0.25 * lr, "the decay reached its end: last learning rate " + last);
         double peak = log.stream().mapToDouble(StepLog::learningRate).max().orElseThrow();
         assertTrue(peak > 0.75 * lr, "the schedule was not squeezed from the start: peak " + peak);
+        assertEquals(16, Checkpoints.readState(tmp.resolve("out")).maxSteps(), "trainer_state records the fitted total");
     }
 }

@@ -12,8 +12,28 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * An OPT config.json with transformers' OPTConfig defaults for absent fields ({@code word_embed_proj_dim} falls
- * back to {@code hidden_size}). {@code activation_dropout} is not kept: transformers' OPT code ignores it.
+ * An OPT config.json. {@link #builder()} starts from transformers' OPTConfig defaults, which also fill the fields
+ * a config.json leaves out; {@code activation_dropout} is not kept: transformers' OPT code ignores it.
+ *
+ * @param vocabSize             tokens in the vocabulary (vocab_size, 50272)
+ * @param hiddenSize            width of the decoder layers (hidden_size, 768)
+ * @param ffnDim                width of each layer's feed-forward block (ffn_dim, 3072)
+ * @param numLayers             decoder layers (num_hidden_layers, 12)
+ * @param numHeads              attention heads per layer (num_attention_heads, 12)
+ * @param wordEmbedProjDim      width of the token embeddings, projected to the hidden width when it differs
+ *                              (word_embed_proj_dim, the hidden size)
+ * @param maxPositionEmbeddings longest sequence the learned positions cover (max_position_embeddings, 2048)
+ * @param doLayerNormBefore     pre-LN layers when true, post-LN (opt-350m) when false (do_layer_norm_before, true)
+ * @param dropout               dropout on the residual branches while training (dropout, 0.1)
+ * @param enableBias            linear layers have biases (enable_bias, true)
+ * @param padTokenId            padding token, whose embedding row gets no gradient from lookups (pad_token_id, 1)
+ * @param bosTokenId            beginning-of-sequence token (bos_token_id, 2)
+ * @param eosTokenId            end-of-sequence token (eos_token_id, 2)
+ * @param attentionDropout      dropout on the attention probabilities while training (attention_dropout, 0.0)
+ * @param activationFunction    feed-forward activation, relu or gelu (activation_function, relu)
+ * @param initStd               standard deviation of fresh linear and embedding weights (init_std, 0.02)
+ * @param removeFinalLayerNorm  drops the pre-LN decoder's final layer norm (_remove_final_layer_norm, false)
+ * @param tieWordEmbeddings     the output head is the token embedding matrix (tie_word_embeddings, true)
  */
 public record OptConfig(int vocabSize, int hiddenSize, int ffnDim, int numLayers, int numHeads, int wordEmbedProjDim,
                         int maxPositionEmbeddings, boolean doLayerNormBefore, double dropout, boolean enableBias,
@@ -48,7 +68,93 @@ public record OptConfig(int vocabSize, int hiddenSize, int ffnDim, int numLayers
 
     /** facebook/opt-350m's shape: post-norm, 512-wide embeddings projected to 1024. */
     public static OptConfig opt350m() {
-        return new OptConfig(50272, 1024, 4096, 24, 16, 512, 2048, false, 0.1, true, 1, 2, 2);
+        return builder().hiddenSize(1024).ffnDim(4096).numLayers(24).numHeads(16).wordEmbedProjDim(512)
+                .doLayerNormBefore(false).build();
+    }
+
+    /** opt-350m's layout (post-norm, projected embeddings, full vocabulary) at width 64 with 2 layers: benchmarks' quick setting. */
+    public static OptConfig tiny() {
+        return opt350m().toBuilder().hiddenSize(64).ffnDim(256).numLayers(2).numHeads(4).wordEmbedProjDim(32).build();
+    }
+
+    /** A builder holding transformers' OPTConfig defaults (see the record components). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.vocabSize = vocabSize;
+        b.hiddenSize = hiddenSize;
+        b.ffnDim = ffnDim;
+        b.numLayers = numLayers;
+        b.numHeads = numHeads;
+        b.wordEmbedProjDim = wordEmbedProjDim;
+        b.maxPositionEmbeddings = maxPositionEmbeddings;
+        b.doLayerNormBefore = doLayerNormBefore;
+        b.dropout = dropout;
+        b.enableBias = enableBias;
+        b.padTokenId = padTokenId;
+        b.bosTokenId = bosTokenId;
+        b.eosTokenId = eosTokenId;
+        b.attentionDropout = attentionDropout;
+        b.activationFunction = activationFunction;
+        b.initStd = initStd;
+        b.removeFinalLayerNorm = removeFinalLayerNorm;
+        b.tieWordEmbeddings = tieWordEmbeddings;
+        return b;
+    }
+
+    /** Names only what differs from the defaults; each setter is the record component of the same name. */
+    public static final class Builder {
+        private int vocabSize = 50272;
+        private int hiddenSize = 768;
+        private int ffnDim = 3072;
+        private int numLayers = 12;
+        private int numHeads = 12;
+        /** Null: the hidden size. */
+        private Integer wordEmbedProjDim;
+        private int maxPositionEmbeddings = 2048;
+        private boolean doLayerNormBefore = true;
+        private double dropout = 0.1;
+        private boolean enableBias = true;
+        private int padTokenId = 1;
+        private int bosTokenId = 2;
+        private int eosTokenId = 2;
+        private double attentionDropout = 0.0;
+        private String activationFunction = "relu";
+        private double initStd = 0.02;
+        private boolean removeFinalLayerNorm = false;
+        private boolean tieWordEmbeddings = true;
+
+        private Builder() {}
+
+        public Builder vocabSize(int v) { vocabSize = v; return this; }
+        public Builder hiddenSize(int v) { hiddenSize = v; return this; }
+        public Builder ffnDim(int v) { ffnDim = v; return this; }
+        public Builder numLayers(int v) { numLayers = v; return this; }
+        public Builder numHeads(int v) { numHeads = v; return this; }
+        public Builder wordEmbedProjDim(int v) { wordEmbedProjDim = v; return this; }
+        public Builder maxPositionEmbeddings(int v) { maxPositionEmbeddings = v; return this; }
+        public Builder doLayerNormBefore(boolean v) { doLayerNormBefore = v; return this; }
+        public Builder dropout(double v) { dropout = v; return this; }
+        public Builder enableBias(boolean v) { enableBias = v; return this; }
+        public Builder padTokenId(int v) { padTokenId = v; return this; }
+        public Builder bosTokenId(int v) { bosTokenId = v; return this; }
+        public Builder eosTokenId(int v) { eosTokenId = v; return this; }
+        public Builder attentionDropout(double v) { attentionDropout = v; return this; }
+        public Builder activationFunction(String v) { activationFunction = v; return this; }
+        public Builder initStd(double v) { initStd = v; return this; }
+        public Builder removeFinalLayerNorm(boolean v) { removeFinalLayerNorm = v; return this; }
+        public Builder tieWordEmbeddings(boolean v) { tieWordEmbeddings = v; return this; }
+
+        public OptConfig build() {
+            return new OptConfig(vocabSize, hiddenSize, ffnDim, numLayers, numHeads,
+                    wordEmbedProjDim == null ? hiddenSize : wordEmbedProjDim, maxPositionEmbeddings, doLayerNormBefore,
+                    dropout, enableBias, padTokenId, bosTokenId, eosTokenId, attentionDropout, activationFunction,
+                    initStd, removeFinalLayerNorm, tieWordEmbeddings);
+        }
     }
 
     @Override
@@ -90,16 +196,27 @@ public record OptConfig(int vocabSize, int hiddenSize, int ffnDim, int numLayers
             throw new BadInputException(source + ": layer_norm_elementwise_affine=false is not supported");
         }
         try {
-            int hidden = intField(c, "hidden_size", 768, source);
-            return new OptConfig(intField(c, "vocab_size", 50272, source), hidden, intField(c, "ffn_dim", 3072, source),
-                    intField(c, "num_hidden_layers", 12, source), intField(c, "num_attention_heads", 12, source),
-                    c.hasNonNull("word_embed_proj_dim") ? intField(c, "word_embed_proj_dim", hidden, source) : hidden,
-                    intField(c, "max_position_embeddings", 2048, source), c.path("do_layer_norm_before").asBoolean(true),
-                    c.path("dropout").asDouble(0.1), c.path("enable_bias").asBoolean(true),
-                    intField(c, "pad_token_id", 1, source), intField(c, "bos_token_id", 2, source),
-                    intField(c, "eos_token_id", 2, source), c.path("attention_dropout").asDouble(0.0),
-                    c.path("activation_function").asText("relu"), c.path("init_std").asDouble(0.02),
-                    c.path("_remove_final_layer_norm").asBoolean(false), c.path("tie_word_embeddings").asBoolean(true));
+            Builder b = builder();
+            Builder d = builder(); // the defaults, for the fields left out
+            b.vocabSize(intField(c, "vocab_size", d.vocabSize, source))
+                    .hiddenSize(intField(c, "hidden_size", d.hiddenSize, source))
+                    .ffnDim(intField(c, "ffn_dim", d.ffnDim, source))
+                    .numLayers(intField(c, "num_hidden_layers", d.numLayers, source))
+                    .numHeads(intField(c, "num_attention_heads", d.numHeads, source))
+                    .maxPositionEmbeddings(intField(c, "max_position_embeddings", d.maxPositionEmbeddings, source))
+                    .doLayerNormBefore(c.path("do_layer_norm_before").asBoolean(d.doLayerNormBefore))
+                    .dropout(c.path("dropout").asDouble(d.dropout))
+                    .enableBias(c.path("enable_bias").asBoolean(d.enableBias))
+                    .padTokenId(intField(c, "pad_token_id", d.padTokenId, source))
+                    .bosTokenId(intField(c, "bos_token_id", d.bosTokenId, source))
+                    .eosTokenId(intField(c, "eos_token_id", d.eosTokenId, source))
+                    .attentionDropout(c.path("attention_dropout").asDouble(d.attentionDropout))
+                    .activationFunction(c.path("activation_function").asText(d.activationFunction))
+                    .initStd(c.path("init_std").asDouble(d.initStd))
+                    .removeFinalLayerNorm(c.path("_remove_final_layer_norm").asBoolean(d.removeFinalLayerNorm))
+                    .tieWordEmbeddings(c.path("tie_word_embeddings").asBoolean(d.tieWordEmbeddings));
+            if (c.hasNonNull("word_embed_proj_dim")) b.wordEmbedProjDim(intField(c, "word_embed_proj_dim", 0, source));
+            return b.build();
         } catch (InvalidConfig e) {
             throw new BadInputException(source + ": " + e.getMessage(), e);
         }

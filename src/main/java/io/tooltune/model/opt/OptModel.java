@@ -13,9 +13,12 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import io.tooltune.model.CausalLM;
+import io.tooltune.model.Device;
 import io.tooltune.model.GraphScalar;
 import io.tooltune.model.KvCache;
+import io.tooltune.model.Seeds;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -88,17 +91,22 @@ public final class OptModel implements CausalLM {
      * layer norms 1 and 0, the padding row of the token embedding 0.
      */
     public static OptModel random(OptConfig c, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        NDManager mgr = NDManager.newBaseManager();
+        return random(c, seed, Device.CPU);
+    }
+
+    /** As {@link #random(OptConfig, long)}, with the weights on {@code device}. */
+    public static OptModel random(OptConfig c, long seed, Device device) {
+        SplittableRandom rnd = Seeds.weights(seed);
+        NDManager mgr = device.newManager();
         Map<String, NDArray> p = new LinkedHashMap<>();
         shapes(c).forEach((name, shape) -> {
             float[] v = new float[Math.toIntExact(shape.size())];
             if (name.contains("layer_norm.weight")) {
-                java.util.Arrays.fill(v, 1f);
+                Arrays.fill(v, 1f);
             } else if (shape.dimension() == 2) {
                 for (int i = 0; i < v.length; i++) v[i] = (float) (rnd.nextGaussian() * c.initStd());
                 if (name.equals(PREFIX + "embed_tokens.weight") && c.padTokenId() >= 0 && c.padTokenId() < c.vocabSize()) {
-                    java.util.Arrays.fill(v, c.padTokenId() * (int) shape.get(1), (c.padTokenId() + 1) * (int) shape.get(1), 0f);
+                    Arrays.fill(v, c.padTokenId() * (int) shape.get(1), (c.padTokenId() + 1) * (int) shape.get(1), 0f);
                 }
             }
             p.put(name, mgr.create(v, shape));
@@ -106,12 +114,32 @@ public final class OptModel implements CausalLM {
         return new OptModel(c, mgr, p);
     }
 
-    /** A copy with every parameter converted to {@code type}, in its own manager (for float16 training). */
+    @Override
     public OptModel copyAs(DataType type) {
-        NDManager mgr = NDManager.newBaseManager();
+        return copy(Device.of(manager), type);
+    }
+
+    @Override
+    public OptModel copyTo(Device device) {
+        return copy(device, null);
+    }
+
+    /**
+     * A copy on {@code device} with parameters of {@code type} (null: as they are), in a new manager. Each step
+     * runs only when it changes something: torch's {@code to} returns the same tensor otherwise.
+     */
+    private OptModel copy(Device device, DataType type) {
+        NDManager mgr = device.newManager();
         Map<String, NDArray> p = new LinkedHashMap<>();
         params.forEach((k, v) -> {
-            NDArray c = v.toType(type, true);
+            NDArray c = v;
+            if (!mgr.getDevice().equals(v.getDevice())) c = v.toDevice(mgr.getDevice(), true);
+            if (type != null && type != c.getDataType()) {
+                NDArray converted = c.toType(type, true);
+                if (c != v) c.close();
+                c = converted;
+            }
+            if (c == v) c = v.duplicate();
             c.attach(mgr);
             p.put(k, c);
         });

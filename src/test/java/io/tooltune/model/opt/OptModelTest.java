@@ -18,8 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OptModelTest {
-    private static final OptConfig POST = new OptConfig(300, 32, 64, 2, 4, 16, 64, false, 0.0, true, 1, 2, 2);
-    private static final OptConfig PRE = new OptConfig(300, 32, 64, 2, 4, 32, 64, true, 0.0, true, 1, 2, 2);
+    /** opt-350m's layout (post-norm, projected embeddings) and the pre-norm one, small and without dropout. */
+    private static final OptConfig POST = OptConfig.builder().vocabSize(300).hiddenSize(32).ffnDim(64).numLayers(2)
+            .numHeads(4).wordEmbedProjDim(16).maxPositionEmbeddings(64).doLayerNormBefore(false).dropout(0.0).build();
+    private static final OptConfig PRE = POST.toBuilder().wordEmbedProjDim(32).doLayerNormBefore(true).build();
 
     /** Prefill of a left-padded prefix, then one token at a time through the cache, equals one full forward pass. */
     @Test
@@ -66,7 +68,8 @@ class OptModelTest {
     /** As nn.Embedding(padding_idx): the lookup gives the pad row no gradient; the tied head still does. */
     @Test
     void padRowGetsNoLookupGradient() {
-        OptConfig c = new OptConfig(50, 16, 32, 1, 2, 16, 32, true, 0.0, true, 1, 2, 2);
+        OptConfig c = OptConfig.builder().vocabSize(50).hiddenSize(16).ffnDim(32).numLayers(1).numHeads(2)
+                .maxPositionEmbeddings(32).dropout(0.0).build();
         try (OptModel model = OptModel.random(c, 5); NDManager m = model.manager().newSubManager()) {
             NDArray table = model.parameters().get(OptModel.PREFIX + "embed_tokens.weight");
             NDArray positions = model.parameters().get(OptModel.PREFIX + "embed_positions.weight");

@@ -1,0 +1,102 @@
+package io.tooltune.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import io.tooltune.Json;
+import io.tooltune.model.opt.OptConfig;
+import io.tooltune.model.opt.OptModel;
+import io.tooltune.train.SftConfig;
+import io.tooltune.train.SftExample;
+import io.tooltune.train.SftTrainer;
+import io.tooltune.train.StepLog;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+
+/**
+ * Training throughput of the real trainer on an opt-350m-shaped random model: {@code --steps} optimizer steps
+ * (plus one warm-up step) of batch × seq tokens, every token a label, AdamW and clipping included, nothing saved.
+ * Prints one JSON line with the median step time, tokens/s and the process's peak resident memory (VmHWM). Run it
+ * once per setting, in a fresh JVM, so the peak belongs to that setting: see bench/train-bench.sh.
+ */
+@Command(name = "TrainBenchmark", mixinStandardHelpOptions = true,
+        description = "Training step time, tokens/s and peak memory on a random opt-350m-shaped model.")
+public final class TrainBenchmark implements Callable<Integer> {
+    @Option(names = "--steps", description = "measured optimizer steps (default ${DEFAULT-VALUE})")
+    int steps = 3;
+    @Option(names = "--batch", description = "examples per step (default ${DEFAULT-VALUE})")
+    int batch = 4;
+    @Option(names = "--seq", description = "tokens per example (default ${DEFAULT-VALUE})")
+    int seq = 256;
+    @Option(names = "--checkpointing", description = "gradient checkpointing")
+    boolean checkpointing;
+    @Option(names = "--fp16", description = "float16 working weights over float32 masters")
+    boolean fp16;
+    @Option(names = "--tiny", description = "a 2-layer, 64-wide model of the same layout (a quick check)")
+    boolean tiny;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TrainBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        OptConfig cfg = tiny ? OptConfig.tiny() : OptConfig.opt350m();
+        Random r = new Random(1);
+        List<SftExample> data = new ArrayList<>();
+        for (int i = 0; i < (steps + 1) * batch; i++) {
+            int[] ids = new int[seq];
+            ids[0] = 2;
+            for (int t = 1; t < seq; t++) ids[t] = 4 + r.nextInt(50000);
+            data.add(new SftExample("bench" + i, ids, ids.clone()));
+        }
+        SftConfig sc = SftConfig.paper().toBuilder().warmupSteps(0).batchSize(batch).gradientAccumulationSteps(1)
+                .maxSteps(steps + 1).maxLength(seq).shuffle(false)
+                .precision(fp16 ? SftConfig.Precision.FP16 : SftConfig.Precision.FP32)
+                .gradientCheckpointing(checkpointing).saveSteps(0).loggingSteps(0).build();
+        long modelStart = System.nanoTime();
+        try (OptModel model = OptModel.random(cfg, 7)) {
+            System.err.printf("model ready in %.1fs%n", (System.nanoTime() - modelStart) / 1e9);
+            // no log writer, checkpointer or progress listener: the steps alone are measured
+            List<StepLog> log = new SftTrainer(model, sc).train(data).log();
+            double[] secs = log.stream().skip(1).mapToDouble(StepLog::seconds).sorted().toArray();
+            double median = secs.length % 2 == 1 ? secs[secs.length / 2]
+                    : (secs[secs.length / 2 - 1] + secs[secs.length / 2]) / 2;
+            Map<String, Object> res = new LinkedHashMap<>();
+            res.put("impl", "tooltune (DJL " + Engine.getInstance().getVersion() + ", " + JniUtils.getNumThreads()
+                    + " threads)");
+            res.put("precision", fp16 ? "fp16" : "fp32");
+            res.put("gradient_checkpointing", checkpointing);
+            res.put("batch", batch + "x" + seq);
+            res.put("step_seconds", log.stream().map(s -> Math.round(s.seconds() * 1000) / 1000.0).toList());
+            res.put("median_step_s", median);
+            res.put("tokens_per_s", batch * seq / median);
+            res.put("peak_rss_mb", peakRssMb());
+            res.put("final_loss", log.get(log.size() - 1).loss());
+            System.out.println(Json.MAPPER.writeValueAsString(res));
+        }
+        return 0;
+    }
+
+    /** The process's peak resident set size (VmHWM) in MiB, or -1 where /proc is unavailable. */
+    static long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
