@@ -36,14 +36,20 @@ class InferenceWorkerTest {
             sawCancelled.add(cancelled.test(0));
             return batch.stream().map(r -> new Completion(r.prompt().toUpperCase(), 1, 1, false)).toList();
         }
+
+        /** Submits a greedy request and waits until it runs, held. */
+        CompletableFuture<Completion> submitHeld(InferenceWorker w, String prompt) throws InterruptedException {
+            CompletableFuture<Completion> f = w.submit(request(prompt, 0));
+            assertTrue(firstRunning.await(10, TimeUnit.SECONDS));
+            return f;
+        }
     }
 
     @Test
     void queuedRequestsShareABatchAndCancelledOnesAreDropped() throws Exception {
         HeldDecoder d = new HeldDecoder();
         try (InferenceWorker w = new InferenceWorker(d, 3, 0)) {
-            CompletableFuture<Completion> a = w.submit(request("a", 0));
-            assertTrue(d.firstRunning.await(10, TimeUnit.SECONDS));
+            CompletableFuture<Completion> a = d.submitHeld(w, "a");
             List<CompletableFuture<Completion>> rest = new ArrayList<>();
             for (String p : List.of("b", "c", "hot", "d", "e")) rest.add(w.submit(request(p, p.equals("hot") ? 0.7 : 0)));
             rest.get(1).cancel(true);
@@ -62,8 +68,7 @@ class InferenceWorkerTest {
     void theDecoderSeesARunningRequestCancelled() throws Exception {
         HeldDecoder d = new HeldDecoder();
         try (InferenceWorker w = new InferenceWorker(d, 2, 0)) {
-            CompletableFuture<Completion> a = w.submit(request("a", 0));
-            assertTrue(d.firstRunning.await(10, TimeUnit.SECONDS));
+            CompletableFuture<Completion> a = d.submitHeld(w, "a");
             a.cancel(true);
             d.release.countDown();
             CompletableFuture<Completion> b = w.submit(request("b", 0));
@@ -78,8 +83,7 @@ class InferenceWorkerTest {
         HeldDecoder d = new HeldDecoder();
         List<String> closed = new CopyOnWriteArrayList<>();
         InferenceWorker w = new InferenceWorker(d, 1, 0, () -> closed.add("model"));
-        CompletableFuture<Completion> running = w.submit(request("a", 0));
-        assertTrue(d.firstRunning.await(10, TimeUnit.SECONDS));
+        CompletableFuture<Completion> running = d.submitHeld(w, "a");
         CompletableFuture<Completion> queued = w.submit(request("b", 0));
         Thread closer = Thread.ofPlatform().start(w::close);
         for (CompletableFuture<Completion> f : List.of(queued, running)) {
