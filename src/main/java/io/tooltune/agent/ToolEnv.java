@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.tooltune.Json;
 import io.tooltune.data.FunctionSchemas;
+import io.tooltune.data.ReactParser;
 import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.ToolNames;
 import io.tooltune.data.format.ApiEntry;

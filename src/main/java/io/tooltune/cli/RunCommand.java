@@ -3,7 +3,7 @@ package io.tooltune.cli;
 import io.tooltune.BadInputException;
 import io.tooltune.agent.AgentRun;
 import io.tooltune.backend.ChatBackend;
-import io.tooltune.backend.LocalModelBackend;
+import io.tooltune.backend.LocalToolLlamaBackend;
 import io.tooltune.backend.OpenAiBackend;
 import io.tooltune.generate.GenerationConfig;
 import io.tooltune.backend.OpenAiClient;
@@ -119,7 +119,7 @@ public final class RunCommand implements Callable<Integer> {
                     openaiModel, temperature);
         }
         // ToolLLaMA's inference: sampling without top-k/top-p, stop at EOS ("</s>") only
-        return LocalModelBackend.load(model.dir, new GenerationConfig(maxNewTokens, temperature, 1, 0, seed, List.of(), true),
+        return LocalToolLlamaBackend.load(model.dir, new GenerationConfig(maxNewTokens, temperature, 1, 0, seed, List.of(), true),
                 batchSize).constrainFunctionNames(constrainFunctionNames);
     }
 }

@@ -4,19 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
+import io.tooltune.backend.OpenAiClient;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
 /**
  * ToolEval's LLM judge on any OpenAI-compatible chat completions endpoint: one user message (the template), the one
  * function as a tool with a forced tool choice, temperature 0.2, max_tokens 1000; the function arguments of the
- * reply are the verdict. Transport errors, 429/5xx and unparseable replies are retried with exponential backoff.
+ * reply are the verdict. Through {@link OpenAiClient}: transport errors, 429/5xx and unparseable replies are retried
+ * with exponential backoff, {@code attempts} tries in all.
  */
 public final class OpenAiJudge implements Judge {
     public record Config(String baseUrl, String model, String apiKey, double temperature, int maxTokens,
@@ -27,11 +25,12 @@ public final class OpenAiJudge implements Judge {
     }
 
     private final Config config;
-    private final HttpClient http;
+    private final OpenAiClient client;
 
     public OpenAiJudge(Config config) {
         this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
+        this.client = new OpenAiClient(config.baseUrl(), config.apiKey(), config.timeout(),
+                new OpenAiClient.Retry(config.attempts(), config.firstBackoff()));
     }
 
     @Override
@@ -65,29 +64,11 @@ public final class OpenAiJudge implements Judge {
 
     @Override
     public JsonNode call(String function, Map<String, String> args, boolean returnReason) {
-        String body = requestBody(function, args, returnReason).toString();
-        Exception last = null;
-        for (int attempt = 0; attempt < config.attempts(); attempt++) {
-            if (attempt > 0) sleep(config.firstBackoff().toMillis() << (attempt - 1));
-            try {
-                HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(stripSlash(config.baseUrl()) + "/chat/completions"))
-                        .timeout(config.timeout()).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body));
-                if (config.apiKey() != null && !config.apiKey().isEmpty()) req.header("Authorization", "Bearer " + config.apiKey());
-                HttpResponse<String> res = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-                if (res.statusCode() != 200) {
-                    last = new IOException("HTTP " + res.statusCode() + ": " + abbreviate(res.body()));
-                    continue;
-                }
-                return verdict(Json.MAPPER.readTree(res.body()), function, returnReason);
-            } catch (IOException | RuntimeException e) {
-                last = e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new JudgeUnavailableException("interrupted", e);
-            }
+        try {
+            return client.complete(requestBody(function, args, returnReason), res -> verdict(res, function, returnReason));
+        } catch (IOException e) {
+            throw new JudgeUnavailableException(function + ": " + e.getMessage(), e);
         }
-        throw new JudgeUnavailableException(function + " failed after " + config.attempts() + " attempts: " + last, last);
     }
 
     /** The function arguments of the reply, checked for the required keys. */
@@ -116,22 +97,5 @@ public final class OpenAiJudge implements Judge {
     private static boolean contains(JsonNode array, String value) {
         for (JsonNode n : array) if (n.asText().equals(value)) return true;
         return false;
-    }
-
-    private static String stripSlash(String s) {
-        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JudgeUnavailableException("interrupted", e);
-        }
     }
 }

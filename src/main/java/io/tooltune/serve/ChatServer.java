@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tooltune.HttpServers;
 import io.tooltune.Json;
+import io.tooltune.inference.Completion;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -129,7 +130,7 @@ public final class ChatServer implements AutoCloseable {
                 req.topP() == null ? 1.0 : req.topP(), req.seed(), req.stop());
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
-        CompletableFuture<ModelBackend.Completion> future = backend.complete(job);
+        CompletableFuture<Completion> future = backend.complete(job);
         if (req.stream()) {
             stream(ex, req, rendered, id, created, future);
         } else {
@@ -138,9 +139,9 @@ public final class ChatServer implements AutoCloseable {
     }
 
     private void respond(HttpExchange ex, PromptMapper.Rendered rendered, String id, long created,
-                         CompletableFuture<ModelBackend.Completion> future) throws IOException {
+                         CompletableFuture<Completion> future) throws IOException {
         OutputStream[] out = {null};
-        ModelBackend.Completion c;
+        Completion c;
         try {
             c = await(future, () -> {
                 if (out[0] == null) {
@@ -183,12 +184,12 @@ public final class ChatServer implements AutoCloseable {
     }
 
     private void stream(HttpExchange ex, ChatRequest req, PromptMapper.Rendered rendered, String id, long created,
-                        CompletableFuture<ModelBackend.Completion> future) throws IOException {
+                        CompletableFuture<Completion> future) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0);
         OutputStream out = ex.getResponseBody();
-        ModelBackend.Completion c;
+        Completion c;
         try {
             sendChunk(out, chunk(id, created, d -> d.put("role", "assistant").put("content", ""), null));
         } catch (IOException e) {
@@ -245,7 +246,7 @@ public final class ChatServer implements AutoCloseable {
      * Waits for the completion, sending a heartbeat every second; a failed heartbeat (client gone) or an interrupt
      * cancels the completion. A failed or cancelled completion comes out as ExecutionException.
      */
-    private static ModelBackend.Completion await(CompletableFuture<ModelBackend.Completion> future, Heartbeat heartbeat)
+    private static Completion await(CompletableFuture<Completion> future, Heartbeat heartbeat)
             throws IOException, ExecutionException {
         try {
             while (true) {
@@ -301,7 +302,7 @@ public final class ChatServer implements AutoCloseable {
         out.flush();
     }
 
-    private static ObjectNode usage(ModelBackend.Completion c) {
+    private static ObjectNode usage(Completion c) {
         return Json.MAPPER.createObjectNode().put("prompt_tokens", c.promptTokens()).put("completion_tokens", c.completionTokens())
                 .put("total_tokens", c.promptTokens() + c.completionTokens());
     }

@@ -1,32 +1,31 @@
 package io.tooltune.serve;
 
-import ai.djl.pytorch.jni.JniUtils;
 import io.tooltune.generate.GenerationConfig;
-import io.tooltune.generate.Generator;
+import io.tooltune.inference.Completion;
+import io.tooltune.inference.InferenceRequest;
+import io.tooltune.inference.InferenceWorker;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.io.ModelFolder;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The real model: requests go through the {@link BatchScheduler} to one worker thread (grad mode off) that runs
- * them as one left-padded batch through the {@link Generator}; a request cancelled mid-batch stops decoding at
- * the next step. Generation stops at EOS ("</s>", as ToolLLaMA's inference does), a stop string or max_tokens.
+ * The real model behind the server: each job goes to the {@link InferenceWorker}, which batches concurrent jobs with
+ * the same sampling settings (no lingering: a lone client is served at once); a job cancelled mid-batch stops
+ * decoding at the next step. Generation stops at EOS ("</s>", as ToolLLaMA's inference does), a stop string or
+ * max_tokens.
  */
 public final class LocalModelBackend implements ModelBackend {
     private final String modelId;
     private final LoadedModel loaded;
-    private final Generator generator;
-    private final BatchScheduler scheduler;
+    private final InferenceWorker worker;
 
+    /** Closing the backend closes {@code loaded}. */
     public LocalModelBackend(LoadedModel loaded, String modelId, int maxBatch) {
         this.modelId = modelId;
         this.loaded = loaded;
-        this.generator = new Generator(loaded.model(), loaded.tokenizer());
-        this.scheduler = new BatchScheduler(maxBatch, () -> JniUtils.setGradMode(false), this::run);
+        this.worker = InferenceWorker.forModel(loaded, maxBatch, 0);
     }
 
     public static LocalModelBackend load(Path dir, String modelId, int maxBatch) {
@@ -50,31 +49,21 @@ public final class LocalModelBackend implements ModelBackend {
 
     @Override
     public CompletableFuture<Completion> complete(Job job) {
-        return scheduler.submit(job);
+        return worker.submit(new InferenceRequest(job.prompt(), config(job)));
     }
 
-    /** Mean requests per forward batch so far. */
-    public double meanBatchSize() {
-        return scheduler.meanBatchSize();
+    /** A job's sampling settings (no top-k; stop at EOS). */
+    static GenerationConfig config(Job job) {
+        return GenerationConfig.sampling(job.maxTokens(), job.temperature()).withTopP(job.topP()).withSeed(job.seed())
+                .withStopStrings(job.stop());
     }
 
-    private List<Completion> run(List<BatchScheduler.Pending> batch) {
-        Job first = batch.get(0).job();
-        List<long[]> prompts = new ArrayList<>();
-        for (BatchScheduler.Pending p : batch) prompts.add(loaded.tokenizer().encode(p.job().prompt()));
-        GenerationConfig cfg = new GenerationConfig(first.maxTokens(), first.temperature(), first.topP(), 0, first.seed(), first.stop(), true);
-        List<Generator.Output> outs = generator.generate(prompts, cfg, i -> batch.get(i).cancelled());
-        List<Completion> result = new ArrayList<>();
-        for (int i = 0; i < outs.size(); i++) {
-            Generator.Output o = outs.get(i);
-            result.add(new Completion(o.text(), prompts.get(i).length, o.ids().length, o.hitMaxTokens()));
-        }
-        return result;
+    public InferenceWorker.Stats stats() {
+        return worker.stats();
     }
 
     @Override
     public void close() {
-        scheduler.close();
-        loaded.close();
+        worker.close();
     }
 }

@@ -1,5 +1,7 @@
 package io.tooltune.serve;
 
+import io.tooltune.inference.Completion;
+
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -29,7 +31,4 @@ public interface ModelBackend extends AutoCloseable {
 
     /** One completion request: the full prompt and the sampling settings. */
     record Job(String prompt, int maxTokens, double temperature, double topP, Long seed, List<String> stop) {}
-
-    /** The generated text (without the prompt), token counts, and whether it stopped at max tokens. */
-    record Completion(String text, int promptTokens, int completionTokens, boolean hitMaxTokens) {}
 }

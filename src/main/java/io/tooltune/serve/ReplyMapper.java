@@ -3,7 +3,7 @@ package io.tooltune.serve;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
-import io.tooltune.agent.ReactParser;
+import io.tooltune.data.ReactParser;
 import io.tooltune.data.FunctionSchemas;
 
 import java.util.List;

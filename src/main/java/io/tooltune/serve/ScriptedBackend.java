@@ -3,6 +3,7 @@ package io.tooltune.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
+import io.tooltune.inference.Completion;
 
 import java.io.IOException;
 import java.nio.file.Path;

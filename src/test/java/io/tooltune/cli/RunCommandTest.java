@@ -7,12 +7,14 @@ import com.sun.net.httpserver.HttpServer;
 import io.tooltune.Json;
 import io.tooltune.Shared;
 import io.tooltune.agent.AgentRun;
-import io.tooltune.backend.BatchGenerator;
-import io.tooltune.backend.LocalModelBackend;
+import io.tooltune.backend.LocalToolLlamaBackend;
 import io.tooltune.data.format.DataFiles;
 import io.tooltune.data.format.Query;
 import io.tooltune.eval.AnswerConverter;
 import io.tooltune.generate.GenerationConfig;
+import io.tooltune.inference.InferenceRequest;
+import io.tooltune.inference.InferenceWorker;
+import io.tooltune.inference.ModelBatchDecoder;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.io.ModelFolder;
 import io.tooltune.tools.ApiCatalog;
@@ -151,27 +153,27 @@ class RunCommandTest {
 
         // the same model in process, recording the prompts it is given (before the context's left truncation)
         List<String> prompts = Collections.synchronizedList(new ArrayList<>());
-        GenerationConfig cfg = new GenerationConfig(4, 0.1, 1, 0, 42L, List.of(), true);
+        GenerationConfig cfg = GenerationConfig.toolLlama().withMaxNewTokens(4);
         LoadedModel loaded = ModelFolder.load(model);
-        BatchGenerator real = LocalModelBackend.generator(loaded, cfg);
+        ModelBatchDecoder real = new ModelBatchDecoder(loaded);
         ApiCatalog catalog = ApisCommand.catalog(dir.resolve("tools"), null);
         List<Query> qs = AgentRun.readQueries(queries, System.err);
         catalog.addQueries(qs);
-        try (LocalModelBackend b = new LocalModelBackend(batch -> {
-            prompts.addAll(batch);
-            return real.generate(batch);
-        }, 8, 20, () -> ai.djl.pytorch.jni.JniUtils.setGradMode(false), loaded)) {
+        try (LocalToolLlamaBackend b = new LocalToolLlamaBackend(new InferenceWorker((batch, cancelled) -> {
+            prompts.addAll(batch.stream().map(InferenceRequest::prompt).toList());
+            return real.decode(batch, cancelled);
+        }, 8, 20, loaded), cfg)) {
             AgentRun.Summary s = AgentRun.run(qs, dir.resolve("out2"), b,
                     r -> "{\"error\": \"\", \"response\": \"\"}", catalog::toolDescription,
                     AgentRun.Options.defaults(AgentRun.Method.COT), System.err);
             assertEquals(0, s.errors());
-            assertTrue(b.sequences() > b.batches(), "concurrent queries share batches");
+            assertTrue(b.stats().sequences() > b.stats().batches(), "concurrent queries share batches");
         }
         for (String id : IDS) {
             JsonNode tm = answers.get(id).at("/answer_generation/train_messages");
             if (tm.isEmpty()) continue;
             List<ObjectNode> opening = List.of((ObjectNode) tm.at("/0/0"), (ObjectNode) tm.at("/0/1"));
-            String expected = LocalModelBackend.prompt(opening, (ArrayNode)
+            String expected = LocalToolLlamaBackend.prompt(opening, (ArrayNode)
                     answers.get(id).at("/answer_generation/function"));
             assertTrue(prompts.contains(expected), id + " system prompt");
         }

@@ -67,7 +67,7 @@ class FunctionNameConstraintTest {
             List<String> names = List.of("album_search_for_nulum_connect", "Finish");
             FunctionNameConstraint constraint = new FunctionNameConstraint(texts, names);
             Generator g = new Generator(m.model(), m.tokenizer());
-            GenerationConfig cfg = new GenerationConfig(forced.length + 16, 0, 1, 0, null, List.of(), false);
+            GenerationConfig cfg = GenerationConfig.greedy(forced.length + 16).withStopAtEos(false);
             long[] prompt = m.tokenizer().encode("User: find the album\nAssistant:\n");
             String free = g.generate(List.of(prompt), cfg, i -> false, List.of(forcing(forced, texts, null))).get(0).text();
             String constrained = g.generate(List.of(prompt), cfg, i -> false, List.of(forcing(forced, texts, constraint))).get(0).text();

@@ -36,7 +36,7 @@ class GeneratorTest {
     }
 
     private static GenerationConfig greedyNoEos(int n) {
-        return new GenerationConfig(n, 0, 1, 0, null, List.of(), false);
+        return GenerationConfig.greedy(n).withStopAtEos(false);
     }
 
     @ParameterizedTest
@@ -85,7 +85,7 @@ class GeneratorTest {
 
             String full = tok.decode(ref.expected(), true);
             String stop = tok.decode(Arrays.copyOfRange(ref.expected(), 5, 7), true);
-            GenerationConfig withStop = new GenerationConfig(24, 0, 1, 0, null, List.of(stop), false);
+            GenerationConfig withStop = greedyNoEos(24).withStopStrings(List.of(stop));
             Generator.Output cut = g.generate(List.of(ref.prompt()), withStop).get(0);
             assertEquals(full.substring(0, full.indexOf(stop)), cut.text());
             assertTrue(cut.ids().length < 24);
@@ -99,16 +99,16 @@ class GeneratorTest {
         Reference ref = reference(dir);
         try (LoadedModel m = ModelFolder.load(dir)) {
             Generator g = new Generator(m.model(), m.tokenizer());
-            GenerationConfig s1 = new GenerationConfig(24, 1.0, 1, 0, 7L, List.of(), false);
+            GenerationConfig s1 = GenerationConfig.sampling(24, 1.0).withSeed(7L).withStopAtEos(false);
             long[] a = g.generate(List.of(ref.prompt()), s1).get(0).ids();
             assertArrayEquals(a, g.generate(List.of(ref.prompt()), s1).get(0).ids());
             assertArrayEquals(a, g.generate(List.of(new long[] {2, 5}, ref.prompt()), s1).get(1).ids(), "batch-independent");
             assertNotEquals(Arrays.toString(a), Arrays.toString(g.generate(List.of(ref.prompt()),
-                    new GenerationConfig(24, 1.0, 1, 0, 8L, List.of(), false)).get(0).ids()));
+                    s1.withSeed(8L)).get(0).ids()));
             assertArrayEquals(ref.expected(), g.generate(List.of(ref.prompt()),
-                    new GenerationConfig(24, 2.0, 1, 1, 3L, List.of(), false)).get(0).ids(), "top-k 1");
+                    s1.withTemperature(2.0).withTopK(1).withSeed(3L)).get(0).ids(), "top-k 1");
             assertArrayEquals(ref.expected(), g.generate(List.of(ref.prompt()),
-                    new GenerationConfig(24, 0.7, 1e-9, 0, 3L, List.of(), false)).get(0).ids(), "tiny top-p");
+                    s1.withTemperature(0.7).withTopP(1e-9).withSeed(3L)).get(0).ids(), "tiny top-p");
         }
     }
 
@@ -122,7 +122,7 @@ class GeneratorTest {
                     () -> g.generate(List.of(new long[] {2, 3, 4, 5, 6, 7, 8, 9, 10}), GenerationConfig.greedy(4)));
             assertTrue(e.getMessage().contains("9 tokens, more than max_position_embeddings 8"), e.getMessage());
             List<Generator.Output> out = g.generate(List.of(new long[] {2, 3, 4, 5, 6, 7}, new long[] {2}),
-                    new GenerationConfig(10, 0, 1, 0, null, List.of(), false));
+                    greedyNoEos(10));
             assertEquals(2, out.get(0).ids().length);
             assertTrue(out.get(0).hitMaxTokens());
             assertEquals(7, out.get(1).ids().length);

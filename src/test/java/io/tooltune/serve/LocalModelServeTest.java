@@ -104,7 +104,7 @@ class LocalModelServeTest {
         List<String> cities = List.of("Paris", "Oslo", "Lima", "Cairo");
         List<String> sequential = new ArrayList<>();
         for (String c : cities) sequential.add(client.chat().completions().create(ask("Weather in " + c + "?")).choices().get(0).message().content().orElseThrow());
-        double before = backend.meanBatchSize();
+        double before = backend.stats().meanBatchSize();
         ExecutorService pool = Executors.newFixedThreadPool(cities.size());
         try {
             List<CompletableFuture<String>> futures = new ArrayList<>();
@@ -116,6 +116,6 @@ class LocalModelServeTest {
         } finally {
             pool.shutdown();
         }
-        assertTrue(backend.meanBatchSize() > before, "some requests shared a batch: " + backend.meanBatchSize());
+        assertTrue(backend.stats().meanBatchSize() > before, "some requests shared a batch: " + backend.stats().meanBatchSize());
     }
 }

@@ -8,6 +8,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import io.tooltune.inference.Completion;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
@@ -81,7 +82,7 @@ class SlowClientsTest {
                     long t0 = System.nanoTime();
                     while (backend.futures.size() < (stream ? 2 : 1) && System.nanoTime() - t0 < 5e9) Thread.sleep(10);
                 }
-                CompletableFuture<ModelBackend.Completion> f = backend.futures.get(stream ? 1 : 0);
+                CompletableFuture<Completion> f = backend.futures.get(stream ? 1 : 0);
                 long t0 = System.nanoTime();
                 while (!f.isCancelled() && System.nanoTime() - t0 < 10e9) Thread.sleep(50);
                 assertTrue(f.isCancelled(), "completion cancelled after the client left (stream=" + stream + ")");

@@ -1,4 +1,4 @@
-package io.tooltune.agent;
+package io.tooltune.data;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,12 @@
-package io.tooltune.agent;
+package io.tooltune.bench;
 
-import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tooltune.backend.LocalModelBackend;
+import io.tooltune.agent.AgentRun;
+import io.tooltune.backend.LocalToolLlamaBackend;
 import io.tooltune.data.format.Query;
 import io.tooltune.generate.GenerationConfig;
+import io.tooltune.inference.InferenceWorker;
+import io.tooltune.inference.ModelBatchDecoder;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.opt.OptConfig;
 import io.tooltune.model.opt.OptModel;
@@ -15,44 +17,61 @@ import io.tooltune.tools.HttpToolExecutor;
 import io.tooltune.tools.ResponseCache;
 import io.tooltune.tools.SchemaSimulator;
 import io.tooltune.tools.VirtualApis;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
- * CoT throughput benchmark (a command, not a test; run through bench/agent-cot): queries per minute of
- * {@link AgentRun} with an opt-350m-shaped random model in process, against the embedded virtual API server, at
- * several batch sizes. A random model never calls Finish (nor a real function), so every query does the same
- * work: exactly {@code --iterations} model replies of exactly {@code --max-new-tokens} tokens (EOS ignored).
- * The query file's queries are repeated under new ids up to {@code --queries}.
+ * CoT throughput: queries per minute of {@link AgentRun} with an opt-350m-shaped random model in process, against
+ * the embedded virtual API server, at several batch sizes. A random model never calls Finish (nor a real function),
+ * so every query does the same work: exactly {@code --iterations} model replies of exactly {@code --max-new-tokens}
+ * tokens (EOS ignored). The query file's queries are repeated under new ids up to {@code --queries}.
  */
-public final class CotBenchmark {
-    private CotBenchmark() {}
+@Command(name = "agent-cot", mixinStandardHelpOptions = true, description = "CoT queries/minute with a random opt-350m-shaped model.")
+public final class CotBenchmark implements Callable<Integer> {
+    @Option(names = "--tokenizer", defaultValue = "../shared/fixtures/opt/tokenizer", description = "OPT tokenizer folder (default ${DEFAULT-VALUE})")
+    Path tokenizerDir;
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i], args[i + 1]);
-        Path tokenizerDir = Path.of(a.getOrDefault("--tokenizer", "../shared/fixtures/opt/tokenizer"));
-        Path queryFile = Path.of(a.getOrDefault("--query-file",
-                "../shared/data/stabletoolbench/solvable_queries_example/test_instruction/G1_instruction.json"));
-        int count = Integer.parseInt(a.getOrDefault("--queries", "8"));
-        int iterations = Integer.parseInt(a.getOrDefault("--iterations", "2"));
-        int maxNewTokens = Integer.parseInt(a.getOrDefault("--max-new-tokens", "32"));
-        int runs = Integer.parseInt(a.getOrDefault("--runs", "3"));
-        int[] batchSizes = Arrays.stream(a.getOrDefault("--batch-sizes", "1,8").split(",")).mapToInt(Integer::parseInt).toArray();
+    @Option(names = "--query-file", defaultValue = "../shared/data/stabletoolbench/solvable_queries_example/test_instruction/G1_instruction.json",
+            description = "queries to repeat (default ${DEFAULT-VALUE})")
+    Path queryFile;
 
+    @Option(names = "--queries", defaultValue = "8", description = "queries per run (default ${DEFAULT-VALUE})")
+    int count;
+
+    @Option(names = "--iterations", defaultValue = "2", description = "model replies per query (default ${DEFAULT-VALUE})")
+    int iterations;
+
+    @Option(names = "--max-new-tokens", defaultValue = "32", description = "tokens per reply (default ${DEFAULT-VALUE})")
+    int maxNewTokens;
+
+    @Option(names = "--runs", defaultValue = "3", description = "runs per batch size (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--batch-sizes", defaultValue = "1,8", split = ",", description = "batch sizes to compare, the first is the reference (default ${DEFAULT-VALUE})")
+    List<Integer> batchSizes;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CotBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
         List<Query> queries = repeat(AgentRun.readQueries(queryFile, System.err), count);
         ApiCatalog catalog = new ApiCatalog();
         catalog.addQueries(queries);
-        GenerationConfig cfg = new GenerationConfig(maxNewTokens, 0.1, 1, 0, 42L, List.of(), false);
+        GenerationConfig cfg = GenerationConfig.toolLlama().withMaxNewTokens(maxNewTokens).withStopAtEos(false);
         // depth limit out of the way: the iteration limit alone ends each chain
         AgentRun.Options base = new AgentRun.Options(AgentRun.Method.COT, 1, 3 * iterations + 3, iterations, 2, 200, 1, "");
         Path work = Files.createTempDirectory("cot-bench");
@@ -69,12 +88,12 @@ public final class CotBenchmark {
                             base.maxIterations(), base.width(), base.maxQueryCount(), b, base.toolbenchKey());
                     Path out = work.resolve("run" + run + "-b" + b);
                     AgentRun.Summary s;
-                    long batches, sequences;
-                    try (LocalModelBackend backend = new LocalModelBackend(LocalModelBackend.generator(loaded, cfg), b,
-                            20, () -> JniUtils.setGradMode(false), () -> { })) {
+                    InferenceWorker.Stats stats;
+                    // the worker leaves the model open: every run reuses it
+                    InferenceWorker worker = new InferenceWorker(new ModelBatchDecoder(loaded), b, LocalToolLlamaBackend.LINGER_MILLIS);
+                    try (LocalToolLlamaBackend backend = new LocalToolLlamaBackend(worker, cfg)) {
                         s = AgentRun.run(queries, out, backend, executor, catalog::toolDescription, o, quiet());
-                        batches = backend.batches();
-                        sequences = backend.sequences();
+                        stats = backend.stats();
                     }
                     if (s.errors() > 0 || s.modelCalls() != (long) count * iterations) {
                         throw new IllegalStateException("unequal work: " + s.describe());
@@ -82,17 +101,19 @@ public final class CotBenchmark {
                     double perMinute = count * 60 / s.seconds();
                     qpm.computeIfAbsent(b, k -> new ArrayList<>()).add(perMinute);
                     System.out.printf("run %d batch %d: %.1f s, %.2f queries/min, %d model calls in %d batches (mean %.2f), "
-                                    + "%d API calls, %d tokens%n", run + 1, b, s.seconds(), perMinute, s.modelCalls(), batches,
-                            (double) sequences / batches, s.apiCalls(), s.tokens());
+                                    + "%d API calls, %d tokens%n", run + 1, b, s.seconds(), perMinute, s.modelCalls(), stats.batches(),
+                            stats.meanBatchSize(), s.apiCalls(), s.tokens());
                 }
             }
-            double ref = median(qpm.get(batchSizes[0]));
+            int refBatch = batchSizes.get(0);
+            double ref = BenchTiming.median(qpm.get(refBatch));
             for (int b : batchSizes) {
-                double m = median(qpm.get(b));
+                double m = BenchTiming.median(qpm.get(b));
                 System.out.printf("batch %d: median %.2f queries/min (runs %s), ratio to batch %d: %.2f%n", b, m,
-                        qpm.get(b).stream().map(v -> String.format("%.2f", v)).toList(), batchSizes[0], m / ref);
+                        qpm.get(b).stream().map(v -> String.format("%.2f", v)).toList(), refBatch, m / ref);
             }
         }
+        return 0;
     }
 
     /** {@code queries} cycled under ids "<id>-<k>" until there are {@code count}. */
@@ -105,12 +126,6 @@ public final class CotBenchmark {
             out.add(Query.of(json, "bench query " + k));
         }
         return out;
-    }
-
-    private static double median(List<Double> v) {
-        List<Double> s = v.stream().sorted().toList();
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     /** The progress bar and per-query messages would interleave with the results. */

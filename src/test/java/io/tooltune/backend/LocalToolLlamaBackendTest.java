@@ -3,10 +3,16 @@ package io.tooltune.backend;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
+import io.tooltune.generate.GenerationConfig;
+import io.tooltune.inference.BatchDecoder;
+import io.tooltune.inference.Completion;
+import io.tooltune.inference.InferenceRequest;
+import io.tooltune.inference.InferenceWorker;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,7 +20,7 @@ import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class LocalModelBackendTest {
+class LocalToolLlamaBackendTest {
     private static List<ObjectNode> history(String query) {
         List<ObjectNode> m = new ArrayList<>();
         m.add(Json.MAPPER.createObjectNode().put("role", "system").put("content",
@@ -29,14 +35,18 @@ class LocalModelBackendTest {
         return f;
     }
 
+    private static LocalToolLlamaBackend backend(BatchDecoder decoder, int maxBatch, long lingerMillis) {
+        return new LocalToolLlamaBackend(new InferenceWorker(decoder, maxBatch, lingerMillis), GenerationConfig.toolLlama());
+    }
+
     @Test
     void rendersToolLlamaPromptAndParsesTheReply() throws Exception {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        try (LocalModelBackend b = new LocalModelBackend(prompts -> {
-            seen.addAll(prompts);
-            return prompts.stream().map(p -> new BatchGenerator.Completion(
-                    "Thought: done\nAction: Finish\nAction Input: {\"return_type\": \"give_up_and_restart\"}", 7, 3)).toList();
-        }, 8, 1, () -> { }, () -> { })) {
+        try (LocalToolLlamaBackend b = backend((batch, cancelled) -> {
+            seen.addAll(batch.stream().map(InferenceRequest::prompt).toList());
+            return batch.stream().map(p -> new Completion(
+                    "Thought: done\nAction: Finish\nAction Input: {\"return_type\": \"give_up_and_restart\"}", 7, 3, false)).toList();
+        }, 8, 1)) {
             List<ObjectNode> h = history("Q");
             h.add(Json.MAPPER.createObjectNode().put("role", "user").put("content", "diversity").put("valid", false));
             ChatBackend.Reply r = b.chat(h, functions());
@@ -54,21 +64,13 @@ class LocalModelBackendTest {
     @Test
     void passesTheOfferedNamesWhenConstrained() throws Exception {
         List<List<String>> seen = Collections.synchronizedList(new ArrayList<>());
-        BatchGenerator g = new BatchGenerator() {
-            @Override
-            public List<Completion> generate(List<String> prompts) {
-                throw new AssertionError("the backend always passes the names (null when free)");
-            }
-
-            @Override
-            public List<Completion> generate(List<String> prompts, List<List<String>> names) {
-                seen.addAll(names);
-                return prompts.stream().map(p -> new Completion("Action: Finish\nAction Input: {}", 1, 1)).toList();
-            }
+        BatchDecoder g = (batch, cancelled) -> {
+            seen.addAll(batch.stream().map(InferenceRequest::functionNames).toList());
+            return batch.stream().map(p -> new Completion("Action: Finish\nAction Input: {}", 1, 1, false)).toList();
         };
         ArrayNode f = functions();
         f.insertObject(0).put("name", "album_search_for_x");
-        try (LocalModelBackend b = new LocalModelBackend(g, 2, 1, () -> { }, () -> { })) {
+        try (LocalToolLlamaBackend b = backend(g, 2, 1)) {
             b.chat(history("Q"), f);
             b.constrainFunctionNames(true).chat(history("Q"), f);
         }
@@ -79,10 +81,11 @@ class LocalModelBackendTest {
     @Test
     void groupsConcurrentCallsIntoBatches() throws Exception {
         List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
-        try (LocalModelBackend b = new LocalModelBackend(prompts -> {
-            sizes.add(prompts.size());
-            return prompts.stream().map(p -> new BatchGenerator.Completion("Action: x\nAction Input: {}", 1, 1)).toList();
-        }, 4, 300, () -> { }, () -> { })) {
+        // a linger far longer than the test: a batch runs as soon as it is full, so 8 concurrent calls make 2 of 4
+        try (LocalToolLlamaBackend b = backend((batch, cancelled) -> {
+            sizes.add(batch.size());
+            return batch.stream().map(p -> new Completion("Action: x\nAction Input: {}", 1, 1, false)).toList();
+        }, 4, 3_600_000)) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<ChatBackend.Reply>> f = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
@@ -94,13 +97,15 @@ class LocalModelBackendTest {
             assertEquals(8, sizes.stream().mapToInt(Integer::intValue).sum());
             assertTrue(sizes.stream().allMatch(s -> s <= 4));
             assertTrue(sizes.size() <= 4, sizes.toString());
+            assertEquals(List.of(4, 4), sizes);
+            assertEquals(new InferenceWorker.Stats(2, 8), b.stats());
         }
     }
 
     @Test
     void generatorFailureBecomesAnIOException() {
-        try (LocalModelBackend b = new LocalModelBackend(prompts -> { throw new IllegalStateException("boom"); }, 2, 1, () -> { }, () -> { })) {
-            assertThrows(java.io.IOException.class, () -> b.chat(history("q"), functions()));
+        try (LocalToolLlamaBackend b = backend((batch, cancelled) -> { throw new IllegalStateException("boom"); }, 2, 1)) {
+            assertThrows(IOException.class, () -> b.chat(history("q"), functions()));
         }
     }
 }

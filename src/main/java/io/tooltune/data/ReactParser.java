@@ -1,4 +1,4 @@
-package io.tooltune.agent;
+package io.tooltune.data;
 
 /**
  * ToolBench's {@code react_parser}: slices with Python's {@code str.find} semantics, -1 included, so malformed
@@ -17,7 +17,7 @@ public final class ReactParser {
     }
 
     /** Python's {@code s[a:b]}: negative indices count from the end, out-of-range bounds clamp, empty if b <= a. */
-    static String slice(String s, int a, int b) {
+    public static String slice(String s, int a, int b) {
         int n = s.length();
         if (a < 0) a = Math.max(0, a + n);
         if (b < 0) b = Math.max(0, b + n);

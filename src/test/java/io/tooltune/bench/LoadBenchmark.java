@@ -1,60 +1,92 @@
-package io.tooltune.serve;
+package io.tooltune.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
+import io.tooltune.model.io.LoadedModel;
+import io.tooltune.model.opt.OptConfig;
+import io.tooltune.model.opt.OptModel;
+import io.tooltune.serve.ChatServer;
+import io.tooltune.serve.LocalModelBackend;
+import io.tooltune.serve.ModelBackend;
+import io.tooltune.serve.ScriptedBackend;
+import io.tooltune.tokenizer.Tokenizer;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Load benchmark (a command, not a test): N closed-loop clients POST tool-calling chat requests for S seconds to
- * an OpenAI-compatible server and the run reports throughput and p50/p99 latency. Requests started before the
- * deadline are waited for, so every request counts. Run through bench/serve-load.
+ * Load benchmark: N closed-loop clients POST tool-calling chat requests for S seconds to an OpenAI-compatible server
+ * and the run reports throughput and p50/p99 latency. Requests started before the deadline are waited for, so every
+ * request counts. The server is a running one, or one in process serving a script or a randomly initialised
+ * opt-350m-shaped model.
  */
-public final class LoadBenchmark {
-    private LoadBenchmark() {}
+@Command(name = "serve-load", mixinStandardHelpOptions = true, description = "Closed-loop load on an OpenAI-compatible server.")
+public final class LoadBenchmark implements Callable<Integer> {
+    /** Exactly one target. */
+    static final class Target {
+        @Option(names = "--url", description = "a running server's base URL, ending in /v1")
+        String url;
 
-    /**
-     * {@code LoadBenchmark (--url URL --model-id ID | --scripted FILE | --random-opt350m TOKENIZER_DIR [--max-batch 16])
-     * [--clients 16] [--seconds 60] [--max-tokens 16]}: against a running server, or an in-process one serving a
-     * script or a randomly initialised opt-350m-shaped model.
-     */
-    public static void main(String[] args) throws Exception {
-        java.util.Map<String, String> a = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i], args[i + 1]);
-        int clients = Integer.parseInt(a.getOrDefault("--clients", "16"));
-        int seconds = Integer.parseInt(a.getOrDefault("--seconds", "60"));
-        int maxTokens = Integer.parseInt(a.getOrDefault("--max-tokens", "16"));
-        if (a.containsKey("--url")) {
-            System.out.println(run(a.get("--url"), a.getOrDefault("--model-id", "model"), clients, seconds, maxTokens).summary());
-            return;
+        @Option(names = "--scripted", description = "serve this script in process")
+        Path scripted;
+
+        @Option(names = "--random-opt350m", paramLabel = "TOKENIZER_DIR", description = "serve a random opt-350m-shaped model in process, with this OPT tokenizer")
+        Path randomOpt350m;
+    }
+
+    @ArgGroup(multiplicity = "1")
+    Target target;
+
+    @Option(names = "--model-id", defaultValue = "model", description = "model id for --url (default ${DEFAULT-VALUE})")
+    String modelId;
+
+    @Option(names = "--max-batch", defaultValue = "16", description = "most requests decoded together, --random-opt350m (default ${DEFAULT-VALUE})")
+    int maxBatch;
+
+    @Option(names = "--clients", defaultValue = "16", description = "concurrent clients (default ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--seconds", defaultValue = "60", description = "how long clients start new requests (default ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--max-tokens", defaultValue = "16", description = "max_tokens of each request (default ${DEFAULT-VALUE})")
+    int maxTokens;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LoadBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (target.url != null) {
+            System.out.println(run(target.url, modelId, clients, seconds, maxTokens).summary());
+            return 0;
         }
-        ModelBackend backend;
-        if (a.containsKey("--scripted")) {
-            backend = ScriptedBackend.load(java.nio.file.Path.of(a.get("--scripted")), "bench", 1 << 20);
-        } else if (a.containsKey("--random-opt350m")) {
-            // An opt-350m-shaped model with random weights (no download); the tokenizer folder gives the OPT vocabulary.
-            io.tooltune.tokenizer.Tokenizer tok = io.tooltune.tokenizer.Tokenizer.load(java.nio.file.Path.of(a.get("--random-opt350m")));
-            io.tooltune.model.opt.OptModel model = io.tooltune.model.opt.OptModel.random(io.tooltune.model.opt.OptConfig.opt350m(), 1);
-            backend = new LocalModelBackend(new io.tooltune.model.io.LoadedModel(model, tok), "bench",
-                    Integer.parseInt(a.getOrDefault("--max-batch", "16")));
-        } else {
-            throw new IllegalArgumentException("give --url URL, --scripted FILE or --random-opt350m TOKENIZER_DIR");
-        }
+        ModelBackend backend = target.scripted != null ? ScriptedBackend.load(target.scripted, "bench", 1 << 20)
+                // random weights (no download); the tokenizer folder gives the OPT vocabulary
+                : new LocalModelBackend(new LoadedModel(OptModel.random(OptConfig.opt350m(), 1), Tokenizer.load(target.randomOpt350m)),
+                        "bench", maxBatch);
         try (backend; ChatServer server = new ChatServer(backend, "127.0.0.1", 0)) {
             server.start();
             Result r = run("http://127.0.0.1:" + server.port() + "/v1", "bench", clients, seconds, maxTokens);
-            String batching = backend instanceof LocalModelBackend l ? String.format(" mean_batch=%.2f", l.meanBatchSize()) : "";
+            String batching = backend instanceof LocalModelBackend l ? String.format(" mean_batch=%.2f", l.stats().meanBatchSize()) : "";
             System.out.println(r.summary() + batching);
         }
+        return 0;
     }
 
     /** What one run measured. */

@@ -1,64 +1,85 @@
-package io.tooltune.generate;
+package io.tooltune.bench;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import io.tooltune.Json;
+import io.tooltune.generate.GenerationConfig;
+import io.tooltune.generate.Generator;
 import io.tooltune.model.opt.OptConfig;
 import io.tooltune.model.opt.OptModel;
 import io.tooltune.tokenizer.Tokenizer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+import static io.tooltune.bench.BenchTiming.median;
+import static io.tooltune.bench.BenchTiming.seconds;
 
 /**
  * Generation speed of an opt-350m-shaped model with random weights through {@link Generator} (greedy, KV cache):
- * prompt (prefill) tokens/s at batch 1, decode tokens/s at batch 1 and 8, the machine's read bandwidth and the
- * batch-1 bandwidth bound. Prints one JSON line. Usage: {@code GenerateBenchmark TOKENIZER_DIR [RUNS]}; see
- * bench/generate-bench.sh, which also runs the PyTorch eager reference.
+ * prompt (prefill) tokens/s at batch 1 with the prefix cache off, the same prompt again with its prefix cached,
+ * decode tokens/s at batch 1 and 8, the machine's read bandwidth and the batch-1 bandwidth bound. Prints one JSON
+ * line; bench/generate-bench.sh also runs the PyTorch eager reference.
  */
-public final class GenerateBenchmark {
+@Command(name = "generate-bench", mixinStandardHelpOptions = true, description = "Generation speed of an opt-350m-shaped random model.")
+public final class GenerateBenchmark implements Callable<Integer> {
     static final int PREFILL_TOKENS = 512;
     static final int PROMPT_TOKENS = 32;
     static final int NEW_TOKENS = 32;
 
-    private GenerateBenchmark() {}
+    @Option(names = "--tokenizer", defaultValue = "../shared/fixtures/opt/tokenizer", description = "OPT tokenizer folder (default ${DEFAULT-VALUE})")
+    Path tokenizerDir;
 
-    public static void main(String[] args) throws Exception {
-        Path tokenizerDir = Path.of(args.length > 0 ? args[0] : "../shared/fixtures/opt/tokenizer");
-        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        ai.djl.engine.Engine.getInstance();
-        JniUtils.setGradMode(false);
+    @Option(names = "--runs", defaultValue = "5", description = "measurements per figure, after a warm-up (default ${DEFAULT-VALUE})")
+    int runs;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new GenerateBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Engine.getInstance();
         OptConfig cfg = OptConfig.opt350m();
         try (OptModel model = OptModel.random(cfg, 1); Tokenizer tok = Tokenizer.load(tokenizerDir)) {
-            Generator g = new Generator(model, tok);
+            // without prefix caching, a repeated prompt is computed in full every time: what prefill and decode measure
+            Generator uncached = new Generator(model, tok, true, false);
+            Generator prefixCached = new Generator(model, tok, true, true);
             SplittableRandom rnd = new SplittableRandom(2);
-            GenerationConfig one = new GenerationConfig(1, 0, 1, 0, null, List.of(), false);
-            GenerationConfig many = new GenerationConfig(1 + NEW_TOKENS, 0, 1, 0, null, List.of(), false);
+            GenerationConfig one = GenerationConfig.greedy(1).withStopAtEos(false);
+            GenerationConfig many = one.withMaxNewTokens(1 + NEW_TOKENS);
             List<long[]> longPrompt = prompts(rnd, 1, PREFILL_TOKENS);
-            g.generate(longPrompt, one);
-            double prefill = median(runs, () -> seconds(() -> g.generate(longPrompt, one)));
+            uncached.generate(longPrompt, one);
+            double prefill = median(runs, () -> seconds(() -> uncached.generate(longPrompt, one)));
+            prefixCached.generate(longPrompt, one);
+            double cachedPrefix = median(runs, () -> seconds(() -> prefixCached.generate(longPrompt, one)));
             double[] decode = new double[2];
             int[] batches = {1, 8};
             for (int k = 0; k < 2; k++) {
                 List<long[]> ps = prompts(rnd, batches[k], PROMPT_TOKENS);
-                g.generate(ps, many);
-                double first = median(runs, () -> seconds(() -> g.generate(ps, one)));
-                double all = median(runs, () -> seconds(() -> g.generate(ps, many)));
+                uncached.generate(ps, many);
+                double first = median(runs, () -> seconds(() -> uncached.generate(ps, one)));
+                double all = median(runs, () -> seconds(() -> uncached.generate(ps, many)));
                 decode[k] = batches[k] * NEW_TOKENS / (all - first);
             }
             long bytes = decodeBytes(cfg);
             double bandwidth = readBandwidth(model.manager(), runs);
-            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            Map<String, Object> out = new LinkedHashMap<>();
             out.put("impl", "tooltune");
             out.put("runs", runs);
             out.put("prefill_tokens_per_s", PREFILL_TOKENS / prefill);
+            out.put("cached_prefix_prompt_tokens_per_s", PREFILL_TOKENS / cachedPrefix);
             out.put("decode_b1_tokens_per_s", decode[0]);
             out.put("decode_b8_tokens_per_s", decode[1]);
             out.put("weight_bytes_per_token", bytes);
@@ -66,6 +87,7 @@ public final class GenerateBenchmark {
             out.put("b1_bandwidth_bound_tokens_per_s", bandwidth / bytes);
             System.out.println(Json.MAPPER.writeValueAsString(out));
         }
+        return 0;
     }
 
     /** Bytes of weights one batch-1 decode step reads: everything but the position table, of which it reads one row. */
@@ -96,22 +118,5 @@ public final class GenerateBenchmark {
             out.add(p);
         }
         return out;
-    }
-
-    interface Timed {
-        double run() throws Exception;
-    }
-
-    private static double median(int runs, Timed t) throws Exception {
-        double[] v = new double[runs];
-        for (int i = 0; i < runs; i++) v[i] = t.run();
-        Arrays.sort(v);
-        return runs % 2 == 1 ? v[runs / 2] : (v[runs / 2 - 1] + v[runs / 2]) / 2;
-    }
-
-    private static double seconds(Runnable r) {
-        long t0 = System.nanoTime();
-        r.run();
-        return (System.nanoTime() - t0) / 1e9;
     }
 }

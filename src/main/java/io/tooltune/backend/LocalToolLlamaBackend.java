@@ -1,0 +1,110 @@
+package io.tooltune.backend;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tooltune.Json;
+import io.tooltune.data.ReactParser;
+import io.tooltune.data.ToolLlamaPrompt;
+import io.tooltune.data.format.Turn;
+import io.tooltune.generate.GenerationConfig;
+import io.tooltune.inference.Completion;
+import io.tooltune.inference.InferenceRequest;
+import io.tooltune.inference.InferenceWorker;
+import io.tooltune.model.io.LoadedModel;
+import io.tooltune.model.io.ModelFolder;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A ToolLLaMA-style model in process, for the agent. Each call renders the history as ToolLLaMA's inference prompt
+ * (system message with the ReAct hint and the Python-repr function list, "Role: content\n" lines, diversity prompts
+ * included as ToolLLaMA keeps them, then "Assistant:\n"), and parses the completion with {@link ReactParser} (as
+ * StableToolBench, the assistant content is the whole raw completion). Concurrent query threads' calls meet in the
+ * {@link InferenceWorker}, which lingers briefly so that they share batches.
+ */
+public final class LocalToolLlamaBackend implements ChatBackend {
+    /** How long the worker waits for more concurrent calls before running a partial batch. */
+    public static final long LINGER_MILLIS = 20;
+
+    private final InferenceWorker worker;
+    private final GenerationConfig cfg;
+    private boolean constrainFunctionNames;
+
+    /** Loads a model folder; closing the backend frees it. */
+    public static LocalToolLlamaBackend load(Path modelDir, GenerationConfig cfg, int batchSize) {
+        return new LocalToolLlamaBackend(ModelFolder.load(modelDir), cfg, batchSize);
+    }
+
+    /** Generates with {@code cfg} (ToolLLaMA: {@link GenerationConfig#toolLlama()}); closing the backend closes {@code loaded}. */
+    public LocalToolLlamaBackend(LoadedModel loaded, GenerationConfig cfg, int batchSize) {
+        this(InferenceWorker.forModel(loaded, batchSize, LINGER_MILLIS), cfg);
+    }
+
+    /** Decodes on {@code worker}, which the backend closes. */
+    public LocalToolLlamaBackend(InferenceWorker worker, GenerationConfig cfg) {
+        this.worker = worker;
+        this.cfg = cfg;
+    }
+
+    /**
+     * Format-safe decoding (off by default, as ToolBench): after "Action:" the model may only write an offered
+     * function's name; see {@link io.tooltune.generate.FunctionNameConstraint}.
+     */
+    public LocalToolLlamaBackend constrainFunctionNames(boolean on) {
+        constrainFunctionNames = on;
+        return this;
+    }
+
+    public InferenceWorker.Stats stats() {
+        return worker.stats();
+    }
+
+    /** The ToolLLaMA inference prompt for an agent history. */
+    public static String prompt(List<ObjectNode> messages, JsonNode functions) {
+        List<Turn> turns = new ArrayList<>();
+        for (ObjectNode m : messages) {
+            String role = m.path("role").asText();
+            JsonNode c = m.get("content");
+            String content = c == null || c.isNull() ? "" : c.asText();
+            if (role.equals("system")) content = ToolLlamaPrompt.processSystemMessage(content, functions);
+            turns.add(new Turn(role, content));
+        }
+        return ToolLlamaPrompt.renderInference(turns);
+    }
+
+    @Override
+    public Reply chat(List<ObjectNode> messages, ArrayNode functions) throws IOException {
+        List<String> names = null;
+        if (constrainFunctionNames && functions != null) {
+            names = new ArrayList<>();
+            for (JsonNode f : functions) names.add(f.path("name").asText());
+        }
+        CompletableFuture<Completion> future = worker.submit(new InferenceRequest(prompt(messages, functions), cfg, names));
+        Completion c;
+        try {
+            c = future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IOException("generation failed: " + e.getCause(), e.getCause());
+        }
+        ReactParser.Parsed parsed = ReactParser.parse(c.text());
+        ObjectNode msg = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", c.text());
+        msg.putObject("function_call").put("name", parsed.action()).put("arguments", parsed.actionInput());
+        return new Reply(msg, 0, c.promptTokens() + c.completionTokens());
+    }
+
+    /** Stops the worker (a call still decoding fails), then frees the model. */
+    @Override
+    public void close() {
+        worker.close();
+    }
+}

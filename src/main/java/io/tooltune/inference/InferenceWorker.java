@@ -1,0 +1,174 @@
+package io.tooltune.inference;
+
+import io.tooltune.model.io.LoadedModel;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one thread that runs a model, shared by the agent's local backend and the server. Callers submit requests and
+ * get futures; the worker takes the oldest queued request plus every queued one with the same decoding settings (up
+ * to {@code maxBatch}), waiting up to {@code lingerMillis} for more to arrive while the batch is not full, and
+ * decodes them together. Cancelling a future drops a queued request and stops a running one at the decoder's next
+ * step. Request-level on purpose: callers never see batches, so the scheduling can change underneath them.
+ */
+public final class InferenceWorker implements AutoCloseable {
+    /** Batches run so far and the requests in them. */
+    public record Stats(long batches, long sequences) {
+        public double meanBatchSize() {
+            return batches == 0 ? 0 : (double) sequences / batches;
+        }
+    }
+
+    private record Pending(InferenceRequest request, CompletableFuture<Completion> future) {
+        boolean cancelled() {
+            return future.isDone();
+        }
+    }
+
+    private final BatchDecoder decoder;
+    private final int maxBatch;
+    private final long lingerNanos;
+    private final AutoCloseable resources;
+    private final LinkedList<Pending> queue = new LinkedList<>();
+    private final Thread thread;
+    private boolean closed;
+    private volatile List<Pending> running = List.of();
+    private long batches, sequences;
+
+    /** The model in {@code loaded}, which the worker closes after its thread has stopped. */
+    public static InferenceWorker forModel(LoadedModel loaded, int maxBatch, long lingerMillis) {
+        return new InferenceWorker(new ModelBatchDecoder(loaded), maxBatch, lingerMillis, loaded);
+    }
+
+    public InferenceWorker(BatchDecoder decoder, int maxBatch, long lingerMillis) {
+        this(decoder, maxBatch, lingerMillis, () -> { });
+    }
+
+    /** {@code resources} are closed once the thread has stopped (the model the decoder runs, typically). */
+    public InferenceWorker(BatchDecoder decoder, int maxBatch, long lingerMillis, AutoCloseable resources) {
+        if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be >= 1");
+        if (lingerMillis < 0) throw new IllegalArgumentException("lingerMillis must be >= 0");
+        this.decoder = decoder;
+        this.maxBatch = maxBatch;
+        this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMillis);
+        this.resources = resources;
+        this.thread = Thread.ofPlatform().name("tooltune-model").daemon().start(this::loop);
+    }
+
+    /** Queues a request; the future completes with its completion, or exceptionally when decoding failed. */
+    public CompletableFuture<Completion> submit(InferenceRequest request) {
+        CompletableFuture<Completion> f = new CompletableFuture<>();
+        synchronized (queue) {
+            if (closed) throw new IllegalStateException("the model worker is closed");
+            queue.add(new Pending(request, f));
+            queue.notifyAll();
+        }
+        return f;
+    }
+
+    public Stats stats() {
+        synchronized (queue) {
+            return new Stats(batches, sequences);
+        }
+    }
+
+    /** The next batch, or null once closed. */
+    private List<Pending> nextBatch() throws InterruptedException {
+        synchronized (queue) {
+            while (true) {
+                queue.removeIf(Pending::cancelled);
+                if (closed) return null;
+                if (queue.isEmpty()) {
+                    queue.wait();
+                    continue;
+                }
+                List<Pending> batch = new ArrayList<>();
+                Pending first = queue.removeFirst();
+                batch.add(first);
+                long deadline = System.nanoTime() + lingerNanos;
+                while (true) {
+                    for (Iterator<Pending> it = queue.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
+                        Pending p = it.next();
+                        if (!p.cancelled() && first.request().batchesWith(p.request())) {
+                            batch.add(p);
+                            it.remove();
+                        }
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (batch.size() >= maxBatch || closed || left <= 0) break;
+                    TimeUnit.NANOSECONDS.timedWait(queue, left);
+                }
+                batch.removeIf(Pending::cancelled);
+                if (closed) {
+                    batch.forEach(p -> p.future().completeExceptionally(closedError()));
+                    return null;
+                }
+                if (batch.isEmpty()) continue;
+                batches++;
+                sequences += batch.size();
+                return batch;
+            }
+        }
+    }
+
+    private void loop() {
+        Throwable broken = null;
+        try {
+            decoder.onWorkerThread();
+        } catch (RuntimeException | Error e) {
+            broken = e;
+        }
+        while (true) {
+            List<Pending> batch;
+            try {
+                batch = nextBatch();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (batch == null) return;
+            running = batch;
+            try {
+                if (broken != null) throw new IllegalStateException("the model worker failed to start", broken);
+                List<Completion> out = decoder.decode(batch.stream().map(Pending::request).toList(), i -> batch.get(i).cancelled());
+                if (out.size() != batch.size()) {
+                    throw new IllegalStateException(out.size() + " completions for a batch of " + batch.size());
+                }
+                for (int i = 0; i < batch.size(); i++) batch.get(i).future().complete(out.get(i));
+            } catch (Exception | Error e) {
+                for (Pending p : batch) p.future().completeExceptionally(e);
+            }
+            running = List.of();
+        }
+    }
+
+    private static IllegalStateException closedError() {
+        return new IllegalStateException("the model worker is closed");
+    }
+
+    /** Fails queued and running requests (a running batch stops at the decoder's next step), then frees the resources. */
+    @Override
+    public void close() {
+        synchronized (queue) {
+            closed = true;
+            for (Pending p : queue) p.future().completeExceptionally(closedError());
+            queue.clear();
+            queue.notifyAll();
+        }
+        for (Pending p : running) p.future().completeExceptionally(closedError());
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            resources.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the model: " + e.getMessage(), e);
+        }
+    }
+}
