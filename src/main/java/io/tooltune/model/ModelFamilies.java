@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
@@ -25,8 +26,8 @@ public final class ModelFamilies {
     }
 
     /** The supported {@code model_type} values, in registration order. */
-    public static Iterable<String> supported() {
-        return BY_TYPE.keySet();
+    public static List<String> supported() {
+        return List.copyOf(BY_TYPE.keySet());
     }
 
     /** The family of {@code modelType}; an unknown one is a BadInputException naming it and the supported ones. */

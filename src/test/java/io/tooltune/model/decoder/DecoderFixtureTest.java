@@ -9,6 +9,9 @@ import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.io.ModelFolder;
 import io.tooltune.model.io.Safetensors;
 import io.tooltune.model.opt.OptFixtures;
+import io.tooltune.model.io.FixtureFolders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,11 +19,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -76,6 +81,21 @@ class DecoderFixtureTest {
                     assertArrayEquals(expected.get(i), out.get(i).ids(), name + " row " + i + (cache ? " (KV cache)" : " (no cache)"));
                 }
             }
+        }
+    }
+
+    @Test
+    void stopsOnAnyIdOfAnEosList(@TempDir Path tmp) throws IOException {
+        Path dir = FixtureFolders.copy("tiny-llama3", tmp.resolve("eos"));
+        JsonNode ref = Json.MAPPER.readTree(dir.resolve("expected_generation.json").toFile());
+        List<long[]> prompts = rows(ref.get("prompt_ids"));
+        long[] first = rows(ref.get("generated_ids")).get(0);
+        FixtureFolders.editJson(dir, "generation_config.json", g -> g.putArray("eos_token_id").add(50259).add(first[4]));
+        try (LoadedModel m = ModelFolder.load(dir)) {
+            assertEquals(List.of(50259, (int) first[4]), m.model().config().eosTokenIds());
+            Generator.Output out = new Generator(m.model(), m.tokenizer()).generate(prompts, GenerationConfig.greedy(16)).get(0);
+            assertArrayEquals(Arrays.copyOf(first, 5), out.ids());
+            assertFalse(out.hitMaxTokens());
         }
     }
 
