@@ -1,8 +1,6 @@
 package io.tooltune.model.decoder;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -15,6 +13,7 @@ import io.tooltune.BadInputException;
 import io.tooltune.model.CausalLM;
 import io.tooltune.model.GraphScalar;
 import io.tooltune.model.KvCache;
+import io.tooltune.model.ParameterShapes;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,11 +47,7 @@ public final class DecoderModel implements CausalLM {
         this.config = config;
         this.manager = manager;
         this.params = params;
-        shapes(config).forEach((name, shape) -> {
-            NDArray p = params.get(name);
-            if (p == null) throw new IllegalArgumentException("missing parameter " + name);
-            if (!p.getShape().equals(shape)) throw new IllegalArgumentException(name + " has shape " + p.getShape() + ", expected " + shape);
-        });
+        ParameterShapes.require(shapes(config), params);
         this.rotary = new RotaryEmbedding(config.rope(), config.headDim());
         this.eps = (float) config.rmsNormEps();
         this.queryScale = GraphScalar.of(params.get(EMBED), Math.pow(config.headDim(), -0.5));
@@ -111,15 +106,8 @@ public final class DecoderModel implements CausalLM {
         int b = Math.toIntExact(inputIds.getShape().get(0));
         int t = Math.toIntExact(inputIds.getShape().get(1));
         int past = cache == null ? 0 : Math.toIntExact(cache.length());
-        NDArray fullMask = attentionMask;
-        if (cache != null) {
-            if (cache.mask() != null) fullMask = NDArrays.concat(new NDList(cache.mask(), attentionMask), 1);
-            cache.setMask(fullMask);
-        }
+        long[] mask = KvCache.extendMask(cache, attentionMask);
         int total = past + t;
-        if (fullMask.getShape().get(1) != total) {
-            throw new IllegalArgumentException("attention mask covers " + fullMask.getShape().get(1) + " tokens, expected " + total);
-        }
         int window = config.slidingWindow();
         boolean windowedLayers = window > 0 && (config.variant().window() == DecoderVariant.Window.ALL_LAYERS
                 || config.maxWindowLayers() < config.numLayers());
@@ -130,7 +118,6 @@ public final class DecoderModel implements CausalLM {
         NDArray table = params.get(EMBED);
         DataType type = table.getDataType();
         float hidden = type == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
-        long[] mask = (fullMask.getDataType() == DataType.INT64 ? fullMask : fullMask.toType(DataType.INT64, false)).toLongArray();
         CausalMask m = CausalMask.of(mask, b, past, t, windowedLayers ? window : 0, hidden);
         NDManager arrays = inputIds.getManager();
         // Made from Java data: never closed here, the backward of the rotation reads them (the caller's scope frees them).

@@ -1,15 +1,11 @@
 package io.tooltune.model.io;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
 import io.tooltune.Shared;
 import io.tooltune.cli.Main;
-import io.tooltune.model.CausalLM;
 import io.tooltune.model.ModelFamilies;
 import io.tooltune.model.opt.OptFixtures;
 import org.junit.jupiter.api.Test;
@@ -47,7 +43,7 @@ class FamilyFolderTest {
         float[] before;
         Object config;
         try (LoadedModel m = ModelFolder.load(src)) {
-            before = logits(m.model());
+            before = ModelFolderTest.logits(m.model());
             config = m.model().config();
             ModelFolder.save(m.model(), m.tokenizer(), out);
         }
@@ -68,20 +64,12 @@ class FamilyFolderTest {
         assertTrue(tensors.keySet().stream().allMatch(k -> k.startsWith("model.") || k.equals("lm_head.weight")), tensors.keySet().toString());
         try (LoadedModel m = ModelFolder.load(out)) {
             assertEquals(config, m.model().config());
-            assertArrayEquals(before, logits(m.model()));
+            assertArrayEquals(before, ModelFolderTest.logits(m.model()));
             OptFixtures.assertLogitsMatch(m.model(), src, "left_padded");
             String text = "<|im_start|>user\nWeather in Zürich?<|im_end|>";
             try (var t = io.tooltune.tokenizer.Tokenizer.load(src)) {
                 assertArrayEquals(t.encode(text), m.tokenizer().encode(text));
             }
-        }
-    }
-
-    private static float[] logits(CausalLM model) {
-        try (NDManager m = model.manager().newSubManager()) {
-            NDArray ids = m.create(new long[] {100, 200, 300, 400, 500, 600}, new Shape(2, 3));
-            NDArray mask = m.create(new long[] {1, 1, 1, 0, 1, 1}, new Shape(2, 3));
-            return model.forward(ids, mask, null, false).toFloatArray();
         }
     }
 

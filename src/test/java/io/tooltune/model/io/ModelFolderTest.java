@@ -112,7 +112,7 @@ class ModelFolderTest {
         }
     }
 
-    private static float[] logits(CausalLM model) {
+    static float[] logits(CausalLM model) {
         try (NDManager m = model.manager().newSubManager()) {
             NDArray ids = m.create(new long[] {2, 100, 200, 300, 1, 1}, new Shape(2, 3));
             NDArray mask = m.create(new long[] {1, 1, 1, 1, 0, 0}, new Shape(2, 3));
