@@ -99,6 +99,30 @@ class DecoderFixtureTest {
         }
     }
 
+    @Test
+    void sharedPromptPrefixCacheGivesTheUncachedTokens() {
+        String system = "<|im_start|>system\nYou are a helpful assistant that calls tools to answer questions.<|im_end|>\n<|im_start|>user\n";
+        try (LoadedModel m = ModelFolder.load(fixture("tiny-qwen2"))) {
+            List<long[]> prompts = new ArrayList<>();
+            for (String q : List.of("Weather in Paris?", "Flights from Boston to Denver tomorrow morning", "Hi")) {
+                prompts.add(m.tokenizer().encode(system + q + "<|im_end|>\n<|im_start|>assistant\n"));
+            }
+            int shared = 0;
+            while (prompts.get(0)[shared] == prompts.get(1)[shared] && prompts.get(0)[shared] == prompts.get(2)[shared]) shared++;
+            assertTrue(shared > 16, "a prefix long enough for the generator to cache (" + shared + " tokens)");
+            Generator cached = new Generator(m.model(), m.tokenizer());
+            Generator uncached = new Generator(m.model(), m.tokenizer(), false);
+            GenerationConfig greedy = GenerationConfig.greedy(6);
+            List<Generator.Output> want = uncached.generate(prompts, greedy);
+            for (List<long[]> batch : List.of(prompts, prompts.subList(1, 3), prompts)) {
+                List<Generator.Output> got = cached.generate(batch, greedy);
+                for (int i = 0; i < batch.size(); i++) {
+                    assertArrayEquals(want.get(prompts.indexOf(batch.get(i))).ids(), got.get(i).ids(), "row " + i);
+                }
+            }
+        }
+    }
+
     static List<long[]> rows(JsonNode array) {
         List<long[]> out = new ArrayList<>();
         for (JsonNode row : array) {
