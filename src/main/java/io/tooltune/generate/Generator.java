@@ -196,7 +196,7 @@ public final class Generator {
         private void accept(int i, long token) {
             List<Long> g = generated.get(i);
             g.add(token);
-            if (cfg.stopAtEos() && token == model.config().eosTokenId()) {
+            if (cfg.stopAtEos() && model.config().eosTokenIds().contains((int) token)) {
                 done[i] = true;
                 return;
             }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * Keys and values of every layer for the tokens seen so far, [B,heads,past,headDim] each, plus the attention
@@ -33,6 +34,24 @@ public final class KvCache implements AutoCloseable {
     public void setMask(NDArray fullMask) {
         if (mask != null && mask != fullMask) mask.close();
         mask = fullMask;
+    }
+
+    /**
+     * The mask of the cached tokens followed by {@code attentionMask} (the new ones) as int64 [B,past+T], recorded in
+     * {@code cache} for the next step; without a cache, {@code attentionMask} alone.
+     */
+    public static long[] extendMask(KvCache cache, NDArray attentionMask) {
+        long past = cache == null ? 0 : cache.length();
+        NDArray full = attentionMask;
+        if (cache != null) {
+            if (cache.mask != null) full = NDArrays.concat(new NDList(cache.mask, attentionMask), 1);
+            cache.setMask(full);
+        }
+        long covered = full.getShape().get(1);
+        if (covered != past + attentionMask.getShape().get(1)) {
+            throw new IllegalArgumentException("attention mask covers " + covered + " tokens, expected " + (past + attentionMask.getShape().get(1)));
+        }
+        return (full.getDataType() == DataType.INT64 ? full : full.toType(DataType.INT64, false)).toLongArray();
     }
 
     /** Appends this step's keys and values for a layer and returns the full keys and values. */

@@ -1,5 +1,9 @@
 package io.tooltune.model;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+
 /** What every model family's config tells the rest of the toolkit. */
 public interface ModelConfig {
     String modelType();
@@ -15,4 +19,12 @@ public interface ModelConfig {
     int bosTokenId();
 
     int eosTokenId();
+
+    /** Every id that ends a generated sequence (generation_config.json's {@code eos_token_id} may be a list). */
+    default List<Integer> eosTokenIds() {
+        return List.of(eosTokenId());
+    }
+
+    /** The config.json that transformers reads back as this config (weights saved as float32). */
+    ObjectNode toJson();
 }

@@ -22,10 +22,12 @@ public final class Tokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer hf;
     private final Path tokenizerJson;
+    private final Path folder;
 
-    private Tokenizer(HuggingFaceTokenizer hf, Path tokenizerJson) {
+    private Tokenizer(HuggingFaceTokenizer hf, Path tokenizerJson, Path folder) {
         this.hf = hf;
         this.tokenizerJson = tokenizerJson;
+        this.folder = folder;
     }
 
     /** Loads {@code dir/tokenizer.json}, or builds it (in a temporary file) from vocab.json + merges.txt. */
@@ -45,7 +47,7 @@ public final class Tokenizer implements AutoCloseable {
                 json.toFile().deleteOnExit();
                 Files.writeString(json, built);
             }
-            return new Tokenizer(HuggingFaceTokenizer.newInstance(json, OPTIONS), json);
+            return new Tokenizer(HuggingFaceTokenizer.newInstance(json, OPTIONS), json, dir);
         } catch (CharacterCodingException e) {
             throw new BadInputException(source + ": not UTF-8 text", e);
         } catch (IOException e) {
@@ -77,6 +79,11 @@ public final class Tokenizer implements AutoCloseable {
     /** The tokenizer.json in use (the folder's, or the one built from vocab and merges). */
     public Path tokenizerJson() {
         return tokenizerJson;
+    }
+
+    /** The folder it was loaded from (which may hold tokenizer_config.json and a chat template). */
+    public Path folder() {
+        return folder;
     }
 
     /** Writes tokenizer.json into a model folder being saved (copying the one in use). */

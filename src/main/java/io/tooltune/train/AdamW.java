@@ -8,7 +8,9 @@ import ai.djl.ndarray.types.DataType;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * torch.optim.AdamW: decoupled weight decay applied before the moment updates, bias corrections on the step
@@ -23,6 +25,7 @@ public final class AdamW implements AutoCloseable {
     private final double weightDecay;
     private final Map<String, NDArray> m = new LinkedHashMap<>();
     private final Map<String, NDArray> v = new LinkedHashMap<>();
+    private static final Pattern NO_DECAY = Pattern.compile("bias|layernorm|rmsnorm|(?:^|\\.)norm(?:$|\\.)|_norm(?:$|\\.)");
     private final Map<String, Boolean> decays = new LinkedHashMap<>();
     private long step;
 
@@ -39,9 +42,12 @@ public final class AdamW implements AutoCloseable {
         });
     }
 
-    /** transformers' rule: no decay for biases and LayerNorm parameters; everything else (embeddings too) decays. */
+    /**
+     * transformers' Trainer.get_decay_parameter_names: no decay for biases and norm weights (LayerNorm, RMSNorm,
+     * {@code model.norm}, Qwen3's {@code q_norm}); everything else (embeddings too) decays.
+     */
     public static boolean decays(String name) {
-        return !(name.endsWith("bias") || name.contains("layer_norm") || name.contains("layernorm"));
+        return !NO_DECAY.matcher(name.toLowerCase(Locale.ROOT)).find();
     }
 
     /** Updates every parameter in place with its gradient, at learning rate {@code lr}. */

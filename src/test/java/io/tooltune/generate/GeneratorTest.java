@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
 import io.tooltune.Shared;
+import io.tooltune.model.CausalLM;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.io.ModelFolder;
 import io.tooltune.model.opt.OptConfig;
@@ -75,7 +76,7 @@ class GeneratorTest {
                 base.enableBias(), base.padTokenId(), base.bosTokenId(), (int) eos);
         int firstEos = 0;
         while (ref.expected()[firstEos] != eos) firstEos++;
-        try (OptModel model = ModelFolder.loadModel(dir, withEos); var tok = io.tooltune.tokenizer.Tokenizer.load(dir)) {
+        try (CausalLM model = ModelFolder.loadModel(dir, withEos); var tok = io.tooltune.tokenizer.Tokenizer.load(dir)) {
             Generator g = new Generator(model, tok);
             long[] other = {2, 100, 200};
             List<Generator.Output> out = g.generate(List.of(ref.prompt(), other), GenerationConfig.greedy(24));

@@ -5,12 +5,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
 import io.tooltune.model.CausalLM;
-import io.tooltune.model.opt.OptConfig;
-import io.tooltune.model.opt.OptModel;
+import io.tooltune.model.ModelConfig;
+import io.tooltune.model.ModelFamilies;
+import io.tooltune.model.ModelFamily;
 import io.tooltune.tokenizer.Tokenizer;
 
 import java.io.IOException;
@@ -19,20 +22,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
- * Hugging Face OPT model folders: config.json, weights (model.safetensors, a sharded model.safetensors.index.json,
- * or pytorch_model.bin), tokenizer files. Weight names may carry the {@code model.} prefix or not; an absent
- * lm_head.weight means the head is tied to the token embedding.
+ * Hugging Face model folders of any registered family ({@link ModelFamilies}, by config.json's {@code model_type}):
+ * config.json, generation_config.json (its token ids are the ones generation uses), weights (model.safetensors, a
+ * sharded model.safetensors.index.json, or pytorch_model.bin), tokenizer files. Weight names may carry the
+ * {@code model.} prefix or not; an absent lm_head.weight means the head is tied to the token embedding.
  */
 public final class ModelFolder {
+    private static final ObjectWriter PRETTY = Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT);
+
     private ModelFolder() {}
 
     public static LoadedModel load(Path dir) {
         if (!Files.isDirectory(dir)) throw new BadInputException(dir + ": not a directory");
-        OptConfig config = OptConfig.read(dir.resolve("config.json"));
+        ModelConfig config = readConfig(dir);
         Tokenizer tokenizer = Tokenizer.load(dir);
         try {
             return new LoadedModel(loadModel(dir, config), tokenizer);
@@ -42,17 +50,45 @@ public final class ModelFolder {
         }
     }
 
-    /** The weights of {@code dir} as an OPT model of {@code config}, checked against the config's names and shapes. */
-    public static OptModel loadModel(Path dir, OptConfig config) {
+    /**
+     * config.json read by the family its {@code model_type} names, with generation_config.json's
+     * {@code eos_token_id} in place of config.json's and its bos/pad ids where config.json has none (as generate).
+     */
+    public static ModelConfig readConfig(Path dir) {
+        Path file = dir.resolve("config.json");
+        if (!Files.isRegularFile(file)) throw new BadInputException(file + ": missing");
+        JsonNode json = readJson(file);
+        Path generation = dir.resolve("generation_config.json");
+        if (json instanceof ObjectNode o && Files.isRegularFile(generation)) {
+            JsonNode g = readJson(generation);
+            if (g.hasNonNull("eos_token_id")) o.set("eos_token_id", g.get("eos_token_id"));
+            for (String id : List.of("bos_token_id", "pad_token_id")) {
+                if (!o.hasNonNull(id) && g.hasNonNull(id)) o.set(id, g.get(id));
+            }
+        }
+        String source = file.toString();
+        return ModelFamilies.of(json, source).readConfig(json, source);
+    }
+
+    private static JsonNode readJson(Path file) {
+        try {
+            return Json.MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new BadInputException(file + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    /** The weights of {@code dir} as a model of {@code config}, checked against the family's names and shapes. */
+    public static CausalLM loadModel(Path dir, ModelConfig config) {
+        ModelFamily family = ModelFamilies.of(config.modelType(), dir.resolve("config.json").toString());
         Weights weights = readWeights(dir);
-        Map<String, Shape> shapes = OptModel.shapes(config);
         NDManager mgr = NDManager.newBaseManager();
         try {
             Map<String, NDArray> params = new LinkedHashMap<>();
-            for (Map.Entry<String, Shape> e : shapes.entrySet()) {
+            for (Map.Entry<String, Shape> e : family.parameterShapes(config).entrySet()) {
                 String name = e.getKey();
                 Safetensors.Tensor t = weights.tensors().remove(name);
-                if (t == null) t = weights.tensors().remove(name.substring("model.".length()));
+                if (t == null && name.startsWith("model.")) t = weights.tensors().remove(name.substring("model.".length()));
                 if (t == null) throw new BadInputException(weights.source() + ": missing tensor " + name);
                 if (!new Shape(t.shape()).equals(e.getValue())) {
                     throw new BadInputException(weights.source() + ": tensor " + name + " has shape " + Arrays.toString(t.shape())
@@ -60,7 +96,7 @@ public final class ModelFolder {
                 }
                 params.put(name, mgr.create(t.data(), e.getValue()));
             }
-            return new OptModel(config, mgr, params);
+            return family.build(config, mgr, params);
         } catch (RuntimeException e) {
             mgr.close();
             throw e;
@@ -82,13 +118,8 @@ public final class ModelFolder {
     }
 
     /** An index.json's {@code weight_map} (name → shard file): every shard read once, every mapped name present. */
-    private static Map<String, Safetensors.Tensor> sharded(Path index, java.util.function.Function<Path, Map<String, Safetensors.Tensor>> reader) {
-        JsonNode map;
-        try {
-            map = Json.MAPPER.readTree(index.toFile()).path("weight_map");
-        } catch (IOException e) {
-            throw new BadInputException(index + ": not valid JSON", e);
-        }
+    private static Map<String, Safetensors.Tensor> sharded(Path index, Function<Path, Map<String, Safetensors.Tensor>> reader) {
+        JsonNode map = readJson(index).path("weight_map");
         if (!map.isObject() || map.isEmpty()) throw new BadInputException(index + ": no weight_map");
         Map<String, Safetensors.Tensor> all = new LinkedHashMap<>();
         TreeSet<String> shards = new TreeSet<>();
@@ -105,11 +136,12 @@ public final class ModelFolder {
     }
 
     /**
-     * Writes config.json, model.safetensors (float32, {@code model.decoder.*} names, no lm_head when tied) and the
-     * tokenizer (tokenizer.json plus the vocab.json, merges.txt and configs of a byte-level BPE).
+     * Writes a folder transformers loads: config.json (the family's fields), generation_config.json (bos, eos — a
+     * list when there are several — and pad), model.safetensors (float32, Hugging Face names, no lm_head when tied)
+     * and the tokenizer files.
      */
     public static void save(CausalLM model, Tokenizer tokenizer, Path dir) {
-        if (!(model.config() instanceof OptConfig config)) throw new IllegalArgumentException("only OPT models can be saved");
+        ModelConfig config = model.config();
         try {
             Files.createDirectories(dir);
             Map<String, Safetensors.Tensor> out = new LinkedHashMap<>();
@@ -119,11 +151,22 @@ public final class ModelFolder {
                 out.put(e.getKey(), new Safetensors.Tensor(v.getShape().getShape(), data));
             }
             Safetensors.write(dir.resolve("model.safetensors"), out);
-            Files.write(dir.resolve("config.json"), Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(config.toJson()));
+            Files.write(dir.resolve("config.json"), PRETTY.writeValueAsBytes(config.toJson()));
+            Files.write(dir.resolve("generation_config.json"), PRETTY.writeValueAsBytes(generationConfig(config)));
             TokenizerFiles.write(tokenizer, config, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static ObjectNode generationConfig(ModelConfig config) {
+        ObjectNode g = Json.MAPPER.createObjectNode();
+        if (config.bosTokenId() >= 0) g.put("bos_token_id", config.bosTokenId());
+        List<Integer> eos = config.eosTokenIds();
+        if (eos.size() == 1) g.put("eos_token_id", eos.get(0));
+        else if (!eos.isEmpty()) eos.forEach(g.putArray("eos_token_id")::add);
+        if (config.padTokenId() >= 0) g.put("pad_token_id", config.padTokenId());
+        return g;
     }
 
     private static float[] toFloat32(NDArray v) {

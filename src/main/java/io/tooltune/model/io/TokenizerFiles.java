@@ -4,25 +4,40 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
-import io.tooltune.model.opt.OptConfig;
+import io.tooltune.model.ModelConfig;
 import io.tooltune.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A saved model folder's tokenizer files: tokenizer.json, and for a byte-level BPE also vocab.json + merges.txt
- * with OPT's tokenizer_config.json and special_tokens_map.json, so slow and fast tokenizers both load it.
+ * A saved model folder's tokenizer files: tokenizer.json; for a byte-level BPE also vocab.json + merges.txt, so
+ * slow and fast tokenizers both load it; the source folder's tokenizer_config.json (special tokens, chat template),
+ * special_tokens_map.json and chat_template.jinja when it has them, otherwise OPT's configs made from the ids.
  */
 final class TokenizerFiles {
+    /** What a tokenizer folder may hold besides tokenizer.json, copied as they are. */
+    private static final List<String> COPIED = List.of("tokenizer_config.json", "special_tokens_map.json",
+            "chat_template.jinja", "chat_template.json");
+
     private TokenizerFiles() {}
 
-    static void write(Tokenizer tokenizer, OptConfig config, Path dir) throws IOException {
+    static void write(Tokenizer tokenizer, ModelConfig config, Path dir) throws IOException {
         tokenizer.saveTo(dir);
+        Path source = tokenizer.folder();
+        boolean hasConfig = Files.isRegularFile(source.resolve("tokenizer_config.json"));
+        if (hasConfig) {
+            for (String f : COPIED) {
+                if (Files.isRegularFile(source.resolve(f))) {
+                    Files.copy(source.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
         JsonNode tj = Json.MAPPER.readTree(dir.resolve("tokenizer.json").toFile());
         JsonNode model = tj.path("model");
         if (!model.path("type").asText().equals("BPE") || !model.path("vocab").isObject()) return;
@@ -33,6 +48,7 @@ final class TokenizerFiles {
             merges.add(m.isArray() ? m.get(0).asText() + " " + m.get(1).asText() : m.asText());
         }
         Files.writeString(dir.resolve("merges.txt"), String.join("\n", merges) + "\n");
+        if (hasConfig) return;
         String bos = token(tj, config.bosTokenId(), "</s>");
         String eos = token(tj, config.eosTokenId(), "</s>");
         String pad = token(tj, config.padTokenId(), "<pad>");

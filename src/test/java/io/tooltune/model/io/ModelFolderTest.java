@@ -112,7 +112,7 @@ class ModelFolderTest {
         }
     }
 
-    private static float[] logits(CausalLM model) {
+    static float[] logits(CausalLM model) {
         try (NDManager m = model.manager().newSubManager()) {
             NDArray ids = m.create(new long[] {2, 100, 200, 300, 1, 1}, new Shape(2, 3));
             NDArray mask = m.create(new long[] {1, 1, 1, 1, 0, 0}, new Shape(2, 3));
@@ -130,8 +130,8 @@ class ModelFolderTest {
         assertBad(dir, "config.json: missing");
         Files.writeString(cfg, "{\"model_type\": \"opt\", ");
         assertBad(dir, "config.json: not valid JSON");
-        Files.writeString(cfg, good.replace("\"model_type\": \"opt\"", "\"model_type\": \"llama\""));
-        assertBad(dir, "config.json: model_type 'llama' is not supported");
+        Files.writeString(cfg, good.replace("\"model_type\": \"opt\"", "\"model_type\": \"gpt_neox\""));
+        assertBad(dir, "config.json: model_type 'gpt_neox' is not supported (supported: opt, llama, qwen2, qwen3, mistral)");
         Files.writeString(cfg, good.replace("\"hidden_size\": 32", "\"hidden_size\": 30"));
         assertBad(dir, "config.json: hidden_size 30 is not a multiple of num_attention_heads 4");
         Files.writeString(cfg, good.replace("\"hidden_size\": 32", "\"hidden_size\": 64"));

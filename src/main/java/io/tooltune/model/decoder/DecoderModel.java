@@ -1,0 +1,205 @@
+package io.tooltune.model.decoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import io.tooltune.BadInputException;
+import io.tooltune.model.CausalLM;
+import io.tooltune.model.GraphScalar;
+import io.tooltune.model.KvCache;
+import io.tooltune.model.ParameterShapes;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * transformers' LlamaForCausalLM and its relatives (Qwen2, Qwen3, Mistral) over named NDArrays with Hugging Face
+ * names: pre-norm layers of RMSNorm, grouped-query attention with rotary positions, and a SwiGLU MLP; optional
+ * q/k/v (and o) biases, per-head q/k norms, a sliding window, a tied or separate head. Positions come from the
+ * attention mask, so left padding and the KV cache work as in transformers' generate.
+ *
+ * <p>{@link #layer} needs the rotary tables of the positions that {@link #embed} computed; they are kept with the
+ * attention bias that embed returned, so a layer must be given the bias of the latest embed call.
+ */
+public final class DecoderModel implements CausalLM {
+    public static final String EMBED = "model.embed_tokens.weight";
+    public static final String NORM = "model.norm.weight";
+    public static final String LM_HEAD = "lm_head.weight";
+
+    private final DecoderConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> params;
+    private final RotaryEmbedding rotary;
+    private final float eps;
+    /** head_dim^-0.5, made once and owned by PyTorch: the backward of the scaling reads it (see GraphScalar). */
+    private final NDArray queryScale;
+    private NDArray latestBias;
+    private RotaryEmbedding.Tables latestTables;
+
+    /** Wraps {@code params} (owned by {@code manager}); the names and shapes must be those of {@link #shapes}. */
+    public DecoderModel(DecoderConfig config, NDManager manager, Map<String, NDArray> params) {
+        this.config = config;
+        this.manager = manager;
+        this.params = params;
+        ParameterShapes.require(shapes(config), params);
+        this.rotary = new RotaryEmbedding(config.rope(), config.headDim());
+        this.eps = (float) config.rmsNormEps();
+        this.queryScale = GraphScalar.of(params.get(EMBED), Math.pow(config.headDim(), -0.5));
+    }
+
+    /** Every parameter's name and shape, in transformers' module order; lm_head only when untied. */
+    public static Map<String, Shape> shapes(DecoderConfig c) {
+        Map<String, Shape> s = new LinkedHashMap<>();
+        int d = c.hiddenSize();
+        int q = c.numHeads() * c.headDim();
+        int kv = c.numKvHeads() * c.headDim();
+        s.put(EMBED, new Shape(c.vocabSize(), d));
+        for (int i = 0; i < c.numLayers(); i++) {
+            String l = "model.layers." + i + ".";
+            linear(s, l + "self_attn.q_proj", q, d, c.qkvBias());
+            linear(s, l + "self_attn.k_proj", kv, d, c.qkvBias());
+            linear(s, l + "self_attn.v_proj", kv, d, c.qkvBias());
+            linear(s, l + "self_attn.o_proj", d, q, c.attentionBias());
+            if (c.qkNorm()) {
+                s.put(l + "self_attn.q_norm.weight", new Shape(c.headDim()));
+                s.put(l + "self_attn.k_norm.weight", new Shape(c.headDim()));
+            }
+            linear(s, l + "mlp.gate_proj", c.intermediateSize(), d, c.mlpBias());
+            linear(s, l + "mlp.up_proj", c.intermediateSize(), d, c.mlpBias());
+            linear(s, l + "mlp.down_proj", d, c.intermediateSize(), c.mlpBias());
+            s.put(l + "input_layernorm.weight", new Shape(d));
+            s.put(l + "post_attention_layernorm.weight", new Shape(d));
+        }
+        s.put(NORM, new Shape(d));
+        if (!c.tieWordEmbeddings()) s.put(LM_HEAD, new Shape(c.vocabSize(), d));
+        return s;
+    }
+
+    private static void linear(Map<String, Shape> s, String name, int out, int in, boolean bias) {
+        s.put(name + ".weight", new Shape(out, in));
+        if (bias) s.put(name + ".bias", new Shape(out));
+    }
+
+    @Override
+    public DecoderConfig config() {
+        return config;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public Map<String, NDArray> parameters() {
+        return params;
+    }
+
+    @Override
+    public Embedded embed(NDArray inputIds, NDArray attentionMask, KvCache cache) {
+        int b = Math.toIntExact(inputIds.getShape().get(0));
+        int t = Math.toIntExact(inputIds.getShape().get(1));
+        int past = cache == null ? 0 : Math.toIntExact(cache.length());
+        long[] mask = KvCache.extendMask(cache, attentionMask);
+        int total = past + t;
+        int window = config.slidingWindow();
+        boolean windowedLayers = window > 0 && (config.variant().window() == DecoderVariant.Window.ALL_LAYERS
+                || config.maxWindowLayers() < config.numLayers());
+        if (windowedLayers && config.variant().window() == DecoderVariant.Window.REFUSED_BEYOND && total > window) {
+            throw new BadInputException(total + " tokens are more than " + config.modelType() + "'s sliding_window " + window
+                    + " (sliding windows from max_window_layers are not implemented)");
+        }
+        NDArray table = params.get(EMBED);
+        DataType type = table.getDataType();
+        float hidden = type == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
+        CausalMask m = CausalMask.of(mask, b, past, t, windowedLayers ? window : 0, hidden);
+        NDManager arrays = inputIds.getManager();
+        // Made from Java data: never closed here, the backward of the rotation reads them (the caller's scope frees them).
+        latestTables = rotary.tables(arrays, m.positions(), b, t, type);
+        NDArray bias = arrays.create(m.bias(), new Shape(b, 1, t, total));
+        if (type != DataType.FLOAT32) bias = bias.toType(type, false);
+        latestBias = bias;
+        return new Embedded(Embedding.embedding(inputIds, table, SparseFormat.DENSE).singletonOrThrow(), bias);
+    }
+
+    @Override
+    public NDArray layer(int index, NDArray hidden, NDArray attentionBias, KvCache cache, boolean training) {
+        if (attentionBias != latestBias) throw new IllegalStateException("layer() needs the attention bias of the latest embed()");
+        String l = "model.layers." + index + ".";
+        long b = hidden.getShape().get(0);
+        long t = hidden.getShape().get(1);
+        NDArray h = RmsNorm.apply(hidden, w(l + "input_layernorm.weight"), eps);
+        NDArray q = heads(project(h, l + "self_attn.q_proj", config.qkvBias()), b, t, config.numHeads());
+        NDArray k = heads(project(h, l + "self_attn.k_proj", config.qkvBias()), b, t, config.numKvHeads());
+        NDArray v = heads(project(h, l + "self_attn.v_proj", config.qkvBias()), b, t, config.numKvHeads());
+        if (config.qkNorm()) {
+            q = RmsNorm.apply(q, w(l + "self_attn.q_norm.weight"), eps);
+            k = RmsNorm.apply(k, w(l + "self_attn.k_norm.weight"), eps);
+        }
+        q = latestTables.apply(q.transpose(0, 2, 1, 3)).mul(queryScale);
+        k = latestTables.apply(k.transpose(0, 2, 1, 3));
+        v = v.transpose(0, 2, 1, 3);
+        if (cache != null) {
+            NDArray[] kv = cache.append(index, k, v);
+            k = kv[0];
+            v = kv[1];
+        }
+        NDArray attended = attention(q, k, v, attentionBias, training);
+        NDArray x = hidden.add(project(attended, l + "self_attn.o_proj", config.attentionBias()));
+        h = RmsNorm.apply(x, w(l + "post_attention_layernorm.weight"), eps);
+        NDArray gate = project(h, l + "mlp.gate_proj", config.mlpBias());
+        NDArray up = project(h, l + "mlp.up_proj", config.mlpBias());
+        return x.add(project(gate.mul(Activation.sigmoid(gate)).mul(up), l + "mlp.down_proj", config.mlpBias()));
+    }
+
+    /**
+     * Grouped-query attention without copying keys and values: the query heads that share a key/value head are
+     * stacked along the time axis ({@code [B,kv,group·T,D]}), so each kv head is multiplied once.
+     */
+    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias, boolean training) {
+        long b = q.getShape().get(0);
+        long t = q.getShape().get(2);
+        long keys = k.getShape().get(2);
+        int heads = config.numHeads();
+        int kvHeads = config.numKvHeads();
+        int group = heads / kvHeads;
+        int d = config.headDim();
+        NDArray scores = q.reshape(b, kvHeads, group * t, d).matMul(k.transpose(0, 1, 3, 2)).reshape(b, heads, t, keys).add(bias);
+        NDArray probs = scores.getDataType() == DataType.FLOAT32 ? scores.softmax(-1)
+                : scores.toType(DataType.FLOAT32, false).softmax(-1).toType(scores.getDataType(), false);
+        if (training && config.attentionDropout() > 0) {
+            probs = Dropout.dropout(probs, (float) config.attentionDropout(), true).singletonOrThrow();
+        }
+        NDArray out = probs.reshape(b, kvHeads, group * t, keys).matMul(v).reshape(b, heads, t, d);
+        return out.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * d);
+    }
+
+    @Override
+    public NDArray head(NDArray hidden) {
+        NDArray h = RmsNorm.apply(hidden, params.get(NORM), eps);
+        return Linear.linear(h, config.tieWordEmbeddings() ? params.get(EMBED) : params.get(LM_HEAD), null).singletonOrThrow();
+    }
+
+    private NDArray w(String name) {
+        return params.get(name);
+    }
+
+    private static NDArray heads(NDArray x, long b, long t, int count) {
+        return x.reshape(b, t, count, -1);
+    }
+
+    private NDArray project(NDArray x, String name, boolean bias) {
+        return Linear.linear(x, w(name + ".weight"), bias ? w(name + ".bias") : null).singletonOrThrow();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

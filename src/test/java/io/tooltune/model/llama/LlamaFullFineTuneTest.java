@@ -1,0 +1,92 @@
+package io.tooltune.model.llama;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tooltune.Json;
+import io.tooltune.Shared;
+import io.tooltune.cli.Main;
+import io.tooltune.model.io.Safetensors;
+import io.tooltune.train.AdamW;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code tooltune train} on tiny-llama with the settings of fixtures/llama/lora/tiny-llama/full_ft reproduces its
+ * trajectory (loss 1e-5 absolute, grad_norm 1e-3 relative, learning rate exactly, label tokens) and the trained
+ * weights (1e-4 absolute), with and without gradient checkpointing; the decay groups are the Trainer's.
+ */
+class LlamaFullFineTuneTest {
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--no-gradient-checkpointing", "--gradient-checkpointing"})
+    void reproducesTheReferenceRun(String checkpointing) throws Exception {
+        Path model = Shared.path("fixtures/llama/tiny-llama");
+        Path fixture = Shared.path("fixtures/llama/lora/tiny-llama");
+        JsonNode expected = Json.MAPPER.readTree(fixture.resolve("full_ft/expected_training.json").toFile());
+        for (JsonNode n : expected.get("decay_parameters")) assertTrue(AdamW.decays(n.asText()), n.asText());
+        for (JsonNode n : expected.get("no_decay_parameters")) assertTrue(!AdamW.decays(n.asText()), n.asText());
+
+        List<String> lines = new ArrayList<>();
+        int i = 0;
+        for (String line : Files.readAllLines(fixture.resolve("train.jsonl"))) {
+            JsonNode e = Json.MAPPER.readTree(line);
+            lines.add(Json.MAPPER.writeValueAsString(Map.of("id", "ex" + i++, "input_ids", e.get("input_ids"), "labels", e.get("labels"))));
+        }
+        Path data = Files.write(tmp.resolve("data.jsonl"), lines);
+        JsonNode c = expected.get("config");
+        Path out = tmp.resolve("out");
+        assertEquals(0, Main.run("train", "--model", model.toString(), "--data", data.toString(), "--output", out.toString(),
+                "--learning-rate", c.get("learning_rate").asText(), "--warmup-steps", c.get("warmup_steps").asText(),
+                "--lr-scheduler", "linear", "--batch-size", "2", "--gradient-accumulation-steps", "2", "--epochs", "2",
+                "--max-grad-norm", c.get("max_grad_norm").asText(), "--weight-decay", c.get("weight_decay").asText(),
+                "--no-shuffle", "--save-steps", "0", "--logging-steps", "1", "--precision", "fp32", checkpointing));
+
+        List<JsonNode> log = new ArrayList<>();
+        for (String l : Files.readAllLines(out.resolve("training_log.jsonl"))) if (!l.isBlank()) log.add(Json.MAPPER.readTree(l));
+        JsonNode ref = expected.get("log");
+        assertEquals(ref.size(), log.size());
+        for (int s = 0; s < ref.size(); s++) {
+            JsonNode r = ref.get(s);
+            JsonNode g = log.get(s);
+            String step = "step " + (s + 1);
+            assertEquals(r.get("label_tokens").asLong(), g.get("label_tokens").asLong(), step);
+            assertEquals(r.get("loss").asDouble(), g.get("loss").asDouble(), 1e-5, step + " loss");
+            double norm = r.get("grad_norm").asDouble();
+            assertEquals(norm, g.get("grad_norm").asDouble(), 1e-3 * norm, step + " grad_norm");
+            assertEquals(r.get("learning_rate").asDouble(), g.get("learning_rate").asDouble(), 1e-12, step + " learning_rate");
+        }
+
+        Map<String, Safetensors.Tensor> after = Safetensors.read(out.resolve("model.safetensors"));
+        Map<String, Safetensors.Tensor> want = Safetensors.read(fixture.resolve("full_ft/expected_after_training.safetensors"));
+        for (Map.Entry<String, Safetensors.Tensor> e : after.entrySet()) {
+            String key = e.getKey();
+            Safetensors.Tensor whole = want.get(key);
+            float[] got = whole != null ? e.getValue().data() : rows(e.getValue(), want.get(key + ".rows").data());
+            float[] exp = whole != null ? whole.data() : want.get(key + ".at_rows").data();
+            assertEquals(exp.length, got.length, key);
+            double worst = 0;
+            for (int j = 0; j < exp.length; j++) worst = Math.max(worst, Math.abs(exp[j] - got[j]));
+            assertTrue(worst <= 1e-4, key + " differs by " + worst);
+        }
+        assertEquals(want.size(), after.size() + 2, "embedding and head compared at their listed rows");
+    }
+
+    /** The rows {@code indices} of a matrix, flattened. */
+    private static float[] rows(Safetensors.Tensor matrix, float[] indices) {
+        int width = (int) matrix.shape()[1];
+        float[] out = new float[indices.length * width];
+        for (int r = 0; r < indices.length; r++) System.arraycopy(matrix.data(), (int) indices[r] * width, out, r * width, width);
+        return out;
+    }
+}
