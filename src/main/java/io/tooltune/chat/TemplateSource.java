@@ -1,0 +1,218 @@
+package io.tooltune.chat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rewrites what Jinjava's parser reads differently from Jinja2 in real chat templates, before Jinjava parses them:
+ * <ul>
+ * <li>{@code not} binds looser than comparisons and tests in Jinja2 ({@code not tools is defined},
+ * {@code not message.tool_calls|length == 1}) but tightest in Jinjava: its operand, up to the next {@code and},
+ * {@code or}, {@code if}, {@code else} or closing bracket, is parenthesised;</li>
+ * <li>a reversing slice {@code xs[::-1]} (Jinjava has no slice step) becomes {@code xs|reverse};</li>
+ * <li>each keyword argument of {@code namespace(...)} is parenthesised, since Jinjava binds {@code name=} tighter
+ * than arithmetic ({@code last_query_index=messages|length - 1});</li>
+ * <li>one trailing newline of the source is dropped, as Jinja2 does without {@code keep_trailing_newline}.</li>
+ * </ul>
+ */
+final class TemplateSource {
+    private TemplateSource() {}
+
+    static String forJinjava(String source) {
+        String s = source.endsWith("\r\n") ? source.substring(0, source.length() - 2)
+                : source.endsWith("\n") ? source.substring(0, source.length() - 1) : source;
+        return parenthesiseNamespaceArguments(parenthesiseNotOperands(s).replace("[::-1]", "|reverse"));
+    }
+
+    /** Applies {@link #notOperands} to the expression inside every {@code {{ }}} and {@code {% %}} tag. */
+    private static String parenthesiseNotOperands(String s) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < s.length()) {
+            int open = nextTag(s, i);
+            if (open < 0) break;
+            String close = s.charAt(open + 1) == '{' ? "}}" : s.charAt(open + 1) == '%' ? "%}" : "#}";
+            int start = open + 2;
+            int end = close.equals("#}") ? s.indexOf(close, start) : tagEnd(s, start, close);
+            if (end < 0) break;
+            out.append(s, i, start);
+            out.append(close.equals("#}") ? s.substring(start, end) : notOperands(s.substring(start, end)));
+            i = end;
+        }
+        return out.append(s.substring(i)).toString();
+    }
+
+    private static int nextTag(String s, int from) {
+        for (int i = s.indexOf('{', from); i >= 0 && i + 1 < s.length(); i = s.indexOf('{', i + 1)) {
+            char c = s.charAt(i + 1);
+            if (c == '{' || c == '%' || c == '#') return i;
+        }
+        return -1;
+    }
+
+    /** Where {@code close} ends the tag begun at {@code from}, outside quoted text; -1 if nowhere. */
+    private static int tagEnd(String s, int from, String close) {
+        char quote = 0;
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') i++;
+                else if (c == quote) quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (s.startsWith(close, i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code not X} becomes {@code not (X)}, X running to the next {@code and}/{@code or}/{@code if}/{@code else} or closing bracket at its level. */
+    static String notOperands(String expr) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < expr.length()) {
+            int at = nextWord(expr, i, "not");
+            if (at < 0) break;
+            int operand = at + 3;
+            String before = expr.substring(0, at).stripTrailing();
+            String after = expr.substring(operand).stripLeading();
+            boolean operator = before.endsWith(" is") || after.startsWith("in ") || after.startsWith("in(");
+            if (operator) {
+                out.append(expr, i, operand);
+                i = operand;
+                continue;
+            }
+            int end = operandEnd(expr, operand);
+            out.append(expr, i, operand).append(" (").append(notOperands(expr.substring(operand, end)).strip()).append(')');
+            if (end < expr.length() && !Character.isWhitespace(expr.charAt(end))) out.append(' ');
+            i = end;
+        }
+        return out.append(expr.substring(i)).toString();
+    }
+
+    /** The next {@code word} at or after {@code from} standing alone (not part of a name), outside quoted text. */
+    private static int nextWord(String s, int from, String word) {
+        char quote = 0;
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') i++;
+                else if (c == quote) quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (s.startsWith(word, i) && standsAlone(s, i, word.length())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean standsAlone(String s, int at, int length) {
+        return (at == 0 || !isNameChar(s.charAt(at - 1)) && s.charAt(at - 1) != '.')
+                && (at + length >= s.length() || !isNameChar(s.charAt(at + length)));
+    }
+
+    private static boolean isNameChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_';
+    }
+
+    private static int operandEnd(String s, int from) {
+        int depth = 0;
+        char quote = 0;
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') i++;
+                else if (c == quote) quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}' || c == ',') {
+                if (depth == 0) return i;
+                if (c != ',') depth--;
+            } else if (depth == 0 && isNameChar(c) && (i == 0 || !isNameChar(s.charAt(i - 1)))) {
+                for (String stop : new String[] {"and", "or", "if", "else"}) {
+                    if (s.startsWith(stop, i) && standsAlone(s, i, stop.length())) return i;
+                }
+            }
+        }
+        // a whitespace-control '-' before the tag's end belongs to the tag
+        String rest = s.stripTrailing();
+        return rest.endsWith("-") && rest.length() - 1 >= from ? rest.length() - 1 : s.length();
+    }
+
+    private static String parenthesiseNamespaceArguments(String s) {
+        StringBuilder out = new StringBuilder();
+        int from = 0;
+        int at;
+        while ((at = s.indexOf("namespace(", from)) >= 0) {
+            int open = at + "namespace(".length();
+            int close = matchingParenthesis(s, open);
+            if (close < 0) break;
+            out.append(s, from, open);
+            String[] args = splitTopLevel(s.substring(open, close));
+            for (int i = 0; i < args.length; i++) {
+                if (i > 0) out.append(',');
+                out.append(parenthesiseValue(args[i]));
+            }
+            out.append(')');
+            from = close + 1;
+        }
+        return out.append(s.substring(from)).toString();
+    }
+
+    private static String parenthesiseValue(String arg) {
+        int eq = arg.indexOf('=');
+        boolean keyword = eq > 0 && arg.substring(0, eq).strip().matches("[A-Za-z_][A-Za-z0-9_]*")
+                && (eq + 1 >= arg.length() || arg.charAt(eq + 1) != '=');
+        if (!keyword) return arg;
+        return arg.substring(0, eq + 1) + "(" + arg.substring(eq + 1).strip() + ")";
+    }
+
+    /** The index of the ')' closing the group opened just before {@code from}, skipping quoted text; -1 if none. */
+    private static int matchingParenthesis(String s, int from) {
+        int depth = 1;
+        char quote = 0;
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') i++;
+                else if (c == quote) quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                if (--depth == 0) return c == ')' ? i : -1;
+            }
+        }
+        return -1;
+    }
+
+    private static String[] splitTopLevel(String args) {
+        List<String> parts = new ArrayList<>();
+        int depth = 0;
+        char quote = 0;
+        int start = 0;
+        for (int i = 0; i < args.length(); i++) {
+            char c = args.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') i++;
+                else if (c == quote) quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                parts.add(args.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(args.substring(start));
+        return parts.toArray(String[]::new);
+    }
+}
