@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 EvalCommand.class,
                 ServeCommand.class,
+                TemplateCommand.class,
         })
 public final class Main {
 
