@@ -5,6 +5,7 @@ import io.tooltune.BadInputException;
 import io.tooltune.Json;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ public record ChatRequest(List<Object> messages, List<Object> tools, boolean add
 
     public ChatRequest {
         messages = List.copyOf(messages);
-        kwargs = Map.copyOf(kwargs);
+        kwargs = Collections.unmodifiableMap(new LinkedHashMap<>(kwargs)); // JSON null values allowed
     }
 
     /**

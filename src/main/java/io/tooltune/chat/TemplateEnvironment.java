@@ -6,11 +6,18 @@ import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.expression.ExpressionStrategy;
 import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.lib.tag.Tag;
 import com.hubspot.jinjava.objects.collections.PyList;
 import com.hubspot.jinjava.objects.date.StrftimeFormatter;
+import com.hubspot.jinjava.mode.ExecutionMode;
+import com.hubspot.jinjava.tree.Node;
+import com.hubspot.jinjava.tree.TagNode;
+import com.hubspot.jinjava.tree.output.RenderedOutputNode;
+import com.hubspot.jinjava.tree.parse.ExpressionToken;
 import jinjava.javax.el.CompositeELResolver;
 
 import java.time.Clock;
@@ -25,7 +32,8 @@ import java.util.Map;
  * Jinjava set up as transformers sets up Jinja2 for chat templates ({@code ImmutableSandboxedEnvironment(trim_blocks,
  * lstrip_blocks, loopcontrols)}, its {@code tojson}, {@code raise_exception} and {@code strftime_now}), plus what
  * Jinjava lacks or does differently from Jinja2 that real templates use: Python string methods, the {@code items}
- * filter, {@code trim} as {@code str.strip}, and {@code is iterable} true for strings and undefined values.
+ * filter, {@code trim} as {@code str.strip}, {@code is iterable} true for strings and undefined values, lists and
+ * dicts and booleans printed as Python prints them, and transformers' {@code generation} tag.
  */
 final class TemplateEnvironment {
     private TemplateEnvironment() {}
@@ -43,7 +51,7 @@ final class TemplateEnvironment {
         resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
         JinjavaConfig config = JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                .withLstripBlocks(false) // done by TemplateSource, as Jinja2 does it
                 .withKeepTrailingNewline(true)
                 .withEnableRecursiveMacroCalls(true)
                 .withMaxMacroRecursionDepth(100)
@@ -52,12 +60,14 @@ final class TemplateEnvironment {
                 .withDateTimeProvider(clock::millis)
                 .withTimeZone(clock.getZone())
                 .withLocale(Locale.ENGLISH)
+                .withExecutionMode(new PythonPrinting())
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         .withUseNaturalOperatorPrecedence(true)
                         .withParseWhitespaceControlStrictly(true)
                         .withEvaluateMapKeys(true)
                         .withKeepNullableLoopValues(true)
                         .withUseTrimmingForNotesAndExpressions(true)
+                        .withUsePyishObjectMapper(true)
                         .build())
                 .build();
         Jinjava jinjava = new Jinjava(config);
@@ -70,6 +80,7 @@ final class TemplateEnvironment {
         globals.registerFilter(new Items());
         globals.registerFilter(new Trim());
         globals.registerExpTest(new IsIterable());
+        globals.registerTag(new Generation());
         return jinjava;
     }
 
@@ -143,6 +154,39 @@ final class TemplateEnvironment {
         public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
             if (var == null) return "";
             return PyStrings.strip(var.toString(), args.length > 0 ? args[0] : null, true, true);
+        }
+    }
+
+    /**
+     * Prints {@code {{ x }}} as Jinja2 does where Jinjava differs: booleans as {@code True}/{@code False}. A null
+     * stays empty: Jinjava cannot tell None (Jinja2 prints "None") from undefined (Jinja2 prints nothing), and
+     * templates print unset special tokens ({@code {{ bos_token }}}) far more often than None.
+     */
+    private static final class PythonPrinting implements ExecutionMode, ExpressionStrategy {
+        @Override
+        public void prepareContext(Context context) {
+            context.setExpressionStrategy(this);
+        }
+
+        @Override
+        public RenderedOutputNode interpretOutput(ExpressionToken token, JinjavaInterpreter interpreter) {
+            Object value = interpreter.resolveELExpression(token.getExpr(), token.getLineNumber());
+            return new RenderedOutputNode(value instanceof Boolean b ? (b ? "True" : "False") : interpreter.getAsString(value));
+        }
+    }
+
+    /** transformers' {@code {% generation %}...{% endgeneration %}} (marks assistant text for masks): renders its body. */
+    private static final class Generation implements Tag {
+        @Override
+        public String getName() {
+            return "generation";
+        }
+
+        @Override
+        public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
+            StringBuilder body = new StringBuilder();
+            for (Node child : tagNode.getChildren()) body.append(child.render(interpreter).getValue());
+            return body.toString();
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
  * <li>a reversing slice {@code xs[::-1]} (Jinjava has no slice step) becomes {@code xs|reverse};</li>
  * <li>each keyword argument of {@code namespace(...)} is parenthesised, since Jinjava binds {@code name=} tighter
  * than arithmetic ({@code last_query_index=messages|length - 1});</li>
+ * <li>Jinja2's {@code lstrip_blocks} (see {@link #rewriteTags});</li>
  * <li>one trailing newline of the source is dropped, as Jinja2 does without {@code keep_trailing_newline}.</li>
  * </ul>
  */
@@ -21,25 +22,45 @@ final class TemplateSource {
     static String forJinjava(String source) {
         String s = source.endsWith("\r\n") ? source.substring(0, source.length() - 2)
                 : source.endsWith("\n") ? source.substring(0, source.length() - 1) : source;
-        return parenthesiseNamespaceArguments(parenthesiseNotOperands(s).replace("[::-1]", "|reverse"));
+        return parenthesiseNamespaceArguments(rewriteTags(s).replace("[::-1]", "|reverse"));
     }
 
-    /** Applies {@link #notOperands} to the expression inside every {@code {{ }}} and {@code {% %}} tag. */
-    private static String parenthesiseNotOperands(String s) {
+    /**
+     * Applies {@link #notOperands} to the expression inside every {@code {{ }}} and {@code {% %}} tag, and
+     * Jinja2's {@code lstrip_blocks}: spaces and tabs between a line's start and a block or comment tag are dropped
+     * (unless the tag opens with {@code +} or {@code -}). Done here because Jinjava's own lstrip also eats spaces
+     * before a tag in the middle of a line.
+     */
+    private static String rewriteTags(String s) {
         StringBuilder out = new StringBuilder();
         int i = 0;
         while (i < s.length()) {
             int open = nextTag(s, i);
             if (open < 0) break;
-            String close = s.charAt(open + 1) == '{' ? "}}" : s.charAt(open + 1) == '%' ? "%}" : "#}";
+            char kind = s.charAt(open + 1);
+            String close = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
             int start = open + 2;
-            int end = close.equals("#}") ? s.indexOf(close, start) : tagEnd(s, start, close);
+            int end = kind == '#' ? s.indexOf(close, start) : tagEnd(s, start, close);
             if (end < 0) break;
-            out.append(s, i, start);
-            out.append(close.equals("#}") ? s.substring(start, end) : notOperands(s.substring(start, end)));
+            String text = s.substring(i, open);
+            char modifier = start < s.length() ? s.charAt(start) : ' ';
+            if (kind != '{' && modifier != '+' && modifier != '-') text = lstrip(text, i == 0);
+            out.append(text).append(s, open, start);
+            if (kind != '{' && modifier == '+') start++;
+            out.append(kind == '#' ? s.substring(start, end) : notOperands(s.substring(start, end)));
             i = end;
         }
         return out.append(s.substring(i)).toString();
+    }
+
+    /** {@code text} without the spaces and tabs after its last line break (or all of it, at the template's start). */
+    private static String lstrip(String text, boolean atTemplateStart) {
+        int lineStart = text.lastIndexOf('\n') + 1;
+        if (lineStart == 0 && !atTemplateStart) return text;
+        for (int k = lineStart; k < text.length(); k++) {
+            if (text.charAt(k) != ' ' && text.charAt(k) != '\t') return text;
+        }
+        return text.substring(0, lineStart);
     }
 
     private static int nextTag(String s, int from) {
