@@ -8,15 +8,9 @@ import java.util.function.Supplier;
  * Hermes / Qwen calls: {@code <tool_call>{"name": ..., "arguments": {...}}</tool_call>}, any number per reply; text
  * outside the blocks is the content. A last block left open (generation stopped at the end-of-turn token) is read too.
  */
-final class HermesToolCallParser implements ToolCallParser {
+record HermesToolCallParser(Supplier<String> ids) implements ToolCallParser {
     static final String OPEN = "<tool_call>";
     static final String CLOSE = "</tool_call>";
-
-    private final Supplier<String> ids;
-
-    HermesToolCallParser(Supplier<String> ids) {
-        this.ids = ids;
-    }
 
     @Override
     public ParsedReply parse(String output) {

@@ -10,14 +10,8 @@ import java.util.function.Supplier;
  * Llama 3.x JSON calls: a reply that is {@code {"name": ..., "parameters": {...}}}, optionally after
  * {@code <|python_tag|>}, several separated by {@code ;}. A reply not starting with a JSON object is plain content.
  */
-final class Llama3ToolCallParser implements ToolCallParser {
+record Llama3ToolCallParser(Supplier<String> ids) implements ToolCallParser {
     static final String PYTHON_TAG = "<|python_tag|>";
-
-    private final Supplier<String> ids;
-
-    Llama3ToolCallParser(Supplier<String> ids) {
-        this.ids = ids;
-    }
 
     @Override
     public ParsedReply parse(String output) {

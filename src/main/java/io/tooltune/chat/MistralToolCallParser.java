@@ -11,15 +11,9 @@ import java.util.regex.Pattern;
  * Mistral calls after the {@code [TOOL_CALLS]} token: a JSON list {@code [{"name": ..., "arguments": {...}}, ...]},
  * or the newer form {@code [TOOL_CALLS]name[ARGS]{...}} repeated per call. Text before the token is the content.
  */
-final class MistralToolCallParser implements ToolCallParser {
+record MistralToolCallParser(Supplier<String> ids) implements ToolCallParser {
     static final String TOOL_CALLS = "[TOOL_CALLS]";
     static final String ARGS = "[ARGS]";
-
-    private final Supplier<String> ids;
-
-    MistralToolCallParser(Supplier<String> ids) {
-        this.ids = ids;
-    }
 
     @Override
     public ParsedReply parse(String output) {

@@ -73,19 +73,31 @@ final class TemplateSource {
 
     /** Where {@code close} ends the tag begun at {@code from}, outside quoted text; -1 if nowhere. */
     private static int tagEnd(String s, int from, String close) {
-        char quote = 0;
         for (int i = from; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') i++;
-                else if (c == quote) quote = 0;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (s.startsWith(close, i)) {
-                return i;
-            }
+            if (isQuote(s.charAt(i))) i = quoteEnd(s, i);
+            else if (s.startsWith(close, i)) return i;
         }
         return -1;
+    }
+
+    private static boolean isQuote(char c) {
+        return c == '\'' || c == '"';
+    }
+
+    /** The index of the quote closing the string literal opened at {@code open} (the last index if it never closes). */
+    private static int quoteEnd(String s, int open) {
+        char quote = s.charAt(open);
+        for (int i = open + 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\') i++;
+            else if (c == quote) return i;
+        }
+        return s.length() - 1;
+    }
+
+    /** +1 for an opening bracket, -1 for a closing one, else 0. */
+    private static int nesting(char c) {
+        return c == '(' || c == '[' || c == '{' ? 1 : c == ')' || c == ']' || c == '}' ? -1 : 0;
     }
 
     /** {@code not X} becomes {@code not (X)}, X running to the next {@code and}/{@code or}/{@code if}/{@code else} or closing bracket at its level. */
@@ -114,17 +126,9 @@ final class TemplateSource {
 
     /** The next {@code word} at or after {@code from} standing alone (not part of a name), outside quoted text. */
     private static int nextWord(String s, int from, String word) {
-        char quote = 0;
         for (int i = from; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') i++;
-                else if (c == quote) quote = 0;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (s.startsWith(word, i) && standsAlone(s, i, word.length())) {
-                return i;
-            }
+            if (isQuote(s.charAt(i))) i = quoteEnd(s, i);
+            else if (s.startsWith(word, i) && standsAlone(s, i, word.length())) return i;
         }
         return -1;
     }
@@ -140,19 +144,13 @@ final class TemplateSource {
 
     private static int operandEnd(String s, int from) {
         int depth = 0;
-        char quote = 0;
         for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') i++;
-                else if (c == quote) quote = 0;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}' || c == ',') {
-                if (depth == 0) return i;
-                if (c != ',') depth--;
+            if (isQuote(c)) {
+                i = quoteEnd(s, i);
+            } else if (nesting(c) != 0 || c == ',') {
+                if (depth == 0 && (nesting(c) < 0 || c == ',')) return i;
+                depth += nesting(c);
             } else if (depth == 0 && isNameChar(c) && (i == 0 || !isNameChar(s.charAt(i - 1)))) {
                 for (String stop : new String[] {"and", "or", "if", "else"}) {
                     if (s.startsWith(stop, i) && standsAlone(s, i, stop.length())) return i;
@@ -170,13 +168,13 @@ final class TemplateSource {
         int at;
         while ((at = s.indexOf("namespace(", from)) >= 0) {
             int open = at + "namespace(".length();
-            int close = matchingParenthesis(s, open);
+            List<String> args = new ArrayList<>();
+            int close = arguments(s, open, args);
             if (close < 0) break;
             out.append(s, from, open);
-            String[] args = splitTopLevel(s.substring(open, close));
-            for (int i = 0; i < args.length; i++) {
+            for (int i = 0; i < args.size(); i++) {
                 if (i > 0) out.append(',');
-                out.append(parenthesiseValue(args[i]));
+                out.append(parenthesiseValue(args.get(i)));
             }
             out.append(')');
             from = close + 1;
@@ -192,48 +190,26 @@ final class TemplateSource {
         return arg.substring(0, eq + 1) + "(" + arg.substring(eq + 1).strip() + ")";
     }
 
-    /** The index of the ')' closing the group opened just before {@code from}, skipping quoted text; -1 if none. */
-    private static int matchingParenthesis(String s, int from) {
-        int depth = 1;
-        char quote = 0;
+    /**
+     * Splits the call arguments starting at {@code from} (just after the '(') on top-level commas into {@code args};
+     * returns the index of the closing ')', or -1 if the call does not close.
+     */
+    private static int arguments(String s, int from, List<String> args) {
+        int depth = 0;
+        int start = from;
         for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') i++;
-                else if (c == quote) quote = 0;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
-                if (--depth == 0) return c == ')' ? i : -1;
+            if (isQuote(c)) {
+                i = quoteEnd(s, i);
+            } else if (depth == 0 && (c == ',' || c == ')')) {
+                args.add(s.substring(start, i));
+                start = i + 1;
+                if (c == ')') return i;
+            } else {
+                depth += nesting(c);
+                if (depth < 0) return -1;
             }
         }
         return -1;
-    }
-
-    private static String[] splitTopLevel(String args) {
-        List<String> parts = new ArrayList<>();
-        int depth = 0;
-        char quote = 0;
-        int start = 0;
-        for (int i = 0; i < args.length(); i++) {
-            char c = args.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') i++;
-                else if (c == quote) quote = 0;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth--;
-            } else if (c == ',' && depth == 0) {
-                parts.add(args.substring(start, i));
-                start = i + 1;
-            }
-        }
-        parts.add(args.substring(start));
-        return parts.toArray(String[]::new);
     }
 }
