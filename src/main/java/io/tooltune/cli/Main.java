@@ -26,6 +26,7 @@ import java.nio.file.NotDirectoryException;
                 RunCommand.class,
                 EvalCommand.class,
                 ServeCommand.class,
+                TemplateCommand.class,
         })
 public final class Main {
 

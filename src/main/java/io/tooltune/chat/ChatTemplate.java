@@ -1,0 +1,77 @@
+package io.tooltune.chat;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import io.tooltune.BadInputException;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A model's chat template, rendered as transformers' {@code apply_chat_template(tokenize=False)} renders it:
+ * {@code template.render(messages, tools, documents=None, add_generation_prompt, **special_tokens, **kwargs)}.
+ */
+public final class ChatTemplate {
+    private final String source;
+    private final Map<String, Object> specialTokens;
+    private final Jinjava jinjava;
+    private final String prepared;
+
+    /**
+     * @param specialTokens the tokenizer's special tokens map ({@code bos_token}, {@code eos_token}, ...,
+     *                      {@code additional_special_tokens})
+     * @param clock         what {@code strftime_now} reads (the template's "today")
+     */
+    public ChatTemplate(String source, Map<String, Object> specialTokens, Clock clock) {
+        this.source = source;
+        this.specialTokens = Map.copyOf(specialTokens);
+        this.jinjava = TemplateEnvironment.create(clock);
+        this.prepared = TemplateSource.forJinjava(source);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** The rendered prompt; {@link TemplateRaisedException} if the template raises, {@link BadInputException} if it fails. */
+    public String render(ChatRequest request) {
+        Map<String, Object> vars = new HashMap<>();
+        // transformers' globals, so that `strftime_now is defined` holds; calls go to the registered functions
+        vars.put("raise_exception", new GlobalFunction("raise_exception"));
+        vars.put("strftime_now", new GlobalFunction("strftime_now"));
+        vars.put("messages", request.messages());
+        vars.put("tools", request.tools());
+        vars.put("documents", null);
+        vars.put("add_generation_prompt", request.addGenerationPrompt());
+        vars.putAll(specialTokens);
+        vars.putAll(request.kwargs());
+        RenderResult result = jinjava.renderForResult(prepared, vars);
+        for (TemplateError error : result.getErrors()) {
+            String raised = raisedMessage(error.getException());
+            if (raised != null) throw new TemplateRaisedException(raised);
+        }
+        for (TemplateError error : result.getErrors()) {
+            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+                throw new BadInputException("chat template failed at line " + error.getLineno() + ": " + error.getMessage());
+            }
+        }
+        return result.getOutput();
+    }
+
+    /** A global function seen as a value: defined, and printed as Python prints a function. */
+    private record GlobalFunction(String name) {
+        @Override
+        public String toString() {
+            return "<function " + name + ">";
+        }
+    }
+
+    private static String raisedMessage(Throwable t) {
+        for (; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TemplateEnvironment.Raised r) return r.getMessage();
+        }
+        return null;
+    }
+}
