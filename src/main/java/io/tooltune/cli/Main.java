@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 ApisCommand.class,
                 RunCommand.class,
                 EvalCommand.class,
+                BfclCommand.class,
                 ServeCommand.class,
         })
 public final class Main {
