@@ -259,7 +259,7 @@ final class PyParser {
                 PyNode arg = namedExpression();
                 if (at("for") || at("async")) {
                     comprehensionClauses();
-                    arg = opaque("GeneratorExp", start);
+                    arg = new Opaque("GeneratorExp", "(" + opaque("GeneratorExp", start).text() + ")"); // unparse adds them
                     if (!args.isEmpty() || !keywords.isEmpty() || !at(")")) throw new PySyntaxError("Generator expression must be parenthesized");
                 }
                 if (sawKeyword || sawDoubleStar) throw new PySyntaxError("positional argument follows keyword argument");

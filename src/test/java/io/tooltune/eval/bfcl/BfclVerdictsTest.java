@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,7 +52,7 @@ class BfclVerdictsTest {
                     .findFirst().orElseThrow(() -> new AssertionError("no verdict for " + line));
             String expectedType = e.get("error_type").isNull() ? null : e.get("error_type").asText();
             compared++;
-            if (got.valid() != e.get("valid").asBoolean() || !java.util.Objects.equals(got.errorType(), expectedType)) {
+            if (got.valid() != e.get("valid").asBoolean() || !Objects.equals(got.errorType(), expectedType)) {
                 mismatches.add(e.get("variant").asText() + " " + got.id() + ": expected " + expectedType + ", got " + got.errorType()
                         + " for " + e.get("result"));
             }
