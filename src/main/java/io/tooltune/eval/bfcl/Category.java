@@ -8,7 +8,7 @@ import java.util.List;
  * follows from the name: "relevance"/"irrelevance" categories only ask whether a call decodes, the others go
  * through the AST checker (live ones exactly like their non-live namesakes).
  */
-enum Category {
+public enum Category {
     SIMPLE_PYTHON("simple_python", 400),
     SIMPLE_JAVA("simple_java", 100),
     SIMPLE_JAVASCRIPT("simple_javascript", 50),
@@ -47,6 +47,10 @@ enum Category {
     }
 
     static final String PREFIX = "BFCL_v4_";
+
+    public String id() {
+        return id;
+    }
 
     static Category of(String id) {
         for (Category c : values()) if (c.id.equals(id)) return c;
