@@ -52,15 +52,15 @@ class BfclRunTest {
         }
     }
 
-    /** Per category, PER_CATEGORY entries BFCL judged in expected_verdicts.jsonl: id -> that verdict line. */
-    private static Map<String, Map<String, JsonNode>> judgedEntries() throws IOException {
+    /** Per category, the first {@code perCategory} entries BFCL judged in expected_verdicts.jsonl: id -> that verdict line. */
+    private static Map<String, Map<String, JsonNode>> judgedEntries(int perCategory) throws IOException {
         Map<String, Map<String, JsonNode>> out = new LinkedHashMap<>();
         for (String line : Files.readAllLines(Shared.path("data/bfcl/expected_verdicts.jsonl"))) {
             JsonNode v = Json.MAPPER.readTree(line);
             String c = v.get("category").asText();
             if (!c.equals("irrelevance") && !v.get("variant").asText().equals("exact")) continue;
             Map<String, JsonNode> ids = out.computeIfAbsent(c, k -> new LinkedHashMap<>());
-            if (ids.size() < PER_CATEGORY) ids.putIfAbsent(v.get("id").asText(), v);
+            if (ids.size() < perCategory) ids.putIfAbsent(v.get("id").asText(), v);
         }
         return out;
     }
@@ -87,7 +87,7 @@ class BfclRunTest {
 
     @Test
     void scriptedEndpointRunResumesAndScores() throws Exception {
-        Map<String, Map<String, JsonNode>> judged = judgedEntries();
+        Map<String, Map<String, JsonNode>> judged = judgedEntries(PER_CATEGORY);
         Path data = smallData(judged);
         // the endpoint replies BFCL's judged output to every other entry and prose to the rest (no call decodes)
         Map<String, String> replies = new HashMap<>(), expectedSystem = new HashMap<>();
@@ -162,15 +162,15 @@ class BfclRunTest {
 
     @Test
     void fixtureModelRunsEndToEnd() throws Exception {
-        Path data = smallData(judgedEntries());
+        Path data = smallData(judgedEntries(2)); // the fixture is slow on BFCL's long prompts: two entries each
         Path model = Shared.path("fixtures/opt/tiny-opt-prenorm");
         Path out = tmp.resolve("out");
         Run r = run("bfcl", "run", "--data", data.toString(), "--model", model.toString(), "--categories",
                 "simple_python,multiple,parallel,parallel_multiple,irrelevance", "--output", out.toString(),
                 "--max-new-tokens", "4", "--batch-size", "12");
         assertEquals(0, r.code(), r.err());
-        assertEquals(5 * PER_CATEGORY, countLines(out.resolve("results")));
-        assertEquals(5 * PER_CATEGORY, Files.readAllLines(out.resolve("verdicts.jsonl")).size());
+        assertEquals(10, countLines(out.resolve("results")));
+        assertEquals(10, Files.readAllLines(out.resolve("verdicts.jsonl")).size());
         assertFalse(r.out().isEmpty());
     }
 
