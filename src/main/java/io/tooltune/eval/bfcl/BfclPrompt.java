@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
-import io.tooltune.data.PythonRepr;
+import io.tooltune.data.format.PyJson;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The messages BFCL sends a prompt-mode model for a single-turn entry (default format
@@ -43,7 +40,7 @@ public final class BfclPrompt {
     static List<ObjectNode> messages(JsonNode question, JsonNode functions) {
         ArrayNode docs = functions.deepCopy();
         for (JsonNode f : docs) ((ObjectNode) f).put("description", f.path("description").asText("") + PYTHON_HINT);
-        String system = SYSTEM_PROMPT.replace("%s", dumps(Py.fromJson(docs), 0));
+        String system = SYSTEM_PROMPT.replace("%s", PyJson.dumps(docs, 4));
         List<ObjectNode> out = new ArrayList<>();
         for (JsonNode m : question.path(0)) out.add(((ObjectNode) m).deepCopy());
         if (!out.isEmpty() && out.get(0).path("role").asText().equals("system")) {
@@ -52,60 +49,5 @@ public final class BfclPrompt {
             out.add(0, Json.MAPPER.createObjectNode().put("role", "system").put("content", system));
         }
         return out;
-    }
-
-    /** Python's {@code json.dumps(value, indent=4)} (ensure_ascii: non-ASCII as \\uXXXX). */
-    static String dumps(Object v, int level) {
-        String pad = "    ".repeat(level + 1), close = "    ".repeat(level);
-        if (v instanceof List<?> l) {
-            if (l.isEmpty()) return "[]";
-            StringBuilder sb = new StringBuilder("[\n");
-            for (int i = 0; i < l.size(); i++) {
-                sb.append(pad).append(dumps(l.get(i), level + 1)).append(i + 1 < l.size() ? ",\n" : "\n");
-            }
-            return sb.append(close).append(']').toString();
-        }
-        if (v instanceof Map<?, ?> m) {
-            if (m.isEmpty()) return "{}";
-            StringBuilder sb = new StringBuilder("{\n");
-            Iterator<? extends Map.Entry<?, ?>> it = m.entrySet().iterator();
-            while (it.hasNext()) {
-                Map.Entry<?, ?> e = it.next();
-                sb.append(pad).append(string((String) e.getKey())).append(": ").append(dumps(e.getValue(), level + 1))
-                        .append(it.hasNext() ? ",\n" : "\n");
-            }
-            return sb.append(close).append('}').toString();
-        }
-        if (v instanceof String s) return string(s);
-        if (v instanceof Boolean b) return b ? "true" : "false";
-        if (v == Py.NONE) return "null";
-        if (v instanceof BigInteger i) return i.toString();
-        if (v instanceof Double d) {
-            if (d.isNaN()) return "NaN";
-            if (d.isInfinite()) return d > 0 ? "Infinity" : "-Infinity";
-            return PythonRepr.floatRepr(d);
-        }
-        throw new IllegalArgumentException("not JSON: " + v);
-    }
-
-    private static String string(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    if (c < 0x20 || c > 0x7f) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -5,14 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.tooltune.Json;
 import io.tooltune.Shared;
-import io.tooltune.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -36,21 +33,6 @@ class BfclRunTest {
 
     @TempDir
     Path tmp;
-
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream out = System.out, err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            return new Run(Main.run(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     /** Per category, the first {@code perCategory} entries BFCL judged in expected_verdicts.jsonl: id -> that verdict line. */
     private static Map<String, Map<String, JsonNode>> judgedEntries(int perCategory) throws IOException {
@@ -135,14 +117,14 @@ class BfclRunTest {
             Path out = tmp.resolve("out");
             String[] args = {"bfcl", "run", "--data", data.toString(), "--openai-url", url, "--openai-model", "scripted",
                     "--categories", "non_live", "--output", out.toString(), "--batch-size", "4"};
-            Run first = run(args);
+            CliRun first = CliRun.of(args);
             assertEquals(1, first.code(), first.err());
             assertTrue(first.err().contains("rerun the same command"), first.err());
             assertEquals(24, countLines(out.resolve("results")), "six full batches of four were answered before the outage");
 
             failAfter.set(0);
             requests.set(0);
-            Run second = run(args);
+            CliRun second = CliRun.of(args);
             assertEquals(0, second.code(), second.err());
             assertEquals(5 * PER_CATEGORY - 24, requests.get(), "answered ids are skipped");
             assertEquals(5 * PER_CATEGORY, countLines(out.resolve("results")));
@@ -165,7 +147,7 @@ class BfclRunTest {
         Path data = smallData(judgedEntries(2)); // the fixture is slow on BFCL's long prompts: two entries each
         Path model = Shared.path("fixtures/opt/tiny-opt-prenorm");
         Path out = tmp.resolve("out");
-        Run r = run("bfcl", "run", "--data", data.toString(), "--model", model.toString(), "--categories",
+        CliRun r = CliRun.of("bfcl", "run", "--data", data.toString(), "--model", model.toString(), "--categories",
                 "simple_python,multiple,parallel,parallel_multiple,irrelevance", "--output", out.toString(),
                 "--max-new-tokens", "4", "--batch-size", "12");
         assertEquals(0, r.code(), r.err());

@@ -3,14 +3,10 @@ package io.tooltune.eval.bfcl;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
 import io.tooltune.Shared;
-import io.tooltune.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,26 +21,11 @@ class BfclScoreCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream out = System.out, err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            return new Run(Main.run(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void writesVerdictsScoresAndTable() throws IOException {
         Path bfcl = Shared.path("data/bfcl");
         Path out = tmp.resolve("out");
-        Run r = run("bfcl", "score", "--data", bfcl.toString(), "--results", bfcl.resolve("results/wrong_func_name").toString(),
+        CliRun r = CliRun.of("bfcl", "score", "--data", bfcl.toString(), "--results", bfcl.resolve("results/wrong_func_name").toString(),
                 "--output", out.toString());
         assertEquals(0, r.code(), r.err());
         List<String> verdicts = Files.readAllLines(out.resolve("verdicts.jsonl"));
@@ -101,7 +82,7 @@ class BfclScoreCommandTest {
                 "{\"id\": \"simple_python_0\", \"result\": \"[f()]\"}") + "\n");
         Files.writeString(results.resolve("BFCL_v4_simple_java_result.json"), "{\"id\": \"simple_java_0\", \"result\": \"x\"}\n");
         Path out = tmp.resolve("out");
-        Run r = run("bfcl", "score", "--data", bfcl.toString(), "--results", results.toString(), "--output", out.toString());
+        CliRun r = CliRun.of("bfcl", "score", "--data", bfcl.toString(), "--results", results.toString(), "--output", out.toString());
         assertEquals(2, r.code());
         String file = results.resolve("BFCL_v4_simple_python_result.json").toString();
         assertTrue(r.err().contains(file + ":2: id simple_python_999999 is not in the simple_python data"), r.err());
@@ -118,7 +99,7 @@ class BfclScoreCommandTest {
         Files.createDirectories(results);
         Files.copy(Shared.path("data/bfcl/BFCL_v4_multiple.json"), data.resolve("BFCL_v4_multiple.json"));
         Files.writeString(results.resolve("BFCL_v4_multiple_result.json"), "{\"id\": \"multiple_0\", \"result\": \"[]\"}\n");
-        Run r = run("bfcl", "score", "--data", data.toString(), "--results", results.toString(), "--output", tmp.resolve("o").toString());
+        CliRun r = CliRun.of("bfcl", "score", "--data", data.toString(), "--results", results.toString(), "--output", tmp.resolve("o").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("possible_answer/BFCL_v4_multiple.json: category multiple has no possible answers"), r.err());
     }
