@@ -48,10 +48,6 @@ public enum Category {
 
     static final String PREFIX = "BFCL_v4_";
 
-    public String id() {
-        return id;
-    }
-
     static Category of(String id) {
         for (Category c : values()) if (c.id.equals(id)) return c;
         return null;

@@ -21,10 +21,6 @@ final class InputProblems {
         return problems.isEmpty();
     }
 
-    List<String> all() {
-        return List.copyOf(problems);
-    }
-
     /** Prints all problems but the first to {@code err}, then throws with the first and the count. */
     void throwIfAny(PrintStream err) {
         if (problems.isEmpty()) return;

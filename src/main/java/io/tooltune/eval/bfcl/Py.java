@@ -45,10 +45,6 @@ final class Py {
         throw new IllegalArgumentException("not a Python value: " + v);
     }
 
-    static BigInteger integer(long v) {
-        return BigInteger.valueOf(v);
-    }
-
     /** Python's {@code a == b}. */
     static boolean eq(Object a, Object b) {
         if (isNumber(a) && isNumber(b)) return numericEq(a, b);

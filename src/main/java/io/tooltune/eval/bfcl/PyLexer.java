@@ -41,7 +41,9 @@ final class PyLexer {
     }
 
     static List<Token> tokenize(String source) {
-        PyLexer lx = new PyLexer(source);
+        if (source.indexOf('\0') >= 0) throw new PySyntaxError("source code string cannot contain null bytes");
+        // CPython reads source with universal newlines
+        PyLexer lx = new PyLexer(source.replace("\r\n", "\n").replace('\r', '\n'));
         lx.run();
         return lx.out;
     }
