@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The checker against BFCL's own on outputs the shared variants do not cover: src/test/resources/bfcl/checker_cases.jsonl
  * holds calls built from the ground truth of every other AST entry in ../shared/data/bfcl with random edits (a
  * value replaced by one of many literal kinds, upper-cased or wrapped, a param dropped or added, calls reordered,
- * a name changed), and the valid / error_type BFCL's ast_checker gave each under CPython 3.11.
+ * a name changed), and the valid / error_type BFCL's ast_checker gave each under CPython 3.11 (make_cases.py there).
  */
 class AstCheckerTest {
     @Test
