@@ -31,6 +31,9 @@ final class PyLexer {
             "+", "-", "*", "/", "%", "@", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ".",
             ";", "="};
 
+    /** CPython's tokenizer refuses brackets nested deeper than this (MAXLEVEL). */
+    private static final int MAX_DEPTH = 200;
+
     private final String s;
     private int i;
     private int depth;
@@ -125,7 +128,10 @@ final class PyLexer {
             if (s.startsWith(op, i)) {
                 int start = i;
                 i += op.length();
-                if (op.equals("(") || op.equals("[") || op.equals("{")) depth++;
+                if (op.equals("(") || op.equals("[") || op.equals("{")) {
+                    if (depth >= MAX_DEPTH) throw new PySyntaxError("too many nested parentheses");
+                    depth++;
+                }
                 if (op.equals(")") || op.equals("]") || op.equals("}")) {
                     if (depth == 0) throw new PySyntaxError("unmatched '" + op + "'");
                     depth--;
