@@ -28,7 +28,8 @@ public final class BfclCommand {
 
     @Command(name = "score", mixinStandardHelpOptions = true,
             description = "Score BFCL result files (BFCL_v4_<category>_result.json, {\"id\", \"result\"} lines) with BFCL's "
-                    + "decoder and AST checker: verdicts.jsonl, scores.json and scores.md in --output, the table on stdout.")
+                    + "decoder and AST checker: verdicts.jsonl, scores.json and scores.md in --output, the table on stdout. "
+                    + "A file may hold a subset of its category (BFCL's --partial-eval); its accuracy is over its lines.")
     static final class Score implements Callable<Integer> {
         @Option(names = "--data", required = true, description = "BFCL data folder: BFCL_v4_<category>.json and possible_answer/.")
         Path data;
