@@ -71,7 +71,7 @@ public final class BfclCommand {
         Path output;
         @Option(names = "--temperature", defaultValue = "" + BfclPrompt.DEFAULT_TEMPERATURE, description = "Sampling temperature (default ${DEFAULT-VALUE}, as BFCL).")
         double temperature;
-        @Option(names = "--batch-size", defaultValue = "8", description = "Entries answered at once; a local model decodes them as one batch (default ${DEFAULT-VALUE}).")
+        @Option(names = "--batch-size", defaultValue = "8", description = "Entries answered at once: requests in flight to an endpoint, one decoding batch for a local model (default ${DEFAULT-VALUE}).")
         int batchSize;
         @Option(names = "--max-new-tokens", defaultValue = "512", description = "Local model: tokens per answer (default ${DEFAULT-VALUE}).")
         int maxNewTokens;
