@@ -25,6 +25,7 @@ import java.nio.file.NotDirectoryException;
                 ApisCommand.class,
                 RunCommand.class,
                 EvalCommand.class,
+                BfclCommand.class,
                 ServeCommand.class,
                 TemplateCommand.class,
         })

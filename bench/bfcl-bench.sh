@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# BFCL scoring throughput, tooltune vs BFCL's own Python checker, on ../shared/data/bfcl's 1,500 result lines:
+# bench/bfcl-bench.sh GORILLA_CHECKOUT [RUNS] [PASSES]   (without a checkout, tooltune alone)
+# Prints one JSON line per implementation (tooltune first).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+GORILLA="${1:-}"
+RUNS="${2:-3}"
+PASSES="${3:-20}"
+BFCL="${BFCL:-$ROOT/../shared/data/bfcl}"
+"$ROOT/tooltune" --version >/dev/null
+JAVA_HOME="$("$ROOT/bin/find-java")"
+"$JAVA_HOME/bin/java" -Xmx1g -cp "$ROOT/target/classes:$ROOT/target/lib/*" \
+  io.tooltune.eval.bfcl.BfclScoreBenchmark "$BFCL" "$RUNS" "$PASSES"
+if [ -n "$GORILLA" ]; then python3 "$ROOT/bench/bfcl_reference.py" "$GORILLA" "$BFCL" "$RUNS" "$PASSES"; fi
