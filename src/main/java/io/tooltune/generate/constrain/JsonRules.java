@@ -12,7 +12,9 @@ import java.util.TreeMap;
  * JSON's lexical and structural pieces as grammar rules, for one whitespace limit: between tokens (after '{', '[',
  * ':', ',' and around values) a run of at most {@code maxWhitespace} characters from space, tab, newline and carriage
  * return; none inside strings, numbers and literals, nor before or after the document. The bound keeps a model from
- * looping on whitespace while allowing pretty-printed output a few levels deep.
+ * looping on whitespace while allowing pretty-printed output a few levels deep. Numbers have at most
+ * {@value #MAX_INTEGER_DIGITS} integer, {@value #MAX_FRACTION_DIGITS} fraction and {@value #MAX_EXPONENT_DIGITS}
+ * exponent digits, for the same reason.
  */
 final class JsonRules {
     /** Any code unit a JSON string may hold unescaped, surrogates excluded (they must come in pairs). */
@@ -24,6 +26,8 @@ final class JsonRules {
     private static final CharClass DIGIT = CharClass.range('0', '9');
     private static final CharClass HEX = CharClass.anyOf("0123456789abcdefABCDEF");
     private static final int MAX_COUNTED_ITEMS = 256;
+    /** Digit limits: a double holds 17 significant digits, and Jackson refuses numbers over 1,000 characters. */
+    static final int MAX_INTEGER_DIGITS = 20, MAX_FRACTION_DIGITS = 20, MAX_EXPONENT_DIGITS = 3;
 
     final Rule ws;
     /** The rest of a string after its opening quote, closing quote included. */
@@ -39,26 +43,32 @@ final class JsonRules {
 
     JsonRules(int maxWhitespace) {
         if (maxWhitespace < 0) throw new IllegalArgumentException("maxWhitespace < 0");
-        Rule w = new Rule("ws0").alt();
-        for (int k = 1; k <= maxWhitespace; k++) w = new Rule("ws" + k).alt().alt(WS_CHAR, w);
-        ws = w;
+        ws = upTo(maxWhitespace, WS_CHAR);
 
         Rule escape = new Rule("escape").alt("\\", CharClass.anyOf("\"\\/bfnrt")).alt("\\u", HEX, HEX, HEX, HEX);
         stringRest.alt("\"").alt(PLAIN, stringRest).alt(HIGH_SURROGATE, LOW_SURROGATE, stringRest).alt(escape, stringRest);
         string.alt("\"", stringRest);
 
-        Rule digits = new Rule("digits");
-        digits.alt().alt(DIGIT, digits);
+        Rule intDigits = upTo(MAX_INTEGER_DIGITS - 1, DIGIT), fracDigits = upTo(MAX_FRACTION_DIGITS - 1, DIGIT);
+        Rule expDigits = upTo(MAX_EXPONENT_DIGITS - 1, DIGIT);
         CharClass nonZero = CharClass.range('1', '9');
-        integer.alt("0").alt(nonZero, digits).alt("-0").alt("-", nonZero, digits);
-        Rule fraction = new Rule("fraction").alt().alt(".", DIGIT, digits);
-        Rule exponent = new Rule("exponent").alt().alt(CharClass.anyOf("eE"), CharClass.anyOf("+-"), DIGIT, digits)
-                .alt(CharClass.anyOf("eE"), DIGIT, digits);
+        integer.alt("0").alt(nonZero, intDigits).alt("-0").alt("-", nonZero, intDigits);
+        Rule fraction = new Rule("fraction").alt().alt(".", DIGIT, fracDigits);
+        CharClass e = CharClass.anyOf("eE");
+        Rule exponent = new Rule("exponent").alt().alt(e, CharClass.anyOf("+-"), DIGIT, expDigits).alt(e, DIGIT, expDigits);
         number.alt(integer, fraction, exponent);
 
         anyObject = object(List.of(), value, "object");
         anyArray = array(value, 0, -1, "array");
         value.alt(anyObject).alt(anyArray).alt(string).alt(number).alt(bool).alt(nul);
+    }
+
+    /** Zero to {@code n} characters of {@code chars}. */
+    private static Rule upTo(int n, CharClass chars) {
+        Rule r = new Rule("none");
+        r.alt();
+        for (int k = 1; k <= n; k++) r = new Rule("up to " + k).alt().alt(chars, r);
+        return r;
     }
 
     /** One property of an object, with its value's rule. */

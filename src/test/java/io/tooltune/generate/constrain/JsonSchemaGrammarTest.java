@@ -75,6 +75,9 @@ class JsonSchemaGrammarTest {
                         bad("1.e3", 2), bad("1 ", 1)));
         table("{\"type\": \"integer\"}", List.of("42", "-7", "0"),
                 List.of(bad("4.2", 1), bad("1e3", 1), bad("-", -1), bad("00", 1)));
+        // bounded digit runs: a model cannot loop on digits (Jackson refuses numbers over 1,000 characters)
+        table("{\"type\": \"number\"}", List.of("9".repeat(20) + "." + "5".repeat(20) + "e-999"),
+                List.of(bad("9".repeat(21), 20), bad("1." + "5".repeat(21), 22), bad("1e1000", 5)));
     }
 
     @Test
