@@ -16,12 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * whole (in an enum value, say) can dead-end.
  */
 public final class TokenMasker {
-    private static final int MAX_CACHED = 4096;
+    /** Masks kept by default: 4,096 of 50k-token vocabularies take about 26 MB. */
+    public static final int DEFAULT_CACHED_MASKS = 4096;
     private static final char REPLACEMENT = '\uFFFD';
 
     private final VocabularyTrie trie;
     private final int vocabSize;
     private final int eosId;
+    private final int maxCached;
     private final Map<MatchState, BitSet> cache = new ConcurrentHashMap<>();
 
     /**
@@ -30,6 +32,11 @@ public final class TokenMasker {
      * @param eosId the id allowed exactly when the document is complete
      */
     public TokenMasker(String[] tokenTexts, BitSet specialIds, int eosId) {
+        this(tokenTexts, specialIds, eosId, DEFAULT_CACHED_MASKS);
+    }
+
+    /** @param maxCachedMasks masks kept (0: none, every mask is computed) */
+    public TokenMasker(String[] tokenTexts, BitSet specialIds, int eosId, int maxCachedMasks) {
         BitSet skip = (BitSet) specialIds.clone();
         skip.set(eosId);
         for (int id = 0; id < tokenTexts.length; id++) {
@@ -38,6 +45,7 @@ public final class TokenMasker {
         this.trie = new VocabularyTrie(tokenTexts, skip);
         this.vocabSize = tokenTexts.length;
         this.eosId = eosId;
+        this.maxCached = maxCachedMasks;
     }
 
     /** The ids allowed next, a new BitSet the caller may change. */
@@ -46,13 +54,14 @@ public final class TokenMasker {
         BitSet mask = cache.get(s);
         if (mask == null) {
             mask = compute(s);
-            if (cache.size() >= MAX_CACHED) cache.clear();
+            if (maxCached == 0) return mask;
+            if (cache.size() >= maxCached) cache.clear();
             cache.put(s, mask);
         }
         return (BitSet) mask.clone();
     }
 
-    /** The mask without the cache (for measuring the walk itself). */
+    /** Walks the prefix tree from state {@code s}, skipping each subtree whose first character is rejected. */
     BitSet compute(MatchState s) {
         BitSet mask = new BitSet(vocabSize);
         if (s.accepting) mask.set(eosId);

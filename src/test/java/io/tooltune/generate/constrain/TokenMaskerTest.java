@@ -86,7 +86,7 @@ class TokenMaskerTest {
         for (String schema : schemas) {
             Grammar g = JsonSchemaGrammar.compile(json(schema), "test");
             for (int i = 0; i < 15; i++) {
-                OptVocabulary.Walk w = OptVocabulary.walk(g, rnd, 3000);
+                RandomWalk.Result w = OptVocabulary.walker().run(g, rnd, 3000, t -> { });
                 if (!w.ended()) continue;
                 ended++;
                 JsonNode parsed = parse(w.text());
@@ -101,7 +101,7 @@ class TokenMaskerTest {
         Grammar g = JsonSchemaGrammar.anyObject(2);
         Random rnd = new Random(5);
         for (int i = 0; i < 10; i++) {
-            OptVocabulary.Walk w = OptVocabulary.walk(g, rnd, 3000);
+            RandomWalk.Result w = OptVocabulary.walker().run(g, rnd, 3000, t -> { });
             if (w.ended()) assertTrue(parse(w.text()).isObject(), w.text());
         }
     }
