@@ -1,7 +1,6 @@
 package io.tooltune.generate.constrain;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.Deque;
@@ -24,7 +23,7 @@ public final class Grammar {
 
     private final char[] classOf = new char[Character.MAX_VALUE + 1];
     private final int classCount;
-    private final Map<Set<Frame>, MatchState> interned = new ConcurrentHashMap<>();
+    private final Map<StateKey, MatchState> interned = new ConcurrentHashMap<>();
     private final MatchState initial;
 
     Grammar(Rule root) {
@@ -86,23 +85,16 @@ public final class Grammar {
         return accepting;
     }
 
+    private record StateKey(Set<Frame> frames, boolean accepting) {}
+
     private MatchState intern(Set<Frame> frames, boolean accepting) {
-        // the accepting flag rides in the key as a null-parent marker frame
-        Set<Frame> key = accepting ? withAcceptMarker(frames) : frames;
+        StateKey key = new StateKey(frames, accepting);
         MatchState s = interned.get(key);
         if (s != null) return s;
         if (interned.size() > MAX_INTERNED) interned.clear();
         MatchState made = new MatchState(this, frames.toArray(Frame[]::new), accepting);
         s = interned.putIfAbsent(key, made);
         return s == null ? made : s;
-    }
-
-    private static final Frame ACCEPT_MARKER = new Frame(new Element[0], 0, null);
-
-    private static Set<Frame> withAcceptMarker(Set<Frame> frames) {
-        Set<Frame> key = new LinkedHashSet<>(frames);
-        key.add(ACCEPT_MARKER);
-        return key;
     }
 
     private static void collectClasses(Rule root, BitSet cuts) {
