@@ -79,8 +79,9 @@ final class CharClass implements Element {
         return false;
     }
 
-    boolean isEmpty() {
-        return ranges.length == 0;
+    boolean intersects(char lo, char hi) {
+        for (int i = 0; i < ranges.length; i += 2) if (ranges[i] <= hi && lo <= ranges[i + 1]) return true;
+        return false;
     }
 
     /** Adds {@code lo} and {@code hi + 1} of each range: the points where membership can change. */

@@ -23,6 +23,8 @@ public final class Grammar {
 
     private final char[] classOf = new char[Character.MAX_VALUE + 1];
     private final int classCount;
+    /** The first character of each class holding plain JSON string characters. */
+    private final char[] plainClassFirsts;
     private final Map<StateKey, MatchState> interned = new ConcurrentHashMap<>();
     private final MatchState initial;
 
@@ -35,6 +37,14 @@ public final class Grammar {
             classOf[c] = (char) k;
         }
         classCount = k + 1;
+        StringBuilder firsts = new StringBuilder();
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            int end = c;
+            while (end < Character.MAX_VALUE && classOf[end + 1] == classOf[c]) end++;
+            if (JsonRules.PLAIN.intersects((char) c, (char) end)) firsts.append((char) c);
+            c = end;
+        }
+        plainClassFirsts = firsts.toString().toCharArray();
         Set<Frame> frames = new LinkedHashSet<>();
         boolean accepting = expand(new Frame(new Element[] {root}, 0, null), frames, 0);
         initial = intern(frames, accepting);
@@ -56,6 +66,13 @@ public final class Grammar {
     /** Number of distinct states met so far (for tests and benchmarks). */
     public int stateCount() {
         return interned.size();
+    }
+
+    /** Whether every plain JSON string character takes {@code s} back to itself (characters of a class agree). */
+    boolean loopsOnPlain(MatchState s) {
+        if (s.frames.length == 0) return false;
+        for (char c : plainClassFirsts) if (s.next(c) != s) return false;
+        return true;
     }
 
     MatchState step(MatchState from, char c) {

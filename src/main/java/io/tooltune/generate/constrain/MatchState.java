@@ -10,6 +10,8 @@ final class MatchState {
     final Frame[] frames;
     final boolean accepting;
     private final MatchState[] next;
+    /** 0: not known yet, 1: every plain string character leads back here (a string body), 2: not. */
+    private volatile byte plainLoop;
 
     MatchState(Grammar grammar, Frame[] frames, boolean accepting) {
         this.grammar = grammar;
@@ -27,6 +29,16 @@ final class MatchState {
             next[k] = s;
         }
         return s;
+    }
+
+    /** Whether reading any plain JSON string character leaves this state as it is (inside a string's body). */
+    boolean loopsOnPlain() {
+        byte known = plainLoop;
+        if (known == 0) {
+            known = grammar.loopsOnPlain(this) ? (byte) 1 : (byte) 2;
+            plainLoop = known;
+        }
+        return known == 1;
     }
 
     boolean isDead() {

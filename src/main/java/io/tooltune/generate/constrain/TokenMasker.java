@@ -61,7 +61,7 @@ public final class TokenMasker {
         return (BitSet) mask.clone();
     }
 
-    /** Walks the prefix tree from state {@code s}, skipping each subtree whose first character is rejected. */
+    /** Walks the prefix tree from state {@code s} (see {@link VocabularyTrie} for the subtrees it skips or takes whole). */
     BitSet compute(MatchState s) {
         BitSet mask = new BitSet(vocabSize);
         if (s.accepting) mask.set(eosId);
@@ -72,8 +72,15 @@ public final class TokenMasker {
         int n = trie.nodeCount();
         int i = 1;
         while (i < n) {
-            MatchState next = at[depth[i] - 1].next(label[i]);
+            MatchState from = at[depth[i] - 1];
+            MatchState next = from.next(label[i]);
             if (next.isDead()) {
+                i = subtreeEnd[i];
+                continue;
+            }
+            // a self-loop is rare but for string bodies; there a subtree of plain characters is allowed whole
+            if (next == from && trie.plainSubtree(i) && from.loopsOnPlain()) {
+                for (int k = tokenStart[i]; k < tokenStart[subtreeEnd[i]]; k++) mask.set(tokenIds[k]);
                 i = subtreeEnd[i];
                 continue;
             }

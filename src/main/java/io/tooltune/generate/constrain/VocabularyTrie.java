@@ -9,8 +9,10 @@ import java.util.List;
 /**
  * The usable token texts of a vocabulary as a prefix tree, stored in depth-first order: node {@code i} reads the
  * character {@code label[i]} after its parent, its subtree ends before {@code subtreeEnd[i]}, and the tokens whose
- * whole text it spells are {@code tokenIds[tokenStart[i] .. tokenStart[i + 1])}. A walk shares the work of common
- * prefixes and skips a whole subtree at once when its first character is rejected.
+ * whole text it spells are {@code tokenIds[tokenStart[i] .. tokenStart[i + 1])}, so a subtree's tokens are
+ * {@code tokenIds[tokenStart[i] .. tokenStart[subtreeEnd[i]])}. A walk shares the work of common prefixes and skips a
+ * whole subtree at once when its first character is rejected, or takes it whole when it only holds plain string
+ * characters and the state reads those without changing (inside a JSON string).
  */
 final class VocabularyTrie {
     final char[] label;
@@ -19,6 +21,8 @@ final class VocabularyTrie {
     final int[] tokenStart;
     final int[] tokenIds;
     final int maxDepth;
+    /** Nodes before {@code i} whose label is not a plain JSON string character (prefix sums). */
+    private final int[] nonPlainBefore;
 
     /** @param texts every token id's text; the ids in {@code skip} and those with an empty text are left out */
     VocabularyTrie(String[] texts, BitSet skip) {
@@ -70,6 +74,13 @@ final class VocabularyTrie {
         int[] fill = Arrays.copyOf(tokenStart, n);
         for (int k = 0; k < ids.size(); k++) tokenIds[fill[tokenNode[k]]++] = ids.get(k);
         maxDepth = longest;
+        nonPlainBefore = new int[n + 1];
+        for (int i = 0; i < n; i++) nonPlainBefore[i + 1] = nonPlainBefore[i] + (JsonRules.PLAIN.contains(label[i]) ? 0 : 1);
+    }
+
+    /** Whether every label in node {@code i}'s subtree, its own included, is a plain JSON string character. */
+    boolean plainSubtree(int i) {
+        return nonPlainBefore[subtreeEnd[i]] == nonPlainBefore[i];
     }
 
     int nodeCount() {
