@@ -16,7 +16,9 @@ import java.util.Set;
 
 /**
  * Compiles a JSON Schema (the subset below) into a {@link Grammar} whose documents are exactly the JSON texts valid
- * for it, in this compact-or-bounded-whitespace layout (see {@link JsonRules}).
+ * for it, with whitespace only between tokens and at most {@code maxWhitespace} characters of it in a row (default
+ * {@value #DEFAULT_MAX_WHITESPACE}: pretty-printing a few levels deep fits, endless whitespace does not), and numbers of
+ * at most 20 integer, 20 fraction and 3 exponent digits.
  *
  * <p>Supported: {@code type} (object, array, string, number, integer, boolean, null, or an array of them),
  * {@code properties}, {@code required}, {@code additionalProperties} (false, true or a schema), {@code enum},
