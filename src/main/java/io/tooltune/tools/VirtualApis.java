@@ -3,8 +3,8 @@ package io.tooltune.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
-import io.tooltune.data.python.PythonRepr;
 import io.tooltune.data.format.ToolNames;
+import io.tooltune.data.python.PythonRepr;
 
 import java.io.IOException;
 import java.io.PrintStream;
