@@ -4,7 +4,7 @@
 Usage: make_cases.py GORILLA_CHECKOUT BFCL_DIR OUT_DIR
 
 BFCL's decoder and checker are loaded unchanged from the checkout by bench/bfcl_reference.py's loader.
-decoder_cases.jsonl: 121 hand-picked outputs (kept in the file; this script appends 600 random edits of the
+decoder_cases.jsonl: 130 hand-picked outputs (kept in the file; this script appends 600 random edits of the
 shared result strings). checker_cases.jsonl: for every other AST entry, 3 calls rendered from its ground truth
 with random edits, and BFCL's verdict. Seeds 7 and 11; made with CPython 3.11.
 """
@@ -121,7 +121,7 @@ def checker_edits(g, bfcl):
 def main():
     g = bfcl_functions(sys.argv[1])
     bfcl, out = Path(sys.argv[2]), Path(sys.argv[3])
-    picked = (Path(__file__).parent / "decoder_cases.jsonl").read_text().splitlines()[:121]
+    picked = (Path(__file__).parent / "decoder_cases.jsonl").read_text().splitlines()[:130]
     with open(out / "decoder_cases.jsonl", "w") as f:
         for line in picked:
             f.write(line + "\n")

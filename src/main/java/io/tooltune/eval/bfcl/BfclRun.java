@@ -72,6 +72,7 @@ public final class BfclRun {
             Set<String> done = new HashSet<>();
             Path file = BfclFiles.resultPath(o.resultsDir(), c);
             if (Files.exists(file)) {
+                dropIncompleteLastLine(file, err);
                 for (ResultLine l : BfclFiles.results(file, problems)) done.add(l.id());
             }
             resumed += done.size();
@@ -110,5 +111,13 @@ public final class BfclRun {
             }
         }
         return new Summary(answered, resumed, failed);
+    }
+
+    /** A run killed while writing leaves a last line without its newline: it is removed, and that entry asked again. */
+    private static void dropIncompleteLastLine(Path file, PrintStream err) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        if (text.isEmpty() || text.endsWith("\n")) return;
+        Files.writeString(file, text.substring(0, text.lastIndexOf('\n') + 1), StandardCharsets.UTF_8);
+        err.println("tooltune: " + file + ": removed an incomplete last line (an interrupted write); its entry is answered again");
     }
 }

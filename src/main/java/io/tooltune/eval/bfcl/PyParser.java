@@ -92,7 +92,7 @@ final class PyParser {
         if (peek().kind() == Kind.NAME && !PyLexer.KEYWORDS.contains(peek().text()) && peek(1).is(":=")) {
             p += 2;
             expression();
-            return opaque("NamedExpr", start);
+            return new Opaque("NamedExpr", "(" + opaque("NamedExpr", start).text() + ")"); // unparse always adds them
         }
         return expression();
     }

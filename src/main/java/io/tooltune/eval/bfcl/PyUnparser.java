@@ -154,7 +154,12 @@ final class PyUnparser {
                 visit(e.orElse(), TEST);
                 close(TEST < context);
             }
-            case Opaque o -> out.append(o.text());
+            case Opaque o -> {
+                boolean parens = o.kind().equals("Lambda") && context > TEST;
+                open(parens);
+                out.append(o.text());
+                close(parens);
+            }
         }
     }
 
@@ -186,7 +191,14 @@ final class PyUnparser {
         else if (v instanceof Double d) out.append(Double.isInfinite(d) ? (d > 0 ? "1e309" : "-1e309") : PythonRepr.floatRepr(d));
         else if (v instanceof Boolean b) out.append(b ? "True" : "False");
         else if (v == Py.NONE) out.append("None");
-        else if (v instanceof Py.Other o) out.append(o.type().equals("bytes") ? "b" + PythonRepr.repr(o.repr()) : o.repr() + "j");
+        else if (v instanceof Py.Other o && o.type().equals("bytes")) out.append('b').append(PythonRepr.repr(o.repr()));
+        else if (v instanceof Py.Other o) out.append(complexRepr(o));
         else out.append(v);
+    }
+
+    /** {@code repr} of an imaginary literal: {@code 1j}, {@code 2.5j}, {@code 1e+20j}. */
+    static String complexRepr(Py.Other imaginary) {
+        String digits = PythonRepr.floatRepr(Double.parseDouble(imaginary.repr()));
+        return (digits.endsWith(".0") ? digits.substring(0, digits.length() - 2) : digits) + "j";
     }
 }

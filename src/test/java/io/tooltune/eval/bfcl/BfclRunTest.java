@@ -122,10 +122,13 @@ class BfclRunTest {
             assertTrue(first.err().contains("rerun the same command"), first.err());
             assertEquals(24, countLines(out.resolve("results")), "six full batches of four were answered before the outage");
 
+            Path multiple = out.resolve("results/BFCL_v4_multiple_result.json");
+            Files.writeString(multiple, Files.readString(multiple) + "{\"id\": \"multiple_"); // a write cut by a kill
             failAfter.set(0);
             requests.set(0);
             CliRun second = CliRun.of(args);
             assertEquals(0, second.code(), second.err());
+            assertTrue(second.err().contains("removed an incomplete last line"), second.err());
             assertEquals(5 * PER_CATEGORY - 24, requests.get(), "answered ids are skipped");
             assertEquals(5 * PER_CATEGORY, countLines(out.resolve("results")));
             assertTrue(problems.isEmpty(), String.join("\n", problems));
