@@ -4,9 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static io.tooltune.generate.constrain.JsonSchemaGrammarTest.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,6 +109,33 @@ class TokenMaskerTest {
             RandomWalk.Result w = OptVocabulary.walker().run(g, rnd, 3000, t -> { });
             if (w.ended()) assertTrue(parse(w.text()).isObject(), w.text());
         }
+    }
+
+    /** Grammars and maskers are shared by concurrent requests: threads racing on cold states agree with one thread. */
+    @Test
+    void concurrentMasksOnOneGrammarAgreeWithASingleThread() throws Exception {
+        String doc = "{\"city\": \"Lyon\", \"units\": \"fahrenheit\", \"fields\": [\"a\", \"b\"], \"near\": null}";
+        Grammar shared = JsonSchemaGrammar.compile(json(WEATHER), "test");
+        TokenMasker masker = new TokenMasker(OptVocabulary.texts(), OptVocabulary.specials(), OptVocabulary.EOS);
+        List<Callable<List<BitSet>>> tasks = new ArrayList<>();
+        for (int t = 0; t < 4; t++) tasks.add(() -> masksAlong(shared, masker, doc));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<BitSet> alone = masksAlong(JsonSchemaGrammar.compile(json(WEATHER), "test"), OptVocabulary.masker(), doc);
+            for (Future<List<BitSet>> f : pool.invokeAll(tasks)) assertEquals(alone, f.get());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static List<BitSet> masksAlong(Grammar g, TokenMasker masker, String doc) {
+        List<BitSet> out = new ArrayList<>();
+        Matcher m = g.matcher();
+        for (int i = 0; i < doc.length(); i++) {
+            out.add(masker.allowed(m));
+            assertTrue(m.advance(doc.charAt(i)));
+        }
+        return out;
     }
 
     static JsonNode parse(String text) {
