@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /**
  * A ToolLLaMA-style model in process. Each call renders the history as ToolLLaMA's inference prompt (system
@@ -41,6 +43,8 @@ public final class LocalModelBackend implements ChatBackend {
     private final int batchSize;
     private final long lingerMillis;
     private boolean constrainFunctionNames;
+    private volatile boolean lockstep;
+    private volatile IntSupplier callers;
     private final Thread worker;
     private final AutoCloseable resources;
     private final AtomicLong batches = new AtomicLong(), sequences = new AtomicLong();
@@ -80,6 +84,21 @@ public final class LocalModelBackend implements ChatBackend {
     public LocalModelBackend constrainFunctionNames(boolean on) {
         constrainFunctionNames = on;
         return this;
+    }
+
+    /**
+     * Deterministic batches (off by default): instead of lingering, the worker waits until every caller the agent
+     * announced ({@link #expectCallers}) has a call pending and runs them ordered by prompt, so which prompts share a
+     * batch, and so the padding and the results, do not depend on thread timing.
+     */
+    public LocalModelBackend lockstep(boolean on) {
+        lockstep = on;
+        return this;
+    }
+
+    @Override
+    public void expectCallers(IntSupplier callers) {
+        this.callers = callers;
     }
 
     /** Batches run so far and sequences in them (mean batch size = sequences / batches). */
@@ -175,6 +194,18 @@ public final class LocalModelBackend implements ChatBackend {
             List<Pending> batch = new ArrayList<>();
             try {
                 batch.add(queue.take());
+                IntSupplier expected = lockstep ? callers : null;
+                if (expected != null) {
+                    while (batch.size() < expected.getAsInt()) {
+                        Pending p = queue.poll(1, TimeUnit.MILLISECONDS);
+                        if (p != null) batch.add(p);
+                    }
+                    batch.sort(Comparator.comparing(Pending::prompt));
+                    for (int from = 0; from < batch.size(); from += batchSize) {
+                        run(batch.subList(from, Math.min(batch.size(), from + batchSize)));
+                    }
+                    continue;
+                }
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lingerMillis);
                 while (batch.size() < batchSize) {
                     Pending p = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -185,19 +216,23 @@ public final class LocalModelBackend implements ChatBackend {
                 batch.forEach(p -> p.result().completeExceptionally(e));
                 break;
             }
-            try {
-                List<String> prompts = batch.stream().map(Pending::prompt).toList();
-                List<BatchGenerator.Completion> out = generator.generate(prompts, batch.stream().map(Pending::functionNames).toList());
-                batches.incrementAndGet();
-                sequences.addAndGet(batch.size());
-                for (int i = 0; i < batch.size(); i++) batch.get(i).result().complete(out.get(i));
-            } catch (Exception | Error e) {
-                batch.forEach(p -> p.result().completeExceptionally(e));
-            }
+            run(batch);
         }
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(p -> p.result().completeExceptionally(new IllegalStateException("the local model is closed")));
+    }
+
+    private void run(List<Pending> batch) {
+        try {
+            List<String> prompts = batch.stream().map(Pending::prompt).toList();
+            List<BatchGenerator.Completion> out = generator.generate(prompts, batch.stream().map(Pending::functionNames).toList());
+            batches.incrementAndGet();
+            sequences.addAndGet(batch.size());
+            for (int i = 0; i < batch.size(); i++) batch.get(i).result().complete(out.get(i));
+        } catch (Exception | Error e) {
+            batch.forEach(p -> p.result().completeExceptionally(e));
+        }
     }
 
     /** Stops the worker (a batch in flight finishes first), then frees the model. */

@@ -62,6 +62,21 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        SftRun.Summary s = SftRun.run(model, data, output, config(), resume);
+        if (s.result().interrupted()) {
+            System.out.printf("interrupted at step %d; checkpoint %s (continue with --resume)%n",
+                    s.result().globalStep(), s.result().lastCheckpoint());
+            return 1;
+        }
+        var log = s.result().log();
+        double last = log.isEmpty() ? Double.NaN : log.get(log.size() - 1).loss();
+        System.out.printf("trained %d steps on %d examples (%d truncated), final loss %.4f; model in %s%n",
+                s.result().globalStep(), s.examples(), s.truncated(), last, output);
+        return 0;
+    }
+
+    /** The recipe the flags give (also how reproduce reads its --train-flag values). */
+    SftConfig config() {
         SftConfig.Precision p = switch (precision.toLowerCase()) {
             case "fp32" -> SftConfig.Precision.FP32;
             case "fp16" -> SftConfig.Precision.FP16;
@@ -75,16 +90,6 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new io.tooltune.BadInputException(e.getMessage());
         }
-        SftRun.Summary s = SftRun.run(model, data, output, cfg, resume);
-        if (s.result().interrupted()) {
-            System.out.printf("interrupted at step %d; checkpoint %s (continue with --resume)%n",
-                    s.result().globalStep(), s.result().lastCheckpoint());
-            return 1;
-        }
-        var log = s.result().log();
-        double last = log.isEmpty() ? Double.NaN : log.get(log.size() - 1).loss();
-        System.out.printf("trained %d steps on %d examples (%d truncated), final loss %.4f; model in %s%n",
-                s.result().globalStep(), s.examples(), s.truncated(), last, output);
-        return 0;
+        return cfg;
     }
 }

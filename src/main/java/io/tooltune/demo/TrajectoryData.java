@@ -29,11 +29,11 @@ import java.util.stream.Stream;
  * model bridges; a model trained from scratch in minutes learns token sequences and learned positions literally, so
  * it is taught the very sequences and positions it will generate at.
  */
-final class TrajectoryData {
+public final class TrajectoryData {
     private TrajectoryData() {}
 
     /** Each trajectory's instances, one per assistant turn, in file order; trajectories without any are left out. */
-    static List<List<ToolLlamaExample>> instances(Path answerDir) {
+    public static List<List<ToolLlamaExample>> instances(Path answerDir) {
         List<List<ToolLlamaExample>> out = new ArrayList<>();
         try (Stream<Path> files = Files.walk(answerDir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
@@ -50,10 +50,10 @@ final class TrajectoryData {
      * Whether the prompt's tokens are labels besides the reply's: {@link #ALL} is plain language modelling of the whole
      * sequence (TRL's SFTTrainer on a text dataset without a completion-only collator).
      */
-    enum PromptLoss { NONE, ALL }
+    public enum PromptLoss { NONE, ALL }
 
     /** Writes {@code {"id","input_ids","labels"}} records as {@code prepare} does; returns the number written. */
-    static int write(Path answerDir, Path modelDir, Path output, int context, int maxNewTokens, PromptLoss promptLoss) {
+    public static int write(Path answerDir, Path modelDir, Path output, int context, int maxNewTokens, PromptLoss promptLoss) {
         int n = 0;
         int room = context - maxNewTokens;
         try (Tokenizer tok = Tokenizer.load(modelDir); JsonArrayWriter out = new JsonArrayWriter(output, true)) {

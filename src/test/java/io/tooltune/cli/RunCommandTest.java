@@ -16,6 +16,7 @@ import io.tooltune.generate.GenerationConfig;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.io.ModelFolder;
 import io.tooltune.tools.ApiCatalog;
+import io.tooltune.tools.VirtualApis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,9 +155,8 @@ class RunCommandTest {
         GenerationConfig cfg = new GenerationConfig(4, 0.1, 1, 0, 42L, List.of(), true);
         LoadedModel loaded = ModelFolder.load(model);
         BatchGenerator real = LocalModelBackend.generator(loaded, cfg);
-        ApiCatalog catalog = ApisCommand.catalog(dir.resolve("tools"), null);
         List<Query> qs = AgentRun.readQueries(queries, System.err);
-        catalog.addQueries(qs);
+        ApiCatalog catalog = VirtualApis.catalog(dir.resolve("tools"), qs);
         try (LocalModelBackend b = new LocalModelBackend(batch -> {
             prompts.addAll(batch);
             return real.generate(batch);
