@@ -5,6 +5,7 @@ import io.tooltune.tools.ApiCatalog;
 import io.tooltune.tools.ToolExecutor;
 import io.tooltune.tools.VirtualApis;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -16,10 +17,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "apis", mixinStandardHelpOptions = true,
         description = "Serve StableToolBench's /virtual API endpoint: cached responses, else a simulator.")
 public final class ApisCommand implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "8080", description = "Port (default ${DEFAULT-VALUE}).")
-    int port;
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
-    String host;
+    @Mixin
+    ListenOptions listen;
     @Option(names = "--cache", defaultValue = "tool_response_cache.sqlite", description = "SQLite cache file (default ${DEFAULT-VALUE}).")
     Path cache;
     @Option(names = "--import-cache", description = "Import a StableToolBench tool_response_cache folder first.")
@@ -39,7 +38,7 @@ public final class ApisCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ApiCatalog catalog = VirtualApis.catalog(tools, queries == null ? List.of() : AgentRun.readQueries(queries, System.err));
         ToolExecutor real = toolbenchUrl == null ? null : VirtualApis.passThrough(toolbenchUrl, System.getenv("TOOLBENCH_KEY"));
-        try (VirtualApis.Running server = VirtualApis.start(new VirtualApis.ServerOptions(host, port, cache, importCache,
+        try (VirtualApis.Running server = VirtualApis.start(new VirtualApis.ServerOptions(listen.host, listen.port, cache, importCache,
                 catalog, VirtualApis.simulator(simulatorUrl, simulatorModel), real, System.err))) {
             if (importCache != null) System.err.println("imported " + server.imported() + " cached responses");
             System.err.println("serving " + server.url() + " (" + server.cache().size() + " cached responses, " + catalog.size() + " APIs known)");

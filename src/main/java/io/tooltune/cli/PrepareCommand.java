@@ -3,6 +3,7 @@ package io.tooltune.cli;
 import io.tooltune.data.Prepare;
 import io.tooltune.data.SftEncoder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -23,8 +24,9 @@ public final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--model", description = "model folder whose tokenizer to use (required for --format tokens)")
     Path model;
 
-    @Option(names = "--output", required = true, description = "output file (.jsonl; .json gives a JSON array for conversations)")
-    Path output;
+    /** The output file (.jsonl; .json gives a JSON array for conversations). */
+    @Mixin
+    OutputOption output;
 
     @Option(names = "--format", defaultValue = "tokens", description = "tokens (default) or conversations (untokenized)")
     Prepare.Format format;
@@ -65,7 +67,7 @@ public final class PrepareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Prepare.Result r = Prepare.run(new Prepare.Options(input, model, output, format, lossOn.value, maxLength, method,
+        Prepare.Result r = Prepare.run(new Prepare.Options(input, model, output.path, format, lossOn.value, maxLength, method,
                 tools, strict), System.err);
         boolean tokens = format == Prepare.Format.TOKENS;
         System.out.print(r.sources().summary());
@@ -75,7 +77,7 @@ public final class PrepareCommand implements Callable<Integer> {
                     + r.cutTokens() + " context tokens cut");
             System.out.print(r.lengths().render());
         }
-        System.out.println("records " + r.log().summary() + " -> " + output);
+        System.out.println("records " + r.log().summary() + " -> " + output.path);
         return 0;
     }
 }
