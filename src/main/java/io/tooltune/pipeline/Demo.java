@@ -59,10 +59,11 @@ public final class Demo {
                           int testQueriesPerGroup, int keysPerDomain, int vocabSize, OptConfig model, int trainBatch,
                           double learningRate, int warmupSteps, TrajectoryData.PromptLoss promptLoss, int agentBatch,
                           int maxIterations, int maxNewTokens, boolean constrainFunctionNames) {
-        /** The budget the default sizes were chosen for, and the queries per held-out group at that budget. */
+        /** The wall-clock budget the default sizes were chosen for. */
         public static final double DEFAULT_MINUTES = 8;
+        /** Held-out queries per test group at the default size. */
         static final int QUERIES_PER_GROUP = 12;
-        /** About 7.5 minutes for the whole demo on a quiet 2-core machine, 7 of them training (BENCHMARKS.md). */
+        /** About 8 minutes for the whole demo on a quiet 2-core machine, 7.3 of them training (BENCHMARKS.md). */
         public static final int DEFAULT_STEPS = 3250;
 
         public Options {
