@@ -5,17 +5,24 @@ import io.tooltune.BadInputException;
 import io.tooltune.Json;
 import io.tooltune.Progress;
 import io.tooltune.backend.ChatBackend;
+import io.tooltune.backend.LocalToolLlamaBackend;
 import io.tooltune.data.format.DataFiles;
 import io.tooltune.data.format.FileNames;
 import io.tooltune.data.format.Query;
 import io.tooltune.data.format.RecordLog;
+import io.tooltune.generate.GenerationConfig;
+import io.tooltune.tools.ApiCatalog;
+import io.tooltune.tools.HttpToolExecutor;
+import io.tooltune.tools.ResponseSimulator;
 import io.tooltune.tools.ToolExecutor;
+import io.tooltune.tools.VirtualApis;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -58,7 +65,48 @@ public final class AgentRun {
         }
     }
 
+    /**
+     * The stage's files and tools: queries from a file or folder, tool descriptions from {@code toolsDir} (null:
+     * none), raw answers into {@code output}; tools reached at {@code apiUrl}, or when it is null through an
+     * embedded virtual API server over the SQLite {@code embeddedCache} that simulates misses with {@code simulator}.
+     */
+    public record Stage(Path queries, Path toolsDir, Path output, String apiUrl, Path embeddedCache,
+                        ResponseSimulator simulator) {
+        public Stage {
+            if (!Files.exists(queries)) throw new BadInputException(queries + ": no such file or folder");
+        }
+
+        public static Stage embedded(Path queries, Path toolsDir, Path output, Path cache, ResponseSimulator simulator) {
+            return new Stage(queries, toolsDir, output, null, cache, simulator);
+        }
+    }
+
+    /**
+     * A local model folder as the agent's model, decoding as ToolLLaMA does (sampling without top-k/top-p, stop at
+     * EOS only); {@code lockstep}: batches independent of thread timing (see {@link LocalToolLlamaBackend#lockstep}).
+     */
+    public record LocalModel(Path dir, int maxNewTokens, double temperature, long seed, int batchSize,
+                             boolean constrainFunctionNames, boolean lockstep) {
+        public LocalToolLlamaBackend open() {
+            GenerationConfig cfg = GenerationConfig.toolLlama().withMaxNewTokens(maxNewTokens).withTemperature(temperature)
+                    .withSeed(seed);
+            return LocalToolLlamaBackend.load(dir, cfg, batchSize).constrainFunctionNames(constrainFunctionNames)
+                    .lockstep(lockstep);
+        }
+    }
+
     private AgentRun() {}
+
+    /** The whole stage: reads the queries, registers their APIs with the tools, runs them and writes raw answers. */
+    public static Summary run(Stage stage, ChatBackend backend, Options o, PrintStream err) {
+        List<Query> qs = readQueries(stage.queries(), err);
+        ApiCatalog catalog = VirtualApis.catalog(stage.toolsDir(), qs);
+        try (VirtualApis.Running server = stage.apiUrl() == null
+                ? VirtualApis.embedded(stage.embeddedCache(), catalog, stage.simulator()) : null) {
+            ToolExecutor ex = new HttpToolExecutor(server != null ? server.url() : stage.apiUrl(), Duration.ofSeconds(60));
+            return run(qs, stage.output(), backend, ex, catalog::toolDescription, o, err);
+        }
+    }
 
     /** Reads a query file or every *.json in a directory; bad entries are reported on {@code err} and skipped. */
     public static List<Query> readQueries(Path fileOrDir, PrintStream err) {
@@ -98,7 +146,10 @@ public final class AgentRun {
         AtomicInteger answered = new AtomicInteger(), gaveUp = new AtomicInteger(), unanswered = new AtomicInteger(),
                 errors = new AtomicInteger(), apiCalls = new AtomicInteger();
         AtomicLong modelCalls = new AtomicLong(), tokens = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.threads()));
+        AtomicInteger finished = new AtomicInteger();
+        int threads = Math.max(1, o.threads());
+        backend.expectCallers(() -> Math.min(threads, todo.size() - finished.get()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (Progress progress = Progress.start("queries (" + o.fileSuffix() + ")", todo.size())) {
             List<Future<?>> futures = new ArrayList<>();
             for (Query q : todo) {
@@ -121,6 +172,7 @@ public final class AgentRun {
                             err.println("query " + q.id() + ": " + e);
                         }
                     } finally {
+                        finished.incrementAndGet();
                         synchronized (progress) {
                             progress.step();
                         }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.IntSupplier;
 
 /**
  * A ToolLLaMA-style model in process, for the agent. Each call renders the history as ToolLLaMA's inference prompt
@@ -35,6 +36,8 @@ public final class LocalToolLlamaBackend implements ChatBackend {
     private final InferenceWorker worker;
     private final GenerationConfig cfg;
     private boolean constrainFunctionNames;
+    private boolean lockstep;
+    private IntSupplier callers;
 
     /** Loads a model folder; closing the backend frees it. */
     public static LocalToolLlamaBackend load(Path modelDir, GenerationConfig cfg, int batchSize) {
@@ -59,6 +62,22 @@ public final class LocalToolLlamaBackend implements ChatBackend {
     public LocalToolLlamaBackend constrainFunctionNames(boolean on) {
         constrainFunctionNames = on;
         return this;
+    }
+
+    /**
+     * Deterministic batches (off by default): the worker waits until every query thread the agent announced
+     * ({@link #expectCallers}) has a call pending and runs them ordered by prompt; see {@link InferenceWorker#lockstep}.
+     */
+    public synchronized LocalToolLlamaBackend lockstep(boolean on) {
+        lockstep = on;
+        worker.lockstep(on ? callers : null);
+        return this;
+    }
+
+    @Override
+    public synchronized void expectCallers(IntSupplier callers) {
+        this.callers = callers;
+        if (lockstep) worker.lockstep(callers);
     }
 
     public InferenceWorker.Stats stats() {

@@ -1,6 +1,6 @@
 package io.tooltune.chat;
 
-import io.tooltune.data.PythonRepr;
+import io.tooltune.data.python.PythonRepr;
 
 import java.util.Map;
 

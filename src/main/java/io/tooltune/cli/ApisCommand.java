@@ -1,22 +1,15 @@
 package io.tooltune.cli;
 
-import io.tooltune.backend.OpenAiClient;
-import io.tooltune.tools.ApiCatalog;
-import io.tooltune.tools.ApiServer;
-import io.tooltune.tools.HttpToolExecutor;
-import io.tooltune.tools.LlmSimulator;
-import io.tooltune.tools.ResponseCache;
-import io.tooltune.tools.ResponseSimulator;
-import io.tooltune.tools.SchemaSimulator;
-import io.tooltune.tools.ToolExecutor;
-import io.tooltune.tools.ToolRequest;
-import io.tooltune.tools.VirtualApis;
 import io.tooltune.agent.AgentRun;
+import io.tooltune.tools.ApiCatalog;
+import io.tooltune.tools.ToolExecutor;
+import io.tooltune.tools.VirtualApis;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -24,10 +17,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "apis", mixinStandardHelpOptions = true,
         description = "Serve StableToolBench's /virtual API endpoint: cached responses, else a simulator.")
 public final class ApisCommand implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "8080", description = "Port (default ${DEFAULT-VALUE}).")
-    int port;
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
-    String host;
+    @Mixin
+    ListenOptions listen;
     @Option(names = "--cache", defaultValue = "tool_response_cache.sqlite", description = "SQLite cache file (default ${DEFAULT-VALUE}).")
     Path cache;
     @Option(names = "--import-cache", description = "Import a StableToolBench tool_response_cache folder first.")
@@ -45,36 +36,14 @@ public final class ApisCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ResponseCache rc = new ResponseCache(cache)) {
-            if (importCache != null) System.err.println("imported " + rc.importFolder(importCache) + " cached responses");
-            ApiCatalog catalog = catalog(tools, queries);
-            try (ApiServer server = new ApiServer(host, port, new VirtualApis(rc, catalog, simulator(simulatorUrl, simulatorModel),
-                    passThrough(toolbenchUrl), System.err))) {
-                System.err.println("serving " + server.url() + " (" + rc.size() + " cached responses, " + catalog.size() + " APIs known)");
-                new CountDownLatch(1).await();
-            }
+        ApiCatalog catalog = VirtualApis.catalog(tools, queries == null ? List.of() : AgentRun.readQueries(queries, System.err));
+        ToolExecutor real = toolbenchUrl == null ? null : VirtualApis.passThrough(toolbenchUrl, System.getenv("TOOLBENCH_KEY"));
+        try (VirtualApis.Running server = VirtualApis.start(new VirtualApis.ServerOptions(listen.host, listen.port, cache, importCache,
+                catalog, VirtualApis.simulator(simulatorUrl, simulatorModel), real, System.err))) {
+            if (importCache != null) System.err.println("imported " + server.imported() + " cached responses");
+            System.err.println("serving " + server.url() + " (" + server.cache().size() + " cached responses, " + catalog.size() + " APIs known)");
+            new CountDownLatch(1).await();
         }
         return 0;
-    }
-
-    /** The real service, with TOOLBENCH_KEY (when set) in place of the key each request carries. */
-    static ToolExecutor passThrough(String url) {
-        if (url == null) return null;
-        HttpToolExecutor http = new HttpToolExecutor(url, Duration.ofSeconds(60));
-        String key = System.getenv("TOOLBENCH_KEY");
-        if (key == null || key.isEmpty()) return http;
-        return r -> http.execute(new ToolRequest(r.category(), r.toolName(), r.apiName(), r.toolInput(), r.strip(), key));
-    }
-
-    static ApiCatalog catalog(Path tools, Path queries) {
-        ApiCatalog catalog = new ApiCatalog();
-        if (tools != null) catalog.addToolsFolder(tools);
-        if (queries != null) catalog.addQueries(AgentRun.readQueries(queries, System.err));
-        return catalog;
-    }
-
-    static ResponseSimulator simulator(String url, String model) {
-        return url == null ? new SchemaSimulator()
-                : new LlmSimulator(new OpenAiClient(url, OpenAiClient.keyFromEnvironment(), Duration.ofSeconds(120)), model, 0);
     }
 }

@@ -1,7 +1,6 @@
 package io.tooltune.cli;
 
 import io.tooltune.BadInputException;
-import io.tooltune.backend.LocalModelBackend;
 import io.tooltune.backend.OpenAiClient;
 import io.tooltune.eval.bfcl.BfclPrompt;
 import io.tooltune.eval.bfcl.BfclReport;
@@ -9,7 +8,7 @@ import io.tooltune.eval.bfcl.BfclRun;
 import io.tooltune.eval.bfcl.EndpointPromptModel;
 import io.tooltune.eval.bfcl.LocalPromptModel;
 import io.tooltune.generate.GenerationConfig;
-import io.tooltune.model.io.LoadedModel;
+import io.tooltune.inference.InferenceWorker;
 import io.tooltune.model.io.ModelFolder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -90,9 +89,9 @@ public final class BfclCommand {
                 OpenAiClient client = new OpenAiClient(model.openaiUrl, OpenAiClient.keyFromEnvironment(), Duration.ofSeconds(timeout));
                 s = BfclRun.run(o, new EndpointPromptModel(client, openaiModel, temperature), System.err);
             } else {
-                try (LoadedModel m = ModelFolder.load(model.dir)) {
-                    GenerationConfig cfg = new GenerationConfig(maxNewTokens, temperature, 1, 0, seed, List.of(), true);
-                    s = BfclRun.run(o, new LocalPromptModel(LocalModelBackend.generator(m, cfg)), System.err);
+                GenerationConfig cfg = GenerationConfig.sampling(maxNewTokens, temperature).withSeed(seed);
+                try (InferenceWorker worker = InferenceWorker.forModel(ModelFolder.load(model.dir), batchSize, 0)) {
+                    s = BfclRun.run(o, new LocalPromptModel(worker, cfg), System.err);
                 }
             }
             System.err.println(s.describe());

@@ -1,15 +1,14 @@
 package io.tooltune.cli;
 
 import io.tooltune.BadInputException;
-import io.tooltune.eval.AnswerSet;
 import io.tooltune.eval.EvalReport;
 import io.tooltune.eval.EvalRun;
 import io.tooltune.eval.PassAndWinRates;
 import io.tooltune.eval.HeuristicJudge;
 import io.tooltune.eval.Judge;
-import io.tooltune.eval.JudgeStore;
 import io.tooltune.eval.OpenAiJudge;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -31,19 +29,21 @@ public final class EvalCommand implements Callable<Integer> {
     List<String> modelNames = new ArrayList<>();
 
     @Option(names = "--judge", defaultValue = "heuristic", description = "openai or heuristic (offline approximation). Default: ${DEFAULT-VALUE}.")
-    String judge;
+    JudgeKind judge;
 
-    @Option(names = "--output", required = true, description = "Output folder.")
-    Path output;
+    enum JudgeKind { OPENAI, HEURISTIC }
+
+    @Mixin
+    OutputOption output;
 
     @Option(names = "--reference", description = "Reference model (one of the model names) for win rates.")
     String reference;
 
-    @Option(names = "--evaluate-times", defaultValue = "4", description = "Judgements per query. Default: ${DEFAULT-VALUE}.")
-    int evaluateTimes;
+    @Option(names = "--evaluate-times", description = "Judgements per query. Default: ${DEFAULT-VALUE}.")
+    int evaluateTimes = EvalRun.DEFAULT_OPTIONS.evaluateTimes();
 
-    @Option(names = "--metric", defaultValue = "pass", description = "pass (ToolBench) or sopr (StableToolBench). Default: ${DEFAULT-VALUE}.")
-    String metric;
+    @Option(names = "--metric", description = "pass (ToolBench) or sopr (StableToolBench). Default: ${DEFAULT-VALUE}.")
+    PassAndWinRates.Metric metric = EvalRun.DEFAULT_OPTIONS.metric();
 
     @Option(names = "--no-pass-shortcut", description = "Judge every preference (StableToolBench) instead of deciding passed-vs-failed pairs from pass labels.")
     boolean noShortcut;
@@ -72,54 +72,37 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--legacy-functions", description = "Send functions/function_call (ToolBench's original form) instead of tools/tool_choice.")
     boolean legacyFunctions;
 
-    @Option(names = "--concurrency", defaultValue = "4", description = "Queries judged in parallel. Default: ${DEFAULT-VALUE}.")
-    int concurrency;
+    @Option(names = "--concurrency", description = "Queries judged in parallel. Default: ${DEFAULT-VALUE}.")
+    int concurrency = EvalRun.DEFAULT_OPTIONS.concurrency();
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of conversions, coin flips and answer order. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    /** Seed of conversions, coin flips and answer order. */
+    @Mixin
+    SeedOption seed = new SeedOption(EvalRun.DEFAULT_OPTIONS.seed());
 
     @Option(names = "--store", description = "SQLite judgement store (default: OUTPUT/judgements.sqlite).")
     Path store;
 
     @Override
     public Integer call() throws Exception {
-        if (!modelNames.isEmpty() && modelNames.size() != answers.size()) {
-            throw new BadInputException("--model-name: " + modelNames.size() + " names for " + answers.size() + " --answers folders");
-        }
-        PassAndWinRates.Metric m = switch (metric.toLowerCase(Locale.ROOT)) {
-            case "pass" -> PassAndWinRates.Metric.PASS;
-            case "sopr" -> PassAndWinRates.Metric.SOPR;
-            default -> throw new BadInputException("--metric " + metric + ": use pass or sopr");
-        };
-        if (evaluateTimes < 1) throw new BadInputException("--evaluate-times must be at least 1");
-        Judge j = switch (judge) {
-            case "heuristic" -> new HeuristicJudge();
-            case "openai" -> new OpenAiJudge(new OpenAiJudge.Config(baseUrl, judgeModel, System.getenv("OPENAI_API_KEY"), 0.2, 1000,
-                    Duration.ofSeconds(timeout), retries, Duration.ofMillis(backoffMs), legacyFunctions));
-            default -> throw new BadInputException("--judge " + judge + ": use openai or heuristic");
-        };
         Map<String, String> parameters = new LinkedHashMap<>();
         for (String p : params) {
             int eq = p.indexOf('=');
             if (eq <= 0) throw new BadInputException("--params " + p + ": use model=value");
             parameters.put(p.substring(0, eq), p.substring(eq + 1));
         }
-        List<AnswerSet> sets = new ArrayList<>();
-        for (int i = 0; i < answers.size(); i++) {
-            Path dir = answers.get(i).toAbsolutePath().normalize();
-            String name = modelNames.isEmpty() ? dir.getFileName().toString() : modelNames.get(i);
-            sets.add(AnswerSet.load(dir, name, seed));
-        }
-        PassAndWinRates.Options options = new PassAndWinRates.Options(evaluateTimes, m, seed, concurrency, !noShortcut);
-        try (JudgeStore js = new JudgeStore(store != null ? store : output.resolve("judgements.sqlite"), j)) {
-            EvalRun.Result r = EvalRun.run(sets, reference, testIds, js, options, output);
-            Path html = EvalReport.write(r, parameters, j.name(), output);
-            System.out.print(EvalReport.byGroup(r).markdown());
-            System.out.println("judge requests: " + js.asked() + " new, " + js.size() + " stored; report: " + html);
-            if (r.pending() > 0) {
-                System.err.println("tooltune: " + r.pending() + " queries pending (judge unavailable); rerun the same command to resume");
-                return 1;
-            }
+        EvalRun.Stage stage = new EvalRun.Stage(answers, modelNames, output.path, reference, testIds, parameters,
+                new PassAndWinRates.Options(evaluateTimes, metric, seed.value(), concurrency, !noShortcut), store);
+        Judge j = switch (judge) {
+            case HEURISTIC -> new HeuristicJudge();
+            case OPENAI -> new OpenAiJudge(new OpenAiJudge.Config(baseUrl, judgeModel, System.getenv("OPENAI_API_KEY"), 0.2, 1000,
+                    Duration.ofSeconds(timeout), retries, Duration.ofMillis(backoffMs), legacyFunctions));
+        };
+        EvalRun.Outcome o = EvalRun.run(stage, j);
+        System.out.print(EvalReport.byGroup(o.result()).markdown());
+        System.out.println("judge requests: " + o.asked() + " new, " + o.stored() + " stored; report: " + o.report());
+        if (o.result().pending() > 0) {
+            System.err.println("tooltune: " + o.result().pending() + " queries pending (judge unavailable); rerun the same command to resume");
+            return 1;
         }
         return 0;
     }

@@ -7,11 +7,12 @@ import io.tooltune.generate.Generator;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.io.ModelFolder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -21,17 +22,14 @@ public final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "model folder (config.json, weights, tokenizer)")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--prompt", required = true, description = "prompt text (</s> is prepended, as OPT's tokenizer does)")
     String prompt;
 
-    @Option(names = "--max-new-tokens", defaultValue = "32", description = "default: ${DEFAULT-VALUE}")
-    int maxNewTokens;
-
-    @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default)")
-    double temperature;
+    @Mixin
+    SamplingOptions sampling = new SamplingOptions(32, 0);
 
     @Option(names = "--top-p", defaultValue = "1", description = "nucleus sampling mass, 1 = off (default)")
     double topP;
@@ -39,8 +37,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--top-k", defaultValue = "0", description = "keep the k most likely tokens, 0 = off (default)")
     int topK;
 
-    @Option(names = "--seed", description = "sampling seed")
-    Long seed;
+    /** Sampling seed; none: unseeded. */
+    @Mixin
+    SeedOption seed = new SeedOption(null);
 
     @Option(names = "--stop", description = "stop string (repeatable); the text is cut before it")
     List<String> stop = List.of();
@@ -55,11 +54,11 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GenerationConfig cfg;
         try {
-            cfg = new GenerationConfig(maxNewTokens, temperature, topP, topK, seed, stop, !noEosStop);
+            cfg = new GenerationConfig(sampling.maxNewTokens, sampling.temperature, topP, topK, seed.seed, stop, !noEosStop);
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        try (LoadedModel m = ModelFolder.load(model)) {
+        try (LoadedModel m = ModelFolder.load(model.dir)) {
             long[] ids = m.tokenizer().encode(prompt);
             Generator.Output out = new Generator(m.model(), m.tokenizer()).generate(List.of(ids), cfg).get(0);
             if (json) {

@@ -37,7 +37,8 @@ public final class Main {
 
     /** Runs the CLI and returns the exit code: 0 success, 1 failed run, 2 bad usage or bad input. */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        // enum-typed options take their values in any case (--method cot, --judge heuristic)
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
             while (t != null && !(t instanceof BadInputException) && t.getCause() != null && t.getCause() != t) {

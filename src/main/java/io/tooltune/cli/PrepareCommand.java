@@ -1,19 +1,13 @@
 package io.tooltune.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tooltune.BadInputException;
-import io.tooltune.Json;
-import io.tooltune.data.LengthHistogram;
+import io.tooltune.data.Prepare;
 import io.tooltune.data.SftEncoder;
-import io.tooltune.data.TrainingSources;
-import io.tooltune.data.format.JsonArrayWriter;
-import io.tooltune.data.format.RecordLog;
-import io.tooltune.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code tooltune prepare}: ToolBench trajectories → SFT records (token ids + labels) or ToolLLaMA conversations. */
@@ -30,23 +24,40 @@ public final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--model", description = "model folder whose tokenizer to use (required for --format tokens)")
     Path model;
 
-    @Option(names = "--output", required = true, description = "output file (.jsonl; .json gives a JSON array for conversations)")
-    Path output;
+    /** The output file (.jsonl; .json gives a JSON array for conversations). */
+    @Mixin
+    OutputOption output;
 
     @Option(names = "--format", defaultValue = "tokens", description = "tokens (default) or conversations (untokenized)")
-    String format;
+    Prepare.Format format;
 
     @Option(names = "--loss-on", defaultValue = "final",
             description = "final: last assistant reply + </s> (ToolBench); all-assistant: every assistant turn")
-    String lossOn;
+    LossOn lossOn;
+
+    /** The flag's spellings of {@link SftEncoder.LossOn}. */
+    enum LossOn {
+        FINAL(SftEncoder.LossOn.FINAL), ALL_ASSISTANT(SftEncoder.LossOn.ALL_ASSISTANT);
+
+        final SftEncoder.LossOn value;
+
+        LossOn(SftEncoder.LossOn value) {
+            this.value = value;
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
 
     @Option(names = "--max-length", defaultValue = "2048",
             description = "cut the oldest context beyond this many tokens, keeping the target (0: no limit; default 2048)")
     int maxLength;
 
-    @Option(names = "--method", defaultValue = "DFS_woFilter_w2",
-            description = "use only raw answer files whose name contains this (default DFS_woFilter_w2; '' for all)")
-    String method;
+    @Option(names = "--method", description = "use only raw answer files whose name contains this (default "
+            + "${DEFAULT-VALUE}; '' for all)")
+    String method = Prepare.TOOLBENCH_METHOD;
 
     @Option(names = "--tools", description = "toolenv/tools folder: tool descriptions for converted answers (else \"None\")")
     Path tools;
@@ -56,67 +67,17 @@ public final class PrepareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        boolean tokens = switch (format) {
-            case "tokens" -> true;
-            case "conversations" -> false;
-            default -> throw new BadInputException("--format must be tokens or conversations, not \"" + format + "\"");
-        };
-        SftEncoder.LossOn loss = switch (lossOn) {
-            case "final" -> SftEncoder.LossOn.FINAL;
-            case "all-assistant" -> SftEncoder.LossOn.ALL_ASSISTANT;
-            default -> throw new BadInputException("--loss-on must be final or all-assistant, not \"" + lossOn + "\"");
-        };
-        if (tokens && model == null) throw new BadInputException("--model is required to tokenize (or use --format conversations)");
-        if (maxLength < 0) throw new BadInputException("--max-length must be >= 0");
-        if (!java.nio.file.Files.exists(input)) throw new BadInputException(input + ": no such file or folder");
-        RecordLog log = new RecordLog(strict, System.err);
-        LengthHistogram hist = new LengthHistogram();
-        long[] cut = new long[2]; // instances cut, tokens cut
-        TrainingSources.Stats stats;
-        try (Tokenizer tok = tokens ? Tokenizer.load(model) : null;
-             JsonArrayWriter out = (tokens ? new JsonArrayWriter(output, true) : new JsonArrayWriter(output))) {
-            SftEncoder encoder = tokens ? new SftEncoder(tok, loss, maxLength) : null;
-            long[] produced = {0};
-            Map<String, String> descriptions = tools == null ? Map.of() : TrainingSources.toolDescriptions(tools);
-            stats = TrainingSources.forEach(input, method.isEmpty() ? null : method, descriptions, log, ex -> {
-                produced[0]++;
-                if (!tokens) {
-                    out.write(ex.toJson());
-                    log.written(1);
-                    return;
-                }
-                SftEncoder.Encoded e;
-                try {
-                    e = encoder.encode(ex);
-                } catch (BadInputException err) {
-                    log.skip(input + " instance " + (produced[0] - 1) + " (\"" + abbreviate(ex.id()) + "\"): " + err.getMessage());
-                    return;
-                }
-                ObjectNode o = Json.MAPPER.createObjectNode().put("id", e.id());
-                var ids = o.putArray("input_ids");
-                for (long v : e.inputIds()) ids.add(v);
-                var labels = o.putArray("labels");
-                for (long v : e.labels()) labels.add(v);
-                out.write(o);
-                log.written(1);
-                hist.add(e.inputIds().length);
-                if (e.cut() > 0) {
-                    cut[0]++;
-                    cut[1] += e.cut();
-                }
-            });
-            System.out.print(stats.summary());
-            System.out.println("instances: " + produced[0] + (tokens ? " (loss on " + lossOn + ")" : ""));
-        }
+        Prepare.Result r = Prepare.run(new Prepare.Options(input, model, output.path, format, lossOn.value, maxLength, method,
+                tools, strict), System.err);
+        boolean tokens = format == Prepare.Format.TOKENS;
+        System.out.print(r.sources().summary());
+        System.out.println("instances: " + r.instances() + (tokens ? " (loss on " + lossOn + ")" : ""));
         if (tokens) {
-            System.out.println("truncated to --max-length " + maxLength + ": " + cut[0] + " instances, " + cut[1] + " context tokens cut");
-            System.out.print(hist.render());
+            System.out.println("truncated to --max-length " + maxLength + ": " + r.cutInstances() + " instances, "
+                    + r.cutTokens() + " context tokens cut");
+            System.out.print(r.lengths().render());
         }
-        System.out.println("records " + log.summary() + " -> " + output);
+        System.out.println("records " + r.log().summary() + " -> " + output.path);
         return 0;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 }

@@ -1,8 +1,12 @@
 package io.tooltune.cli;
 
-import io.tooltune.demo.Reproduce;
-import io.tooltune.demo.ReproduceInputs;
+import io.tooltune.BadInputException;
+import io.tooltune.pipeline.Reproduce;
+import io.tooltune.pipeline.ReproduceInputs;
+import io.tooltune.train.SftConfig;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -21,8 +25,9 @@ public final class ReproduceCommand implements Callable<Integer> {
             + "toolllama_G123_dfs_train.json), test_instruction/<group>.json, toolenv/tools/.")
     Path toolbench;
 
-    @Option(names = "--model", required = true, description = "Base model folder (e.g. facebook/opt-350m).")
-    Path model;
+    /** The base model (e.g. facebook/opt-350m). */
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--judge-url", required = true, description = "OpenAI-compatible judge base URL ending in /v1 "
             + "(key from OPENAI_API_KEY).")
@@ -52,12 +57,24 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ReproduceInputs in = ReproduceInputs.check(toolbench, model, judgeUrl, groups);
-        List<String> flags = new ArrayList<>(trainFlags);
-        if (maxSteps != null) flags.addAll(List.of("--max-steps", maxSteps.toString()));
-        Path report = Reproduce.run(new Reproduce.Options(in, judgeModel, evaluateTimes, output, flags, 8, 0.1, 10,
+        ReproduceInputs in = ReproduceInputs.check(toolbench, model.dir, judgeUrl, groups);
+        Path report = Reproduce.run(new Reproduce.Options(in, judgeModel, evaluateTimes, output, recipe(), 8, 0.1, 10,
                 maxNewTokens));
         System.out.println("report: " + report.toAbsolutePath());
         return 0;
+    }
+
+    /** The train command's recipe with --max-steps and the --train-flag values applied. */
+    private SftConfig recipe() {
+        List<String> args = new ArrayList<>(List.of("--model", model.dir.toString(), "--data", "-", "--output", "-"));
+        args.addAll(trainFlags);
+        if (maxSteps != null) args.addAll(List.of("--max-steps", maxSteps.toString()));
+        TrainCommand train = new TrainCommand();
+        try {
+            new CommandLine(train).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new BadInputException("--train-flag: " + e.getMessage());
+        }
+        return train.config();
     }
 }

@@ -3,25 +3,17 @@ package io.tooltune.cli;
 import io.tooltune.BadInputException;
 import io.tooltune.agent.AgentRun;
 import io.tooltune.backend.ChatBackend;
-import io.tooltune.backend.LocalToolLlamaBackend;
 import io.tooltune.backend.OpenAiBackend;
-import io.tooltune.generate.GenerationConfig;
 import io.tooltune.backend.OpenAiClient;
-import io.tooltune.data.format.Query;
-import io.tooltune.tools.ApiCatalog;
-import io.tooltune.tools.ApiServer;
-import io.tooltune.tools.HttpToolExecutor;
-import io.tooltune.tools.ResponseCache;
-import io.tooltune.tools.ToolExecutor;
+import io.tooltune.generate.GenerationConfig;
 import io.tooltune.tools.VirtualApis;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code tooltune run}: CoT or DFSDT over test queries, writing ToolBench raw answer files. */
@@ -43,7 +35,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--openai-model", description = "Model name for --openai-url.")
     String openaiModel;
     @Option(names = "--method", required = true, description = "cot or dfs.")
-    String method;
+    AgentRun.Method method;
     @ArgGroup(exclusive = true, multiplicity = "1")
     ApiChoice api;
 
@@ -54,8 +46,8 @@ public final class RunCommand implements Callable<Integer> {
         boolean embedded;
     }
 
-    @Option(names = "--output", required = true, description = "Output folder for raw answer files.")
-    Path output;
+    @Mixin
+    OutputOption output;
     @Option(names = "--cache", defaultValue = "tool_response_cache.sqlite", description = "Cache for --api-embedded (default ${DEFAULT-VALUE}).")
     Path cache;
     @Option(names = "--tools", description = "ToolBench toolenv/tools folder (tool descriptions for the prompt).")
@@ -64,8 +56,10 @@ public final class RunCommand implements Callable<Integer> {
     String simulatorUrl;
     @Option(names = "--simulator-model", defaultValue = "gpt-4-turbo")
     String simulatorModel;
-    @Option(names = "--temperature", defaultValue = "0.1", description = "Sampling temperature (default ${DEFAULT-VALUE}).")
-    double temperature;
+    /** ToolBench's: 512 tokens per reply (local model), temperature 0.1. */
+    @Mixin
+    SamplingOptions sampling = new SamplingOptions(GenerationConfig.TOOLLLAMA_MAX_NEW_TOKENS,
+            GenerationConfig.TOOLLLAMA_TEMPERATURE);
     @Option(names = "--max-steps", defaultValue = "12", description = "Tree depth limit, in nodes, as ToolBench's single_chain_max_step (default ${DEFAULT-VALUE}).")
     int maxSteps;
     @Option(names = "--max-iterations", defaultValue = "10", description = "CoT: model replies per chain, the paper's "
@@ -75,10 +69,8 @@ public final class RunCommand implements Callable<Integer> {
     int passAt;
     @Option(names = "--max-model-calls", defaultValue = "200", description = "DFSDT model calls per query (default ${DEFAULT-VALUE}).")
     int maxQueryCount;
-    @Option(names = "--max-new-tokens", defaultValue = "512", description = "Tokens per local-model reply (default ${DEFAULT-VALUE}, as ToolBench).")
-    int maxNewTokens;
-    @Option(names = "--seed", defaultValue = "42", description = "Sampling seed of the local model (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seed = new SeedOption(GenerationConfig.TOOLLLAMA_SEED);
     @Option(names = "--batch-size", defaultValue = "8", description = "Queries in flight at once; the local model decodes their calls as one left-padded batch (default ${DEFAULT-VALUE}, as the paper).")
     int batchSize;
     @Option(names = "--constrain-function-names", description = "Local model: format-safe decoding, after \"Action:\" "
@@ -87,26 +79,16 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AgentRun.Method m = switch (method) {
-            case "cot" -> AgentRun.Method.COT;
-            case "dfs" -> AgentRun.Method.DFS;
-            default -> throw new BadInputException("--method: expected cot or dfs, got \"" + method + "\"");
-        };
         if (maxIterations < 1) throw new BadInputException("--max-iterations: must be at least 1");
         if (constrainFunctionNames && model.dir == null) {
             throw new BadInputException("--constrain-function-names needs a local --model");
         }
-        if (!Files.exists(queries)) throw new BadInputException(queries + ": no such file or folder");
-        List<Query> qs = AgentRun.readQueries(queries, System.err);
-        ApiCatalog catalog = ApisCommand.catalog(tools, null);
-        catalog.addQueries(qs);
-        AgentRun.Options o = new AgentRun.Options(m, passAt, maxSteps, maxIterations, 2, maxQueryCount, batchSize,
+        AgentRun.Options o = new AgentRun.Options(method, passAt, maxSteps, maxIterations, 2, maxQueryCount, batchSize,
                 System.getenv().getOrDefault("TOOLBENCH_KEY", ""));
-        try (ChatBackend backend = backend(); ResponseCache rc = api.embedded ? new ResponseCache(cache) : null;
-             ApiServer server = api.embedded ? new ApiServer("127.0.0.1", 0, new VirtualApis(rc, catalog,
-                     ApisCommand.simulator(simulatorUrl, simulatorModel), null, null)) : null) {
-            ToolExecutor ex = new HttpToolExecutor(server != null ? server.url() : api.url, Duration.ofSeconds(60));
-            AgentRun.Summary s = AgentRun.run(qs, output, backend, ex, catalog::toolDescription, o, System.err);
+        AgentRun.Stage stage = new AgentRun.Stage(queries, tools, output.path, api.embedded ? null : api.url, cache,
+                api.embedded ? VirtualApis.simulator(simulatorUrl, simulatorModel) : null);
+        try (ChatBackend backend = backend()) {
+            AgentRun.Summary s = AgentRun.run(stage, backend, o, System.err);
             System.out.println(s.describe());
             return s.errors() == 0 ? 0 : 1;
         }
@@ -116,10 +98,9 @@ public final class RunCommand implements Callable<Integer> {
         if (model.openaiUrl != null) {
             if (openaiModel == null) throw new BadInputException("--openai-url needs --openai-model");
             return new OpenAiBackend(new OpenAiClient(model.openaiUrl, OpenAiClient.keyFromEnvironment(), Duration.ofSeconds(300)),
-                    openaiModel, temperature);
+                    openaiModel, sampling.temperature);
         }
-        // ToolLLaMA's inference: sampling without top-k/top-p, stop at EOS ("</s>") only
-        return LocalToolLlamaBackend.load(model.dir, new GenerationConfig(maxNewTokens, temperature, 1, 0, seed, List.of(), true),
-                batchSize).constrainFunctionNames(constrainFunctionNames);
+        return new AgentRun.LocalModel(model.dir, sampling.maxNewTokens, sampling.temperature, seed.value(), batchSize,
+                constrainFunctionNames, false).open();
     }
 }

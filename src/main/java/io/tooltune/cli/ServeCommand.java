@@ -6,6 +6,7 @@ import io.tooltune.serve.LocalModelBackend;
 import io.tooltune.serve.ModelBackend;
 import io.tooltune.serve.ScriptedBackend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -22,11 +23,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--scripted", description = "JSON array of {\"when\",\"output\"} canned model outputs, served instead of a model")
     Path scripted;
 
-    @Option(names = "--port", defaultValue = "8080", description = "port (0 picks a free one; default ${DEFAULT-VALUE})")
-    int port;
-
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default ${DEFAULT-VALUE})")
-    String host;
+    @Mixin
+    ListenOptions listen;
 
     @Option(names = "--model-id", description = "model id served and expected in requests (default: the folder name, or 'scripted')")
     String modelId;
@@ -43,9 +41,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxBatch < 1) throw new BadInputException("serve: --max-batch must be at least 1");
         String id = modelId != null ? modelId : model != null ? model.toAbsolutePath().normalize().getFileName().toString() : "scripted";
         ModelBackend backend = scripted != null ? ScriptedBackend.load(scripted, id, context) : LocalModelBackend.load(model, id, maxBatch);
-        try (backend; ChatServer server = new ChatServer(backend, host, port)) {
+        try (backend; ChatServer server = new ChatServer(backend, listen.host, listen.port)) {
             server.start();
-            System.out.println("serving '" + id + "' on http://" + host + ":" + server.port() + "/v1");
+            System.out.println("serving '" + id + "' on http://" + listen.host + ":" + server.port() + "/v1");
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();

@@ -5,20 +5,20 @@ import io.tooltune.data.synth.SynthOptions;
 import io.tooltune.data.synth.SynthWriter;
 import io.tooltune.data.synth.SyntheticToolBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code tooltune synth}: writes a seeded synthetic ToolBench in the real file formats. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Generate a seeded synthetic ToolBench (tools, queries, gold calls, raw answers, API cache).")
 public final class SynthCommand implements Callable<Integer> {
-    @Option(names = "--output", required = true, description = "Folder to write (created if missing).")
-    Path output;
+    @Mixin
+    OutputOption output;
 
-    @Option(names = "--seed", description = "Random seed (default ${DEFAULT-VALUE}).")
-    long seed = SynthOptions.DEFAULT_SEED;
+    @Mixin
+    SeedOption seed = new SeedOption(SynthOptions.DEFAULT_SEED);
 
     @Option(names = "--train-queries", description = "Training queries with raw answers (default ${DEFAULT-VALUE}).")
     int trainQueries = SynthOptions.DEFAULT_TRAIN_QUERIES;
@@ -39,15 +39,15 @@ public final class SynthCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        SynthDataset ds = SyntheticToolBench.generate(new SynthOptions(seed, trainQueries, testQueriesPerGroup, categories, keysPerDomain));
-        SynthWriter.Counts c = SynthWriter.write(ds, output);
+        SynthDataset ds = SyntheticToolBench.generate(new SynthOptions(seed.value(), trainQueries, testQueriesPerGroup, categories, keysPerDomain));
+        SynthWriter.Counts c = SynthWriter.write(ds, output.path);
         System.out.printf("catalog: %d categories (%d held out), %d tools (%d held out in seen categories), %d APIs%n",
                 c.categories(), ds.catalog().heldOutCategories().size(), c.tools(), ds.catalog().heldOutTools().size(),
                 c.apis());
         System.out.printf("train: %d queries, %d raw answers%n", c.trainQueries(), c.answers());
         c.testQueries().forEach((g, n) -> System.out.printf("test %s: %d queries%n", g, n));
         System.out.printf("response cache: %d entries; %d files written to %s in %.1f s%n", c.cacheEntries(),
-                c.files(), output, (System.nanoTime() - t0) / 1e9);
+                c.files(), output.path, (System.nanoTime() - t0) / 1e9);
         return 0;
     }
 }

@@ -67,18 +67,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SftConfig cfg;
-        try {
-            cfg = D.toBuilder().learningRate(learningRate).warmupSteps(warmupSteps)
-                    .scheduler(LrSchedule.parse(scheduler)).batchSize(batchSize).gradientAccumulationSteps(accumulation)
-                    .maxGradNorm(maxGradNorm).weightDecay(weightDecay).epochs(epochs).maxSteps(maxSteps)
-                    .maxLength(maxLength).seed(seed).shuffle(shuffle).groupByLength(groupByLength)
-                    .precision(SftConfig.Precision.parse(precision)).gradientCheckpointing(checkpointing)
-                    .saveSteps(saveSteps).loggingSteps(loggingSteps).build();
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e.getMessage());
-        }
-        SftRun.Summary s = SftRun.run(SftRun.Options.of(model, data, output, cfg).withResume(resume)
+        SftRun.Summary s = SftRun.run(SftRun.Options.of(model, data, output, config()).withResume(resume)
                 .withDevice(device.device()));
         if (s.result().interrupted()) {
             System.out.printf("interrupted at step %d; checkpoint %s (continue with --resume)%n",
@@ -90,5 +79,19 @@ public final class TrainCommand implements Callable<Integer> {
         System.out.printf("trained %d steps on %d examples (%d truncated), final loss %.4f; model in %s%n",
                 s.result().globalStep(), s.examples(), s.truncated(), last, output);
         return 0;
+    }
+
+    /** The recipe the flags give (also how reproduce reads its --train-flag values). */
+    SftConfig config() {
+        try {
+            return D.toBuilder().learningRate(learningRate).warmupSteps(warmupSteps)
+                    .scheduler(LrSchedule.parse(scheduler)).batchSize(batchSize).gradientAccumulationSteps(accumulation)
+                    .maxGradNorm(maxGradNorm).weightDecay(weightDecay).epochs(epochs).maxSteps(maxSteps)
+                    .maxLength(maxLength).seed(seed).shuffle(shuffle).groupByLength(groupByLength)
+                    .precision(SftConfig.Precision.parse(precision)).gradientCheckpointing(checkpointing)
+                    .saveSteps(saveSteps).loggingSteps(loggingSteps).build();
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
     }
 }

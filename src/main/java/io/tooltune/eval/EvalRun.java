@@ -58,7 +58,44 @@ public final class EvalRun {
         }
     }
 
+    /** ToolEval's defaults: 4 judgements per query, pass rate, seed 42, 4 queries judged at once, the pass shortcut. */
+    public static final PassAndWinRates.Options DEFAULT_OPTIONS = new PassAndWinRates.Options(4, PassAndWinRates.Metric.PASS, 42, 4, true);
+
+    /**
+     * The eval stage: answer folders (raw or converted, one model each) named by {@code modelNames} (empty: the
+     * folder names), written into {@code output}; {@code reference}: the model others' win rates are against (or
+     * null); {@code testIds}: a folder of {@code <group>.json} id files (or null); {@code parameters}: Table 1's
+     * parameter counts by model; {@code store}: the judgement store (null: {@code output/judgements.sqlite}).
+     */
+    public record Stage(List<Path> answers, List<String> modelNames, Path output, String reference, Path testIds,
+                        Map<String, String> parameters, PassAndWinRates.Options options, Path store) {
+        public Stage {
+            if (!modelNames.isEmpty() && modelNames.size() != answers.size()) {
+                throw new BadInputException("--model-name: " + modelNames.size() + " names for " + answers.size() + " --answers folders");
+            }
+            if (options.evaluateTimes() < 1) throw new BadInputException("--evaluate-times must be at least 1");
+        }
+    }
+
+    /** The stage's result, its report.html, and the judge requests it made and the judgements stored. */
+    public record Outcome(Result result, Path report, int asked, int stored) {}
+
     private EvalRun() {}
+
+    /** Loads the answers, judges them with {@code judge} (through the store), writes ToolEval's files and report.html. */
+    public static Outcome run(Stage s, Judge judge) throws IOException {
+        List<AnswerSet> sets = new ArrayList<>();
+        for (int i = 0; i < s.answers().size(); i++) {
+            Path dir = s.answers().get(i).toAbsolutePath().normalize();
+            String name = s.modelNames().isEmpty() ? dir.getFileName().toString() : s.modelNames().get(i);
+            sets.add(AnswerSet.load(dir, name, s.options().seed()));
+        }
+        try (JudgeStore js = new JudgeStore(s.store() != null ? s.store() : s.output().resolve("judgements.sqlite"), judge)) {
+            Result r = run(sets, s.reference(), s.testIds(), js, s.options(), s.output());
+            Path html = EvalReport.write(r, s.parameters(), judge.name(), s.output());
+            return new Outcome(r, html, js.asked(), js.size());
+        }
+    }
 
     public static Result run(List<AnswerSet> sets, String reference, Path testIds, JudgeStore store,
                              PassAndWinRates.Options options, Path output) throws IOException {

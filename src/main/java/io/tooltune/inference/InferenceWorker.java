@@ -2,12 +2,15 @@ package io.tooltune.inference;
 
 import io.tooltune.model.io.LoadedModel;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * The one thread that runs a model, shared by the agent's local backend and the server. Callers submit requests and
@@ -39,6 +42,8 @@ public final class InferenceWorker implements AutoCloseable {
     private boolean closed;
     private volatile List<Pending> running = List.of();
     private long batches, sequences;
+    private volatile IntSupplier lockstepCallers;
+    private final ArrayDeque<List<Pending>> lockstepBatches = new ArrayDeque<>();
 
     /** The model in {@code loaded}, which the worker closes after its thread has stopped. */
     public static InferenceWorker forModel(LoadedModel loaded, int maxBatch, long lingerMillis) {
@@ -71,6 +76,19 @@ public final class InferenceWorker implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Deterministic batches (null: lingering, the default). Instead of lingering, the worker waits until as many
+     * requests are queued as {@code expectedCallers} says are running (the agent's query threads still working), then
+     * decodes all of them ordered by prompt, in batches of up to {@code maxBatch}: which prompts share a batch, and so
+     * the padding and the sampled tokens, no longer depend on thread timing.
+     */
+    public void lockstep(IntSupplier expectedCallers) {
+        lockstepCallers = expectedCallers;
+        synchronized (queue) {
+            queue.notifyAll();
+        }
+    }
+
     public Stats stats() {
         synchronized (queue) {
             return new Stats(batches, sequences);
@@ -83,6 +101,22 @@ public final class InferenceWorker implements AutoCloseable {
             while (true) {
                 queue.removeIf(Pending::cancelled);
                 if (closed) return null;
+                IntSupplier callers = lockstepCallers;
+                if (callers != null) {
+                    List<Pending> batch = lockstepBatches.poll();
+                    if (batch != null) {
+                        batch.removeIf(Pending::cancelled);
+                        if (batch.isEmpty()) continue;
+                        batches++;
+                        sequences += batch.size();
+                        return batch;
+                    }
+                    if (queue.isEmpty()) queue.wait();
+                    // a caller that finishes lowers the count without a notification, hence the short timed wait
+                    else if (queue.size() < callers.getAsInt()) queue.wait(1);
+                    else planLockstep();
+                    continue;
+                }
                 if (queue.isEmpty()) {
                     queue.wait();
                     continue;
@@ -113,6 +147,23 @@ public final class InferenceWorker implements AutoCloseable {
                 sequences += batch.size();
                 return batch;
             }
+        }
+    }
+
+    /** Every queued request, ordered by prompt, into batches of compatible requests (called holding the queue). */
+    private void planLockstep() {
+        List<Pending> rest = new ArrayList<>(queue);
+        queue.clear();
+        rest.sort(Comparator.comparing((Pending p) -> p.request().prompt()));
+        while (!rest.isEmpty()) {
+            Pending first = rest.get(0);
+            List<Pending> batch = new ArrayList<>(), others = new ArrayList<>();
+            for (Pending p : rest) {
+                if (batch.size() < maxBatch && first.request().batchesWith(p.request())) batch.add(p);
+                else others.add(p);
+            }
+            lockstepBatches.add(batch);
+            rest = others;
         }
     }
 
@@ -157,6 +208,8 @@ public final class InferenceWorker implements AutoCloseable {
             closed = true;
             for (Pending p : queue) p.future().completeExceptionally(closedError());
             queue.clear();
+            for (List<Pending> b : lockstepBatches) b.forEach(p -> p.future().completeExceptionally(closedError()));
+            lockstepBatches.clear();
             queue.notifyAll();
         }
         for (Pending p : running) p.future().completeExceptionally(closedError());

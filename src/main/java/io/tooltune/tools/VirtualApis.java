@@ -3,12 +3,18 @@ package io.tooltune.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
+import io.tooltune.backend.OpenAiClient;
+import io.tooltune.data.format.Query;
 import io.tooltune.data.format.ToolNames;
 import io.tooltune.data.python.PythonRepr;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -36,6 +42,74 @@ public final class VirtualApis implements ToolExecutor {
 
     /** Largest argument key or response stored as one cache row (UTF-8 bytes); see {@link #maxCacheEntryBytes(int)}. */
     public static final int DEFAULT_MAX_CACHE_ENTRY_BYTES = 64 * 1024;
+
+    /**
+     * A virtual API server: where it listens, its SQLite cache (and a StableToolBench cache folder to import first,
+     * or null), the APIs it knows, how it simulates a miss, the real service to try first (or null) and its request
+     * log (or null).
+     */
+    public record ServerOptions(String host, int port, Path cache, Path importCache, ApiCatalog catalog,
+                                ResponseSimulator simulator, ToolExecutor realService, PrintStream log) {}
+
+    /** A running server and its cache; closing stops the server, then closes the cache. */
+    public record Running(ApiServer server, ResponseCache cache, int imported) implements AutoCloseable {
+        public String url() {
+            return server.url();
+        }
+
+        @Override
+        public void close() {
+            try (cache) {
+                server.close();
+            }
+        }
+    }
+
+    /** Opens the cache (importing first if asked) and starts the server. */
+    public static Running start(ServerOptions o) {
+        try {
+            Path dir = o.cache().toAbsolutePath().getParent();
+            if (dir != null) Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ResponseCache cache = new ResponseCache(o.cache());
+        try {
+            int imported = o.importCache() == null ? 0 : cache.importFolder(o.importCache());
+            return new Running(new ApiServer(o.host(), o.port(), new VirtualApis(cache, o.catalog(), o.simulator(),
+                    o.realService(), o.log())), cache, imported);
+        } catch (IOException | RuntimeException e) {
+            cache.close();
+            if (e instanceof IOException io) throw new UncheckedIOException(io);
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** The server the agent runs in process: loopback, a free port, no real service, no request log. */
+    public static Running embedded(Path cache, ApiCatalog catalog, ResponseSimulator simulator) {
+        return start(new ServerOptions("127.0.0.1", 0, cache, null, catalog, simulator, null, null));
+    }
+
+    /** The tools under {@code toolsDir} (null: none) and the APIs the queries list. */
+    public static ApiCatalog catalog(Path toolsDir, List<Query> queries) {
+        ApiCatalog catalog = new ApiCatalog();
+        if (toolsDir != null) catalog.addToolsFolder(toolsDir);
+        catalog.addQueries(queries);
+        return catalog;
+    }
+
+    /** The schema simulator, or with an OpenAI-compatible base URL (key from OPENAI_API_KEY) the LLM one. */
+    public static ResponseSimulator simulator(String openAiUrl, String model) {
+        return openAiUrl == null ? new SchemaSimulator()
+                : new LlmSimulator(new OpenAiClient(openAiUrl, OpenAiClient.keyFromEnvironment(), Duration.ofSeconds(120)), model, 0);
+    }
+
+    /** A real ToolBench/RapidAPI-style service; a non-empty {@code key} replaces the key each request carries. */
+    public static ToolExecutor passThrough(String url, String key) {
+        HttpToolExecutor http = new HttpToolExecutor(url, Duration.ofSeconds(60));
+        if (key == null || key.isEmpty()) return http;
+        return r -> http.execute(new ToolRequest(r.category(), r.toolName(), r.apiName(), r.toolInput(), r.strip(), key));
+    }
 
     /** {@code realService} (RapidAPI pass-through) may be null: then misses go straight to the simulator. */
     public VirtualApis(ResponseCache cache, ApiCatalog catalog, ResponseSimulator simulator, ToolExecutor realService,

@@ -18,6 +18,7 @@ import io.tooltune.inference.ModelBatchDecoder;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.io.ModelFolder;
 import io.tooltune.tools.ApiCatalog;
+import io.tooltune.tools.VirtualApis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -156,9 +157,8 @@ class RunCommandTest {
         GenerationConfig cfg = GenerationConfig.toolLlama().withMaxNewTokens(4);
         LoadedModel loaded = ModelFolder.load(model);
         ModelBatchDecoder real = new ModelBatchDecoder(loaded);
-        ApiCatalog catalog = ApisCommand.catalog(dir.resolve("tools"), null);
         List<Query> qs = AgentRun.readQueries(queries, System.err);
-        catalog.addQueries(qs);
+        ApiCatalog catalog = VirtualApis.catalog(dir.resolve("tools"), qs);
         try (LocalToolLlamaBackend b = new LocalToolLlamaBackend(new InferenceWorker((batch, cancelled) -> {
             prompts.addAll(batch.stream().map(InferenceRequest::prompt).toList());
             return real.decode(batch, cancelled);

@@ -7,6 +7,7 @@ import io.tooltune.data.format.Turn;
 import io.tooltune.data.synth.SynthOptions;
 import io.tooltune.data.synth.SynthWriter;
 import io.tooltune.data.synth.SyntheticToolBench;
+import io.tooltune.pipeline.Demo;
 import io.tooltune.tokenizer.BpeTrainer;
 import io.tooltune.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
-import io.tooltune.data.format.PyJson;
+import io.tooltune.data.python.PythonJson;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +40,7 @@ public final class BfclPrompt {
     static List<ObjectNode> messages(JsonNode question, JsonNode functions) {
         ArrayNode docs = functions.deepCopy();
         for (JsonNode f : docs) ((ObjectNode) f).put("description", f.path("description").asText("") + PYTHON_HINT);
-        String system = SYSTEM_PROMPT.replace("%s", PyJson.dumps(docs, 4));
+        String system = SYSTEM_PROMPT.replace("%s", PythonJson.dumps(docs, 4));
         List<ObjectNode> out = new ArrayList<>();
         for (JsonNode m : question.path(0)) out.add(((ObjectNode) m).deepCopy());
         if (!out.isEmpty() && out.get(0).path("role").asText().equals("system")) {

@@ -1,6 +1,6 @@
 package io.tooltune.eval.bfcl;
 
-import io.tooltune.data.PyStr;
+import io.tooltune.data.python.PythonStr;
 import io.tooltune.eval.bfcl.PyNode.*;
 
 import java.math.BigInteger;
@@ -26,7 +26,7 @@ final class CallDecoder {
         String s = strip(output, "`\n ");
         if (!s.startsWith("[")) s = "[" + s;
         if (!s.endsWith("]")) s = s + "]";
-        s = strip(PyStr.strip(s), "'");
+        s = strip(PythonStr.strip(s), "'");
         PyNode body = PyParser.parseExpression(s);
         List<PyNode> elements = switch (body) {
             case Call c -> List.of(c);

@@ -1,12 +1,17 @@
 package io.tooltune.eval.bfcl;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tooltune.backend.BatchGenerator;
+import io.tooltune.generate.GenerationConfig;
+import io.tooltune.inference.Completion;
+import io.tooltune.inference.InferenceRequest;
+import io.tooltune.inference.InferenceWorker;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A local model in prompt mode. Until chat templates land, the messages are rendered as plain text ("System: ...",
@@ -14,10 +19,13 @@ import java.util.Locale;
  * messages (it uses the model's own chat template); results are comparable between tooltune runs only.
  */
 public final class LocalPromptModel implements PromptModel {
-    private final BatchGenerator generator;
+    private final InferenceWorker worker;
+    private final GenerationConfig config;
 
-    public LocalPromptModel(BatchGenerator generator) {
-        this.generator = generator;
+    /** Completes on {@code worker} with {@code config}; the caller closes the worker. */
+    public LocalPromptModel(InferenceWorker worker, GenerationConfig config) {
+        this.worker = worker;
+        this.config = config;
     }
 
     static String render(List<ObjectNode> messages) {
@@ -33,16 +41,20 @@ public final class LocalPromptModel implements PromptModel {
     @Override
     public List<String> complete(List<List<ObjectNode>> conversations) throws IOException {
         List<String> prompts = conversations.stream().map(LocalPromptModel::render).toList();
-        List<BatchGenerator.Completion> done;
-        try {
-            done = generator.generate(prompts);
-        } catch (IOException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException("generation failed: " + e.getMessage(), e);
+        List<CompletableFuture<Completion>> futures = new ArrayList<>();
+        for (String p : prompts) futures.add(worker.submit(new InferenceRequest(p, config)));
+        List<String> out = new ArrayList<>(futures.size());
+        for (CompletableFuture<Completion> f : futures) {
+            try {
+                out.add(f.get().text());
+            } catch (InterruptedException e) {
+                futures.forEach(x -> x.cancel(true));
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (ExecutionException e) {
+                throw new IOException("generation failed: " + e.getCause().getMessage(), e.getCause());
+            }
         }
-        List<String> out = new ArrayList<>(done.size());
-        for (BatchGenerator.Completion c : done) out.add(c.text());
         return out;
     }
 }

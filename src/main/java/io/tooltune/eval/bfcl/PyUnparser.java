@@ -1,6 +1,6 @@
 package io.tooltune.eval.bfcl;
 
-import io.tooltune.data.PythonRepr;
+import io.tooltune.data.python.PythonRepr;
 import io.tooltune.eval.bfcl.PyNode.*;
 
 import java.math.BigInteger;

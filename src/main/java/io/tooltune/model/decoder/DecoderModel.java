@@ -11,8 +11,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import io.tooltune.BadInputException;
 import io.tooltune.model.CausalLM;
+import io.tooltune.model.Device;
 import io.tooltune.model.GraphScalar;
 import io.tooltune.model.KvCache;
+import io.tooltune.model.ParameterCopy;
 import io.tooltune.model.ParameterShapes;
 
 import java.util.LinkedHashMap;
@@ -51,6 +53,18 @@ public final class DecoderModel implements CausalLM {
         this.rotary = new RotaryEmbedding(config.rope(), config.headDim());
         this.eps = (float) config.rmsNormEps();
         this.queryScale = GraphScalar.of(params.get(EMBED), Math.pow(config.headDim(), -0.5));
+    }
+
+    @Override
+    public DecoderModel copyAs(DataType type) {
+        ParameterCopy c = ParameterCopy.of(params, Device.of(manager), type);
+        return new DecoderModel(config, c.manager(), c.parameters());
+    }
+
+    @Override
+    public DecoderModel copyTo(Device device) {
+        ParameterCopy c = ParameterCopy.of(params, device, null);
+        return new DecoderModel(config, c.manager(), c.parameters());
     }
 
     /** Every parameter's name and shape, in transformers' module order; lm_head only when untied. */

@@ -16,6 +16,7 @@ import io.tooltune.model.CausalLM;
 import io.tooltune.model.Device;
 import io.tooltune.model.GraphScalar;
 import io.tooltune.model.KvCache;
+import io.tooltune.model.ParameterCopy;
 import io.tooltune.model.Seeds;
 
 import java.util.Arrays;
@@ -124,26 +125,9 @@ public final class OptModel implements CausalLM {
         return copy(device, null);
     }
 
-    /**
-     * A copy on {@code device} with parameters of {@code type} (null: as they are), in a new manager. Each step
-     * runs only when it changes something: torch's {@code to} returns the same tensor otherwise.
-     */
     private OptModel copy(Device device, DataType type) {
-        NDManager mgr = device.newManager();
-        Map<String, NDArray> p = new LinkedHashMap<>();
-        params.forEach((k, v) -> {
-            NDArray c = v;
-            if (!mgr.getDevice().equals(v.getDevice())) c = v.toDevice(mgr.getDevice(), true);
-            if (type != null && type != c.getDataType()) {
-                NDArray converted = c.toType(type, true);
-                if (c != v) c.close();
-                c = converted;
-            }
-            if (c == v) c = v.duplicate();
-            c.attach(mgr);
-            p.put(k, c);
-        });
-        return new OptModel(config, mgr, p);
+        ParameterCopy c = ParameterCopy.of(params, device, type);
+        return new OptModel(config, c.manager(), c.parameters());
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.tooltune.eval.bfcl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
-import io.tooltune.data.PythonRepr;
+import io.tooltune.data.python.PythonRepr;
 import io.tooltune.eval.bfcl.CallDecoder.DecodedCall;
 import org.junit.jupiter.api.Test;
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
 import io.tooltune.Shared;
-import io.tooltune.agent.ReactParser;
-import io.tooltune.data.PythonLiteral;
+import io.tooltune.data.ReactParser;
+import io.tooltune.data.python.PythonLiteral;
 import io.tooltune.data.ToolLlamaPrompt;
 import org.junit.jupiter.api.Test;
 

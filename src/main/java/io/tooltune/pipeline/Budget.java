@@ -1,8 +1,9 @@
-package io.tooltune.demo;
+package io.tooltune.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The demo's wall-clock budget: a deadline for the whole run, shares of it for each phase, and the measured time
@@ -37,7 +38,7 @@ public final class Budget {
     }
 
     /** Runs a phase, records its duration and prints it. */
-    public <T> T phase(String name, java.util.function.Supplier<T> body) {
+    public <T> T phase(String name, Supplier<T> body) {
         long t0 = System.nanoTime();
         System.err.printf(Locale.ROOT, "[demo %5.0fs] %s ...%n", elapsed(), name);
         T out = body.get();

@@ -1,4 +1,7 @@
-package io.tooltune.demo;
+package io.tooltune.pipeline;
+
+import io.tooltune.report.HtmlReport;
+import io.tooltune.report.Table;
 
 import io.tooltune.report.HtmlReport;
 
@@ -12,16 +15,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Adds the demo's own section to the evaluation's report.html: exact checks against the gold calls, the training
- * loss curve (embedded, so the file stays self-contained), the time of every phase and the run's summary.
+ * Adds the demo's own section to the evaluation's report.html: notes on the run, the untrained/fine-tuned summary
+ * table, exact checks against the gold calls, the training loss curve (embedded, so the file stays self-contained)
+ * and the time of every phase.
  */
 public final class DemoReport {
     private DemoReport() {}
 
-    public static void extend(Path reportHtml, String exactTableHtml, Path lossCurvePng, List<Budget.Phase> phases,
-                              String summary) {
+    public static void extend(Path reportHtml, List<String> notes, Table summary, String exactTableHtml, Path lossCurvePng,
+                              List<Budget.Phase> phases) {
         StringBuilder sb = new StringBuilder("\n<section id=\"demo\">\n<h2>Demo: untrained vs fine-tuned</h2>\n");
-        sb.append("<pre>").append(HtmlReport.escape(summary)).append("</pre>\n");
+        for (String n : notes) sb.append("<p>").append(HtmlReport.escape(n)).append("</p>\n");
+        sb.append(summary.html());
         sb.append("<h3>Exact checks against the gold calls (held-out test groups, %)</h3>\n").append(exactTableHtml);
         if (Files.isRegularFile(lossCurvePng)) {
             try {
@@ -31,11 +36,10 @@ public final class DemoReport {
                 throw new UncheckedIOException(e);
             }
         }
-        sb.append("<h3>Phases</h3>\n<table><thead><tr><th>phase</th><th>seconds</th></tr></thead><tbody>\n");
-        for (Budget.Phase p : phases) {
-            sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.1f</td></tr>%n", HtmlReport.escape(p.name()), p.seconds()));
-        }
-        sb.append("</tbody></table>\n</section>\n");
+        List<List<String>> rows = phases.stream()
+                .map(p -> List.of(p.name(), String.format(Locale.ROOT, "%.1f", p.seconds()))).toList();
+        sb.append("<h3>Phases</h3>\n").append(new Table(null, List.of("phase", "seconds"), rows).html());
+        sb.append("</section>\n");
         try {
             String html = Files.exists(reportHtml) ? Files.readString(reportHtml, StandardCharsets.UTF_8)
                     : "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tooltune demo</title></head><body></body></html>";

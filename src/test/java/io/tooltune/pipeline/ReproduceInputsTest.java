@@ -1,4 +1,4 @@
-package io.tooltune.demo;
+package io.tooltune.pipeline;
 
 import io.tooltune.BadInputException;
 import org.junit.jupiter.api.Test;
@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,7 +45,7 @@ class ReproduceInputsTest {
         Files.writeString(model.resolve("model.safetensors"), "");
         Files.writeString(model.resolve("vocab.json"), "{}");
         Files.writeString(model.resolve("merges.txt"), "");
-        ReproduceInputs in = ReproduceInputs.check(tb, model, "http://127.0.0.1:9/v1", java.util.List.of("G1_tool"));
+        ReproduceInputs in = ReproduceInputs.check(tb, model, "http://127.0.0.1:9/v1", List.of("G1_tool"));
         assertEquals(tb.resolve("answer"), in.trainingData());
         assertEquals(tb.resolve("solvable_queries/test_instruction/G1_tool.json"), in.queryFiles().get("G1_tool"));
         assertEquals(tb.resolve("toolenv/tools"), in.toolsDir());

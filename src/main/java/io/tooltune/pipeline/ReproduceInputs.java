@@ -1,4 +1,4 @@
-package io.tooltune.demo;
+package io.tooltune.pipeline;
 
 import io.tooltune.BadInputException;
 import io.tooltune.data.format.TestGroup;

@@ -1,4 +1,4 @@
-package io.tooltune.demo;
+package io.tooltune.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

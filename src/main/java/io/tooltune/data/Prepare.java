@@ -1,0 +1,108 @@
+package io.tooltune.data;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tooltune.BadInputException;
+import io.tooltune.Json;
+import io.tooltune.data.format.JsonArrayWriter;
+import io.tooltune.data.format.RecordLog;
+import io.tooltune.tokenizer.Tokenizer;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The prepare stage: ToolBench trajectories (raw answers, ToolLLaMA json/jsonl or converted answers) to SFT records
+ * ({@code {"id","input_ids","labels"}}, labels -100 where there is no loss) or to the ToolLLaMA instances themselves.
+ */
+public final class Prepare {
+    private Prepare() {}
+
+    public enum Format { TOKENS, CONVERSATIONS }
+
+    /** The raw answers ToolBench trains on: DFSDT trees of width 2, unfiltered. */
+    public static final String TOOLBENCH_METHOD = "DFS_woFilter_w2";
+
+    /**
+     * {@code model}: the tokenizer's folder (needed for {@link Format#TOKENS}); {@code maxLength}: cut the oldest
+     * context beyond it, keeping the target (0: no limit); {@code method}: only raw answer files whose name contains
+     * it (null or empty: all); {@code tools}: a toolenv/tools folder for converted answers' descriptions (or null);
+     * {@code strict}: stop at the first malformed record instead of reporting and skipping it.
+     */
+    public record Options(Path input, Path model, Path output, Format format, SftEncoder.LossOn lossOn, int maxLength,
+                          String method, Path tools, boolean strict) {
+        public Options {
+            if (format == Format.TOKENS && model == null) {
+                throw new BadInputException("--model is required to tokenize (or use --format conversations)");
+            }
+            if (maxLength < 0) throw new BadInputException("--max-length must be >= 0");
+        }
+
+        /** ToolBench's preprocessing: token records, loss on the final reply, DFS_woFilter_w2 raw answers. */
+        public static Options toolBench(Path input, Path model, Path output, int maxLength) {
+            return new Options(input, model, output, Format.TOKENS, SftEncoder.LossOn.FINAL, maxLength, TOOLBENCH_METHOD,
+                    null, false);
+        }
+    }
+
+    /**
+     * What was written: the sources' statistics, instances produced, instances and context tokens cut to
+     * {@code maxLength}, the length histogram of the token records and the record counts.
+     */
+    public record Result(TrainingSources.Stats sources, long instances, long cutInstances, long cutTokens,
+                         LengthHistogram lengths, RecordLog log) {}
+
+    /** Runs the stage; skipped records are reported on {@code err}. */
+    public static Result run(Options o, PrintStream err) {
+        if (!Files.exists(o.input())) throw new BadInputException(o.input() + ": no such file or folder");
+        boolean tokens = o.format() == Format.TOKENS;
+        RecordLog log = new RecordLog(o.strict(), err);
+        LengthHistogram hist = new LengthHistogram();
+        long[] counts = new long[3]; // instances produced, instances cut, tokens cut
+        TrainingSources.Stats stats;
+        try (Tokenizer tok = tokens ? Tokenizer.load(o.model()) : null;
+             JsonArrayWriter out = tokens ? new JsonArrayWriter(o.output(), true) : new JsonArrayWriter(o.output())) {
+            SftEncoder encoder = tokens ? new SftEncoder(tok, o.lossOn(), o.maxLength()) : null;
+            Map<String, String> descriptions = o.tools() == null ? Map.of() : TrainingSources.toolDescriptions(o.tools());
+            String method = o.method() == null || o.method().isEmpty() ? null : o.method();
+            stats = TrainingSources.forEach(o.input(), method, descriptions, log, ex -> {
+                counts[0]++;
+                if (!tokens) {
+                    out.write(ex.toJson());
+                    log.written(1);
+                    return;
+                }
+                SftEncoder.Encoded e;
+                try {
+                    e = encoder.encode(ex);
+                } catch (BadInputException err2) {
+                    log.skip(o.input() + " instance " + (counts[0] - 1) + " (\"" + abbreviate(ex.id()) + "\"): " + err2.getMessage());
+                    return;
+                }
+                out.write(record(e));
+                log.written(1);
+                hist.add(e.inputIds().length);
+                if (e.cut() > 0) {
+                    counts[1]++;
+                    counts[2] += e.cut();
+                }
+            });
+        }
+        return new Result(stats, counts[0], counts[1], counts[2], hist, log);
+    }
+
+    private static ObjectNode record(SftEncoder.Encoded e) {
+        ObjectNode o = Json.MAPPER.createObjectNode().put("id", e.id());
+        ArrayNode ids = o.putArray("input_ids");
+        for (long v : e.inputIds()) ids.add(v);
+        ArrayNode labels = o.putArray("labels");
+        for (long v : e.labels()) labels.add(v);
+        return o;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+}
