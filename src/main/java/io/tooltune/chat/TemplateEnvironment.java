@@ -18,6 +18,7 @@ import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
 import com.hubspot.jinjava.tree.output.RenderedOutputNode;
 import com.hubspot.jinjava.tree.parse.ExpressionToken;
+import com.hubspot.jinjava.util.ObjectTruthValue;
 import jinjava.javax.el.CompositeELResolver;
 
 import java.time.Clock;
@@ -47,7 +48,7 @@ final class TemplateEnvironment {
 
     static Jinjava create(Clock clock) {
         CompositeELResolver resolver = new CompositeELResolver();
-        resolver.add(new PyStringMethods());
+        resolver.add(new PythonResolver());
         resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
         JinjavaConfig config = JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
@@ -79,8 +80,10 @@ final class TemplateEnvironment {
         globals.registerFilter(new ToJson());
         globals.registerFilter(new Items());
         globals.registerFilter(new Trim());
+        globals.registerFilter(new Indent());
         globals.registerExpTest(new IsIterable());
         globals.registerTag(new Generation());
+        globals.registerTag(new PythonForTag());
         return jinjava;
     }
 
@@ -187,6 +190,28 @@ final class TemplateEnvironment {
             StringBuilder body = new StringBuilder();
             for (Node child : tagNode.getChildren()) body.append(child.render(interpreter).getValue());
             return body.toString();
+        }
+    }
+
+    /** Jinja2's {@code indent(width=4, first=False, blank=False)} (Jinjava's takes other arguments). */
+    private static final class Indent implements Filter {
+        @Override
+        public String getName() {
+            return "indent";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return filter(var, interpreter, args, Map.of());
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            Object width = kwargs.getOrDefault("width", args.length > 0 ? args[0] : 4L);
+            boolean first = ObjectTruthValue.evaluate(kwargs.getOrDefault("first", args.length > 1 ? args[1] : false));
+            boolean blank = ObjectTruthValue.evaluate(kwargs.getOrDefault("blank", args.length > 2 ? args[2] : false));
+            String indent = width instanceof Number n ? " ".repeat(n.intValue()) : String.valueOf(width);
+            return PyStrings.indent(var == null ? "" : var.toString(), indent, first, blank);
         }
     }
 
