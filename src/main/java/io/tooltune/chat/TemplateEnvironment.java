@@ -34,7 +34,7 @@ import java.util.Map;
  * lstrip_blocks, loopcontrols)}, its {@code tojson}, {@code raise_exception} and {@code strftime_now}), plus what
  * Jinjava lacks or does differently from Jinja2 that real templates use: Python string methods, the {@code items}
  * filter, {@code trim} as {@code str.strip}, {@code is iterable} true for strings and undefined values, lists and
- * dicts and booleans printed as Python prints them, and transformers' {@code generation} tag.
+ * dicts and booleans printed as Python prints them, filter blocks, and transformers' {@code generation} tag.
  */
 final class TemplateEnvironment {
     private TemplateEnvironment() {}
@@ -83,6 +83,7 @@ final class TemplateEnvironment {
         globals.registerFilter(new Indent());
         globals.registerExpTest(new IsIterable());
         globals.registerTag(new Generation());
+        globals.registerTag(new FilterBlock());
         globals.registerTag(new PythonForTag());
         return jinjava;
     }
@@ -187,9 +188,33 @@ final class TemplateEnvironment {
 
         @Override
         public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
-            StringBuilder body = new StringBuilder();
-            for (Node child : tagNode.getChildren()) body.append(child.render(interpreter).getValue());
-            return body.toString();
+            return body(tagNode, interpreter);
+        }
+    }
+
+    private static String body(TagNode tagNode, JinjavaInterpreter interpreter) {
+        StringBuilder body = new StringBuilder();
+        for (Node child : tagNode.getChildren()) body.append(child.render(interpreter).getValue());
+        return body.toString();
+    }
+
+    /** Jinja2's filter block, {@code {% filter trim %}...{% endfilter %}}: the rendered body through the filter(s). */
+    private static final class FilterBlock implements Tag {
+        private static final String BODY = "__filter_block_body__";
+
+        @Override
+        public String getName() {
+            return "filter";
+        }
+
+        @Override
+        public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
+            String body = body(tagNode, interpreter);
+            try (var scope = interpreter.enterScope()) {
+                interpreter.getContext().put(BODY, body);
+                Object filtered = interpreter.resolveELExpression(BODY + "|" + tagNode.getHelpers().strip(), tagNode.getLineNumber());
+                return filtered == null ? "" : filtered.toString();
+            }
         }
     }
 

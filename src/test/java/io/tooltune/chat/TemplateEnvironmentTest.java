@@ -74,6 +74,9 @@ class TemplateEnvironmentTest {
                 {"comments",
                         "{% if true -%}\n{# c #}\n    x{% endif %}|{# c -#}  y|a  {#- c #}\n  b\n  {# d #}\n  c",
                         "    x|y|a  b\n  c"},
+                {"filter_blocks",
+                        "{%- set suffix -%}\n{%- filter trim -%}\n  In addition, call functions.\n\n{%- endfilter -%}\n{%- endset -%}[{{ suffix }}]|{% filter upper %}b{{ 1 }}{% endfilter %}|{% filter indent(2, true) %}x\ny{% endfilter %}",
+                        "[In addition, call functions.]|B1|  x\n  y"},
     };
 
     private static Map<String, Object> variables() {
