@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A model's chat template, rendered as transformers' {@code apply_chat_template(tokenize=False)} renders it:
@@ -36,12 +37,16 @@ public final class ChatTemplate {
 
     /** Parsed once; a template Jinjava cannot read is bad input. */
     private Node parse(String prepared) {
-        JinjavaInterpreter interpreter = jinjava.newInterpreter();
+        return checked(jinjava.newInterpreter(), interpreter -> interpreter.parse(prepared));
+    }
+
+    /** {@code work} with {@code interpreter} as Jinjava's current one; its errors are thrown as ours. */
+    private static <T> T checked(JinjavaInterpreter interpreter, Function<JinjavaInterpreter, T> work) {
         JinjavaInterpreter.pushCurrent(interpreter);
         try {
-            Node parsed = interpreter.parse(prepared);
+            T result = work.apply(interpreter);
             check(interpreter.getErrors());
-            return parsed;
+            return result;
         } finally {
             JinjavaInterpreter.popCurrent();
         }
@@ -65,15 +70,7 @@ public final class ChatTemplate {
         vars.putAll(request.kwargs());
         Context context = new Context(jinjava.getGlobalContext(), vars);
         jinjava.getGlobalConfig().getExecutionMode().prepareContext(context);
-        JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, context, jinjava.getGlobalConfig());
-        JinjavaInterpreter.pushCurrent(interpreter);
-        try {
-            String output = interpreter.render(tree);
-            check(interpreter.getErrors());
-            return output;
-        } finally {
-            JinjavaInterpreter.popCurrent();
-        }
+        return checked(new JinjavaInterpreter(jinjava, context, jinjava.getGlobalConfig()), interpreter -> interpreter.render(tree));
     }
 
     private static void check(List<TemplateError> errors) {

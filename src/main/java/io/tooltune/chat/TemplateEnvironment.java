@@ -99,16 +99,22 @@ final class TemplateEnvironment {
         return StrftimeFormatter.format(ZonedDateTime.ofInstant(now, config.getTimeZone()), format, Locale.ENGLISH);
     }
 
-    /** transformers' {@code tojson(x, indent=None, separators=None, sort_keys=False)}. */
-    private static final class ToJson implements Filter {
+    /** A filter taking Jinja2 keyword arguments ({@code tojson(indent=4)}); the plain-argument form passes none. */
+    private interface KeywordFilter extends Filter {
         @Override
-        public String getName() {
-            return "tojson";
+        default Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return filter(var, interpreter, args, Map.of());
         }
 
         @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
-            return filter(var, interpreter, args, Map.of());
+        Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs);
+    }
+
+    /** transformers' {@code tojson(x, indent=None, separators=None, sort_keys=False)}. */
+    private static final class ToJson implements KeywordFilter {
+        @Override
+        public String getName() {
+            return "tojson";
         }
 
         @Override
@@ -219,15 +225,10 @@ final class TemplateEnvironment {
     }
 
     /** Jinja2's {@code indent(width=4, first=False, blank=False)} (Jinjava's takes other arguments). */
-    private static final class Indent implements Filter {
+    private static final class Indent implements KeywordFilter {
         @Override
         public String getName() {
             return "indent";
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
-            return filter(var, interpreter, args, Map.of());
         }
 
         @Override
