@@ -1,13 +1,17 @@
 package io.tooltune.chat;
 
 import com.hubspot.jinjava.Jinjava;
-import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.tree.Node;
 import io.tooltune.BadInputException;
 
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A model's chat template, rendered as transformers' {@code apply_chat_template(tokenize=False)} renders it:
@@ -17,7 +21,7 @@ public final class ChatTemplate {
     private final String source;
     private final Map<String, Object> specialTokens;
     private final Jinjava jinjava;
-    private final String prepared;
+    private final Node tree;
 
     /**
      * @param specialTokens the tokenizer's special tokens map ({@code bos_token}, {@code eos_token}, ...,
@@ -28,7 +32,24 @@ public final class ChatTemplate {
         this.source = source;
         this.specialTokens = Map.copyOf(specialTokens);
         this.jinjava = TemplateEnvironment.create(clock);
-        this.prepared = TemplateSource.forJinjava(source);
+        this.tree = parse(TemplateSource.forJinjava(source));
+    }
+
+    /** Parsed once; a template Jinjava cannot read is bad input. */
+    private Node parse(String prepared) {
+        return checked(jinjava.newInterpreter(), interpreter -> interpreter.parse(prepared));
+    }
+
+    /** {@code work} with {@code interpreter} as Jinjava's current one; its errors are thrown as ours. */
+    private static <T> T checked(JinjavaInterpreter interpreter, Function<JinjavaInterpreter, T> work) {
+        JinjavaInterpreter.pushCurrent(interpreter);
+        try {
+            T result = work.apply(interpreter);
+            check(interpreter.getErrors());
+            return result;
+        } finally {
+            JinjavaInterpreter.popCurrent();
+        }
     }
 
     public String source() {
@@ -47,17 +68,21 @@ public final class ChatTemplate {
         vars.put("add_generation_prompt", request.addGenerationPrompt());
         vars.putAll(specialTokens);
         vars.putAll(request.kwargs());
-        RenderResult result = jinjava.renderForResult(prepared, vars);
-        for (TemplateError error : result.getErrors()) {
+        Context context = new Context(jinjava.getGlobalContext(), vars);
+        jinjava.getGlobalConfig().getExecutionMode().prepareContext(context);
+        return checked(new JinjavaInterpreter(jinjava, context, jinjava.getGlobalConfig()), interpreter -> interpreter.render(tree));
+    }
+
+    private static void check(List<TemplateError> errors) {
+        for (TemplateError error : errors) {
             String raised = raisedMessage(error.getException());
             if (raised != null) throw new TemplateRaisedException(raised);
         }
-        for (TemplateError error : result.getErrors()) {
+        for (TemplateError error : errors) {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
                 throw new BadInputException("chat template failed at line " + error.getLineno() + ": " + error.getMessage());
             }
         }
-        return result.getOutput();
     }
 
     /** A global function seen as a value: defined, and printed as Python prints a function. */

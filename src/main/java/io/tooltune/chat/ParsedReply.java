@@ -1,5 +1,9 @@
 package io.tooltune.chat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tooltune.Json;
+
 import java.util.List;
 
 /**
@@ -26,5 +30,15 @@ public record ParsedReply(String content, List<ToolCall> toolCalls, String error
 
     public boolean failed() {
         return error != null;
+    }
+
+    /** The assistant message of an OpenAI chat completion: {@code content} (null when none) and any {@code tool_calls}. */
+    public ObjectNode toOpenAiMessage() {
+        ObjectNode message = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", content);
+        if (hasToolCalls()) {
+            ArrayNode calls = message.putArray("tool_calls");
+            toolCalls.forEach(c -> calls.add(c.toOpenAi()));
+        }
+        return message;
     }
 }

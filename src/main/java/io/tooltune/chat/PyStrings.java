@@ -74,6 +74,33 @@ final class PyStrings {
         return sb.append(s.substring(Math.min(from, s.length()))).toString();
     }
 
+    /** {@code s.splitlines()}: split at line boundaries (\\n, \\r, \\r\\n and Python's other separators), dropping them. */
+    static List<String> splitlines(String s) {
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\r' || c == 0x0b || c == 0x0c || (c >= 0x1c && c <= 0x1e) || c == 0x85 || c == 0x2028 || c == 0x2029) {
+                lines.add(s.substring(start, i));
+                if (c == '\r' && i + 1 < s.length() && s.charAt(i + 1) == '\n') i++;
+                start = i + 1;
+            }
+        }
+        if (start < s.length()) lines.add(s.substring(start));
+        return lines;
+    }
+
+    /** Jinja2's {@code indent} filter: every line after the first (and the first too with {@code first}) indented; blank lines only with {@code blank}. */
+    static String indent(String s, String indent, boolean first, boolean blank) {
+        List<String> lines = splitlines(s + "\n");
+        StringBuilder out = new StringBuilder(lines.isEmpty() ? "" : lines.get(0));
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            out.append('\n').append(blank || !line.isEmpty() ? indent + line : line);
+        }
+        return first ? indent + out : out.toString();
+    }
+
     /** {@code s.title()}: upper case after every non-letter, lower case elsewhere. */
     static String title(String s) {
         StringBuilder sb = new StringBuilder(s.length());

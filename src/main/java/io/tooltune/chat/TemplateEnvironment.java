@@ -18,6 +18,7 @@ import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
 import com.hubspot.jinjava.tree.output.RenderedOutputNode;
 import com.hubspot.jinjava.tree.parse.ExpressionToken;
+import com.hubspot.jinjava.util.ObjectTruthValue;
 import jinjava.javax.el.CompositeELResolver;
 
 import java.time.Clock;
@@ -33,7 +34,7 @@ import java.util.Map;
  * lstrip_blocks, loopcontrols)}, its {@code tojson}, {@code raise_exception} and {@code strftime_now}), plus what
  * Jinjava lacks or does differently from Jinja2 that real templates use: Python string methods, the {@code items}
  * filter, {@code trim} as {@code str.strip}, {@code is iterable} true for strings and undefined values, lists and
- * dicts and booleans printed as Python prints them, and transformers' {@code generation} tag.
+ * dicts and booleans printed as Python prints them, filter blocks, and transformers' {@code generation} tag.
  */
 final class TemplateEnvironment {
     private TemplateEnvironment() {}
@@ -47,7 +48,7 @@ final class TemplateEnvironment {
 
     static Jinjava create(Clock clock) {
         CompositeELResolver resolver = new CompositeELResolver();
-        resolver.add(new PyStringMethods());
+        resolver.add(new PythonResolver());
         resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
         JinjavaConfig config = JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
@@ -79,8 +80,11 @@ final class TemplateEnvironment {
         globals.registerFilter(new ToJson());
         globals.registerFilter(new Items());
         globals.registerFilter(new Trim());
+        globals.registerFilter(new Indent());
         globals.registerExpTest(new IsIterable());
         globals.registerTag(new Generation());
+        globals.registerTag(new FilterBlock());
+        globals.registerTag(new PythonForTag());
         return jinjava;
     }
 
@@ -95,16 +99,22 @@ final class TemplateEnvironment {
         return StrftimeFormatter.format(ZonedDateTime.ofInstant(now, config.getTimeZone()), format, Locale.ENGLISH);
     }
 
-    /** transformers' {@code tojson(x, indent=None, separators=None, sort_keys=False)}. */
-    private static final class ToJson implements Filter {
+    /** A filter taking Jinja2 keyword arguments ({@code tojson(indent=4)}); the plain-argument form passes none. */
+    private interface KeywordFilter extends Filter {
         @Override
-        public String getName() {
-            return "tojson";
+        default Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return filter(var, interpreter, args, Map.of());
         }
 
         @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
-            return filter(var, interpreter, args, Map.of());
+        Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs);
+    }
+
+    /** transformers' {@code tojson(x, indent=None, separators=None, sort_keys=False)}. */
+    private static final class ToJson implements KeywordFilter {
+        @Override
+        public String getName() {
+            return "tojson";
         }
 
         @Override
@@ -184,9 +194,50 @@ final class TemplateEnvironment {
 
         @Override
         public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
-            StringBuilder body = new StringBuilder();
-            for (Node child : tagNode.getChildren()) body.append(child.render(interpreter).getValue());
-            return body.toString();
+            return body(tagNode, interpreter);
+        }
+    }
+
+    private static String body(TagNode tagNode, JinjavaInterpreter interpreter) {
+        StringBuilder body = new StringBuilder();
+        for (Node child : tagNode.getChildren()) body.append(child.render(interpreter).getValue());
+        return body.toString();
+    }
+
+    /** Jinja2's filter block, {@code {% filter trim %}...{% endfilter %}}: the rendered body through the filter(s). */
+    private static final class FilterBlock implements Tag {
+        private static final String BODY = "__filter_block_body__";
+
+        @Override
+        public String getName() {
+            return "filter";
+        }
+
+        @Override
+        public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
+            String body = body(tagNode, interpreter);
+            try (var scope = interpreter.enterScope()) {
+                interpreter.getContext().put(BODY, body);
+                Object filtered = interpreter.resolveELExpression(BODY + "|" + tagNode.getHelpers().strip(), tagNode.getLineNumber());
+                return filtered == null ? "" : filtered.toString();
+            }
+        }
+    }
+
+    /** Jinja2's {@code indent(width=4, first=False, blank=False)} (Jinjava's takes other arguments). */
+    private static final class Indent implements KeywordFilter {
+        @Override
+        public String getName() {
+            return "indent";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            Object width = kwargs.getOrDefault("width", args.length > 0 ? args[0] : 4L);
+            boolean first = ObjectTruthValue.evaluate(kwargs.getOrDefault("first", args.length > 1 ? args[1] : false));
+            boolean blank = ObjectTruthValue.evaluate(kwargs.getOrDefault("blank", args.length > 2 ? args[2] : false));
+            String indent = width instanceof Number n ? " ".repeat(n.intValue()) : String.valueOf(width);
+            return PyStrings.indent(var == null ? "" : var.toString(), indent, first, blank);
         }
     }
 

@@ -2,6 +2,8 @@ package io.tooltune.chat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Rewrites what Jinjava's parser reads differently from Jinja2 in real chat templates, before Jinjava parses them:
@@ -12,7 +14,12 @@ import java.util.List;
  * <li>a reversing slice {@code xs[::-1]} (Jinjava has no slice step) becomes {@code xs|reverse};</li>
  * <li>each keyword argument of {@code namespace(...)} is parenthesised, since Jinjava binds {@code name=} tighter
  * than arithmetic ({@code last_query_index=messages|length - 1});</li>
+ * <li>Jinja2 reads {@code spec.items} on a dict as the bound method, not the key (so {@code spec.items.type} is
+ * undefined, a quirk templates show in their output): such attributes become a lookup {@link PythonResolver}
+ * answers with the method;</li>
  * <li>Jinja2's {@code lstrip_blocks} (see {@link #rewriteTags});</li>
+ * <li>comments become empty expressions with the comment's whitespace control, their trailing newline dropped
+ * (trim_blocks): Jinjava lets a {@code -%}} before a comment strip past it, and ignores {@code -#}};</li>
  * <li>one trailing newline of the source is dropped, as Jinja2 does without {@code keep_trailing_newline}.</li>
  * </ul>
  */
@@ -45,9 +52,17 @@ final class TemplateSource {
             String text = s.substring(i, open);
             char modifier = start < s.length() ? s.charAt(start) : ' ';
             if (kind != '{' && modifier != '+' && modifier != '-') text = lstrip(text, i == 0);
-            out.append(text).append(s, open, start);
-            if (kind != '{' && modifier == '+') start++;
-            out.append(kind == '#' ? s.substring(start, end) : notOperands(s.substring(start, end)));
+            out.append(text);
+            if (kind == '#') {
+                boolean trimAfter = s.charAt(end - 1) == '-';
+                out.append(modifier == '-' ? "{{- ''" : "{{ ''").append(trimAfter ? " -}}" : " }}");
+                i = end + close.length();
+                if (!trimAfter && i < s.length() && s.charAt(i) == '\n') i++; // trim_blocks
+                continue;
+            }
+            out.append(s, open, start);
+            if (modifier == '+') start++;
+            out.append(dictMethodAttributes(notOperands(s.substring(start, end))));
             i = end;
         }
         return out.append(s.substring(i)).toString();
@@ -69,6 +84,30 @@ final class TemplateSource {
             if (c == '{' || c == '%' || c == '#') return i;
         }
         return -1;
+    }
+
+    /** Marks an attribute that Jinja2 resolves to a dict method rather than a key (see {@link PythonResolver}). */
+    static final String DICT_METHOD = "\u0000dict.";
+    private static final Pattern DICT_METHOD_ATTRIBUTE = Pattern.compile(
+            "\\.(items|keys|values|get|pop|copy|update|setdefault|clear|popitem)\\b(?!\\s*\\()");
+
+    /** {@code x.items} (not called) becomes {@code x["\0dict.items"]}, outside quoted text. */
+    private static String dictMethodAttributes(String expr) {
+        StringBuilder out = new StringBuilder();
+        int from = 0;
+        for (int i = 0; i < expr.length(); i++) {
+            if (isQuote(expr.charAt(i))) {
+                i = quoteEnd(expr, i);
+                continue;
+            }
+            Matcher m = DICT_METHOD_ATTRIBUTE.matcher(expr).region(i, expr.length());
+            if (expr.charAt(i) == '.' && m.lookingAt()) {
+                out.append(expr, from, i).append("[\"").append(DICT_METHOD).append(m.group(1)).append("\"]");
+                from = m.end();
+                i = m.end() - 1;
+            }
+        }
+        return out.append(expr.substring(from)).toString();
     }
 
     /** Where {@code close} ends the tag begun at {@code from}, outside quoted text; -1 if nowhere. */
@@ -129,6 +168,18 @@ final class TemplateSource {
         for (int i = from; i < s.length(); i++) {
             if (isQuote(s.charAt(i))) i = quoteEnd(s, i);
             else if (s.startsWith(word, i) && standsAlone(s, i, word.length())) return i;
+        }
+        return -1;
+    }
+
+    /** Where {@code word} stands alone outside quotes and brackets in {@code s}; -1 if nowhere. */
+    static int topLevelWord(String s, String word) {
+        int depth = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (isQuote(c)) i = quoteEnd(s, i);
+            else if (nesting(c) != 0) depth += nesting(c);
+            else if (depth == 0 && s.startsWith(word, i) && standsAlone(s, i, word.length())) return i;
         }
         return -1;
     }

@@ -75,4 +75,12 @@ class ModelChatTemplatesTest {
         e = assertThrows(BadInputException.class, () -> noDefault.select(false));
         assertTrue(e.getMessage().contains("no \"default\""), e.getMessage());
     }
+
+    @Test
+    void aTemplateThatDoesNotParseIsBadInputWhenSelected() throws Exception {
+        Files.writeString(tmp.resolve("chat_template.jinja"), "{% for m in messages %}{{ m.content }}");
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> ModelChatTemplates.load(tmp, ChatTemplateFixtureTest.FIXTURE_CLOCK).select(false));
+        assertTrue(e.getMessage().startsWith("chat template failed at line 1"), e.getMessage());
+    }
 }

@@ -62,6 +62,21 @@ class TemplateEnvironmentTest {
                 {"printing",
                         "{{ xs }}|{{ m }}|{{ 7 // 2 }}|{{ 7 / 2 }}|{{ 'a' ~ 1 }}",
                         "[3, 1, 2]|{'role': 'user', 'content': 'x', 'n': 3}|3|3.5|a1"},
+                {"loop_filter_and_neighbours",
+                        "{% for k, v in m.items() if k != \"content\" %}{{ k }}{{ loop.index }}{% if loop.last %}.{% endif %}{% endfor %}|{% for x in xs if x > 1 %}{{ loop.previtem }}-{{ x }}-{{ loop.nextitem }};{% endfor %}",
+                        "role1n2.|-3-2;3-2-;"},
+                {"indent",
+                        "{{ 'a\\nb\\n\\nc'|indent(2) }}|{{ 'a\\nb'|indent(4, first=true) }}|{{ 'a\\n\\nb'|indent(2, blank=true) }}|{{ 'x\\ny'|indent }}",
+                        "a\n  b\n\n  c|    a\n    b|a\n  \n  b|x\n    y"},
+                {"dict_method_attribute",
+                        "{% set spec = {\"type\": \"array\", \"items\": {\"type\": \"string\"}} %}{{ spec.items.type is defined }} {{ spec['items'].type }} {{ spec.items is defined }} {{ spec.get('type') }} {{ spec.keys()|list|length }}",
+                        "False string True array 2"},
+                {"comments",
+                        "{% if true -%}\n{# c #}\n    x{% endif %}|{# c -#}  y|a  {#- c #}\n  b\n  {# d #}\n  c",
+                        "    x|y|a  b\n  c"},
+                {"filter_blocks",
+                        "{%- set suffix -%}\n{%- filter trim -%}\n  In addition, call functions.\n\n{%- endfilter -%}\n{%- endset -%}[{{ suffix }}]|{% filter upper %}b{{ 1 }}{% endfilter %}|{% filter indent(2, true) %}x\ny{% endfilter %}",
+                        "[In addition, call functions.]|B1|  x\n  y"},
     };
 
     private static Map<String, Object> variables() {

@@ -101,9 +101,13 @@ class ToolCallParserTest {
     }
 
     @Test
-    void toolCallsAsOpenAiJson() {
+    void repliesAsOpenAiAssistantMessages() {
         JsonNode call = new ToolCall("call_1", "f", "{\"a\": 1}").toOpenAi();
         assertEquals("{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\": 1}\"}}", call.toString());
+        ParsedReply calls = new ParsedReply(null, List.of(new ToolCall("call_1", "f", "{\"a\": 1}")), null);
+        assertEquals("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[" + call + "]}", calls.toOpenAiMessage().toString());
+        ParsedReply broken = parser(ToolCallFormat.HERMES).parse("<tool_call>{oops</tool_call>");
+        assertEquals("{\"role\":\"assistant\",\"content\":\"<tool_call>{oops</tool_call>\"}", broken.toOpenAiMessage().toString());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.tooltune.chat;
 
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.objects.Namespace;
+import com.hubspot.jinjava.util.ForLoop;
 import jinjava.javax.el.ELContext;
 import jinjava.javax.el.ELResolver;
 
@@ -8,13 +11,16 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Resolves Python {@code str} method calls on strings ({@code content.startswith('<tool_response>')},
- * {@code .split('</think>')[-1].lstrip('\n')}): chat templates are written against Python strings, while Jinjava
- * would otherwise call the Java method of the same name (a regex split, a Unicode strip) or find none.
+ * What Jinja2 templates reach through attributes and Jinjava resolves differently or not at all: Python {@code str}
+ * method calls on strings ({@code content.startswith('<tool_response>')}, {@code .split('</think>')[-1].lstrip('\n')};
+ * Jinjava would call the Java method of the same name, a regex split or a Unicode strip, or find none), and
+ * {@code loop.previtem} / {@code loop.nextitem} (read from the items {@link PythonForTag} keeps in scope), and dict
+ * methods reached as attributes (marked by {@link TemplateSource}).
  */
-final class PyStringMethods extends ELResolver {
+final class PythonResolver extends ELResolver {
 
     @Override
     public Object invoke(ELContext context, Object base, Object method, Class<?>[] paramTypes, Object[] params) {
@@ -79,9 +85,29 @@ final class PyStringMethods extends ELResolver {
         return p.length > i && p[i] instanceof Number n ? n.intValue() : absent;
     }
 
+    /** A dict method reached as an attribute ({@code spec.items}): it has no attributes, as in Jinja2. */
+    record BoundMethod(String name) {
+        @Override
+        public String toString() {
+            return "<built-in method " + name + " of dict object>";
+        }
+    }
+
     @Override
     public Object getValue(ELContext context, Object base, Object property) {
-        return null;
+        if (property instanceof String p && p.startsWith(TemplateSource.DICT_METHOD)) {
+            context.setPropertyResolved(true);
+            String name = p.substring(TemplateSource.DICT_METHOD.length());
+            if (base instanceof Namespace ns) return ns.get(name);
+            return base instanceof Map<?, ?> ? new BoundMethod(name) : null;
+        }
+        if (!(base instanceof ForLoop loop) || property == null) return null;
+        boolean previous = property.toString().equals("previtem");
+        if (!previous && !property.toString().equals("nextitem")) return null;
+        context.setPropertyResolved(true);
+        if (!(JinjavaInterpreter.getCurrent().getContext().get(PythonForTag.ITEMS) instanceof List<?> items)) return null;
+        int at = loop.getIndex0() + (previous ? -1 : 1);
+        return at >= 0 && at < items.size() ? items.get(at) : null;
     }
 
     @Override
