@@ -11,6 +11,7 @@ import io.tooltune.data.format.FileNames;
 import io.tooltune.data.format.Query;
 import io.tooltune.data.format.RecordLog;
 import io.tooltune.generate.GenerationConfig;
+import io.tooltune.model.Device;
 import io.tooltune.tools.ApiCatalog;
 import io.tooltune.tools.HttpToolExecutor;
 import io.tooltune.tools.ResponseSimulator;
@@ -86,11 +87,11 @@ public final class AgentRun {
      * EOS only); {@code lockstep}: batches independent of thread timing (see {@link LocalToolLlamaBackend#lockstep}).
      */
     public record LocalModel(Path dir, int maxNewTokens, double temperature, long seed, int batchSize,
-                             boolean constrainFunctionNames, boolean lockstep) {
+                             boolean constrainFunctionNames, boolean lockstep, Device device) {
         public LocalToolLlamaBackend open() {
             GenerationConfig cfg = GenerationConfig.toolLlama().withMaxNewTokens(maxNewTokens).withTemperature(temperature)
                     .withSeed(seed);
-            return LocalToolLlamaBackend.load(dir, cfg, batchSize).constrainFunctionNames(constrainFunctionNames)
+            return LocalToolLlamaBackend.load(dir, cfg, batchSize, device).constrainFunctionNames(constrainFunctionNames)
                     .lockstep(lockstep);
         }
     }

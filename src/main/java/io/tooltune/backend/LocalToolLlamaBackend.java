@@ -11,6 +11,7 @@ import io.tooltune.generate.GenerationConfig;
 import io.tooltune.inference.Completion;
 import io.tooltune.inference.InferenceRequest;
 import io.tooltune.inference.InferenceWorker;
+import io.tooltune.model.Device;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.io.ModelFolder;
 
@@ -40,8 +41,8 @@ public final class LocalToolLlamaBackend implements ChatBackend {
     private IntSupplier callers;
 
     /** Loads a model folder; closing the backend frees it. */
-    public static LocalToolLlamaBackend load(Path modelDir, GenerationConfig cfg, int batchSize) {
-        return new LocalToolLlamaBackend(ModelFolder.load(modelDir), cfg, batchSize);
+    public static LocalToolLlamaBackend load(Path modelDir, GenerationConfig cfg, int batchSize, Device device) {
+        return new LocalToolLlamaBackend(ModelFolder.load(modelDir, device), cfg, batchSize);
     }
 
     /** Generates with {@code cfg} (ToolLLaMA: {@link GenerationConfig#toolLlama()}); closing the backend closes {@code loaded}. */

@@ -12,6 +12,7 @@ import io.tooltune.inference.InferenceWorker;
 import io.tooltune.model.io.ModelFolder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -79,6 +80,9 @@ public final class BfclCommand {
         @Option(names = "--timeout", defaultValue = "300", description = "Endpoint: seconds per request (default ${DEFAULT-VALUE}).")
         int timeout;
 
+        @Mixin
+        DeviceOption device;
+
         @Override
         public Integer call() throws Exception {
             if (batchSize < 1) throw new BadInputException("--batch-size must be at least 1");
@@ -90,7 +94,7 @@ public final class BfclCommand {
                 s = BfclRun.run(o, new EndpointPromptModel(client, openaiModel, temperature), System.err);
             } else {
                 GenerationConfig cfg = GenerationConfig.sampling(maxNewTokens, temperature).withSeed(seed);
-                try (InferenceWorker worker = InferenceWorker.forModel(ModelFolder.load(model.dir), batchSize, 0)) {
+                try (InferenceWorker worker = InferenceWorker.forModel(ModelFolder.load(model.dir, device.device()), batchSize, 0)) {
                     s = BfclRun.run(o, new LocalPromptModel(worker, cfg), System.err);
                 }
             }

@@ -50,15 +50,19 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print {\"prompt_ids\":[...],\"output_ids\":[...],\"text\":\"...\"}")
     boolean json;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() throws Exception {
         GenerationConfig cfg;
         try {
-            cfg = new GenerationConfig(sampling.maxNewTokens, sampling.temperature, topP, topK, seed.seed, stop, !noEosStop);
+            cfg = GenerationConfig.sampling(sampling.maxNewTokens, sampling.temperature).withTopP(topP).withTopK(topK)
+                    .withSeed(seed.seed).withStopStrings(stop).withStopAtEos(!noEosStop);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        try (LoadedModel m = ModelFolder.load(model.dir)) {
+        try (LoadedModel m = ModelFolder.load(model.dir, device.device())) {
             long[] ids = m.tokenizer().encode(prompt);
             Generator.Output out = new Generator(m.model(), m.tokenizer()).generate(List.of(ids), cfg).get(0);
             if (json) {

@@ -94,6 +94,9 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    @Mixin
+    DeviceOption device;
+
     private ChatBackend backend() {
         if (model.openaiUrl != null) {
             if (openaiModel == null) throw new BadInputException("--openai-url needs --openai-model");
@@ -101,6 +104,6 @@ public final class RunCommand implements Callable<Integer> {
                     openaiModel, sampling.temperature);
         }
         return new AgentRun.LocalModel(model.dir, sampling.maxNewTokens, sampling.temperature, seed.value(), batchSize,
-                constrainFunctionNames, false).open();
+                constrainFunctionNames, false, device.device()).open();
     }
 }

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import io.tooltune.BadInputException;
 import io.tooltune.model.CausalLM;
+import io.tooltune.model.GradMode;
 import io.tooltune.model.KvCache;
 import io.tooltune.tokenizer.Tokenizer;
 
@@ -89,12 +89,8 @@ public final class Generator {
                 throw new BadInputException("prompt " + i + ": " + n + " tokens, more than max_position_embeddings " + maxPos);
             }
         }
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
+        try (GradMode.Scope noGrad = GradMode.noGrad()) {
             return new Run(prompts, cfg, abandoned, allowedNext).decode();
-        } finally {
-            JniUtils.setGradMode(grad);
         }
     }
 

@@ -1,9 +1,9 @@
 package io.tooltune.inference;
 
-import ai.djl.pytorch.jni.JniUtils;
 import io.tooltune.generate.FunctionNameConstraint;
 import io.tooltune.generate.GenerationConfig;
 import io.tooltune.generate.Generator;
+import io.tooltune.model.GradMode;
 import io.tooltune.model.io.LoadedModel;
 
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ public final class ModelBatchDecoder implements BatchDecoder {
     /** Inference only: the worker thread never records a graph. */
     @Override
     public void onWorkerThread() {
-        JniUtils.setGradMode(false);
+        GradMode.disableOnThisThread();
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.tooltune.eval.HeuristicJudge;
 import io.tooltune.eval.exact.ExactScores;
 import io.tooltune.eval.exact.ExactTable;
 import io.tooltune.generate.GenerationConfig;
+import io.tooltune.model.Device;
 import io.tooltune.model.io.ModelFolder;
 import io.tooltune.model.opt.OptConfig;
 import io.tooltune.model.opt.OptModel;
@@ -26,7 +27,6 @@ import io.tooltune.tokenizer.BpeTrainer;
 import io.tooltune.tokenizer.Tokenizer;
 import io.tooltune.tools.ResponseCache;
 import io.tooltune.tools.SchemaSimulator;
-import io.tooltune.train.LrSchedule;
 import io.tooltune.train.SftConfig;
 import io.tooltune.train.SftRun;
 
@@ -93,9 +93,12 @@ public final class Demo {
         private static Options sized(int steps, double minutes, int perGroup, Path output, long seed) {
             int vocab = 3000;
             int hidden = 128;
-            OptConfig cfg = new OptConfig(vocab, hidden, 4 * hidden, 2, 4, hidden, 256, true, 0.0, true, 1, 2, 2);
+            SftConfig recipe = SftConfig.demo();
+            OptConfig cfg = OptConfig.builder().vocabSize(vocab).hiddenSize(hidden).ffnDim(4 * hidden).numLayers(2)
+                    .numHeads(4).maxPositionEmbeddings(recipe.maxLength()).dropout(0.0).build();
             return new Options(steps, minutes, output, seed, 6, 1500, perGroup, SynthOptions.DEFAULT_KEYS_PER_DOMAIN,
-                    vocab, cfg, 8, 3e-3, 15, TrajectoryData.PromptLoss.ALL, 8, 4, 80, true);
+                    vocab, cfg, recipe.batchSize(), recipe.learningRate(), recipe.warmupSteps(), TrajectoryData.PromptLoss.ALL,
+                    8, 4, 80, true);
         }
 
         public int maxLength() {
@@ -135,6 +138,7 @@ public final class Demo {
             SynthWriter.write(SyntheticToolBench.generate(
                     new SynthOptions(o.seed(), o.trainQueries(), o.testQueriesPerGroup(), o.categories(), o.keysPerDomain())), toolbench);
         });
+        long[] parameterCount = new long[1];
         budget.phase("tokenizer and untrained model", () -> {
             BpeTrainer.Bpe bpe = BpeTrainer.train(TrajectoryData.tokenizerTexts(toolbench.resolve("answer")), o.vocabSize());
             try {
@@ -144,6 +148,7 @@ public final class Demo {
             }
             try (Tokenizer tok = Tokenizer.load(untrained); OptModel model = OptModel.random(o.model(), o.seed())) {
                 ModelFolder.save(model, tok, untrained);
+                parameterCount[0] = model.parameterCount();
             }
         });
         Path cache = out.resolve("answers/tool_response_cache.sqlite");
@@ -189,7 +194,7 @@ public final class Demo {
         exact.put("untrained", ExactScores.score(answers.resolve("untrained"), golds));
         exact.put("fine-tuned", ExactScores.score(answers.resolve("fine-tuned"), golds));
         Path evalDir = out.resolve("eval");
-        String params = parameters(o.model());
+        String params = String.format(Locale.ROOT, "%.1fM", parameterCount[0] / 1e6);
         EvalRun.Outcome eval = budget.phase("evaluation and report", () -> evaluate(new EvalRun.Stage(
                 List.of(answers.resolve("untrained"), answers.resolve("fine-tuned")), List.of("untrained", "fine-tuned"),
                 evalDir, null, toolbench.resolve("test_query_ids"), Map.of("untrained", params, "fine-tuned", params),
@@ -222,10 +227,8 @@ public final class Demo {
 
     /** The SFT recipe's semantics with a learning rate and step count for training from scratch. */
     static SftConfig demoRecipe(Options o, int steps) {
-        SftConfig paper = SftConfig.paper();
-        return new SftConfig(o.learningRate(), Math.min(o.warmupSteps(), steps / 10), LrSchedule.LINEAR, o.trainBatch(), 1,
-                1.0, paper.weightDecay(), paper.adamBeta1(), paper.adamBeta2(), paper.adamEpsilon(), 1, steps,
-                o.maxLength(), o.seed(), true, false, SftConfig.Precision.FP32, false, 0, 10);
+        return SftConfig.demo().toBuilder().learningRate(o.learningRate()).warmupSteps(Math.min(o.warmupSteps(), steps / 10))
+                .batchSize(o.trainBatch()).maxSteps(steps).maxLength(o.maxLength()).seed(o.seed()).build();
     }
 
     /** Seconds for the report phase and the share of the budget kept as a margin for a noisy machine. */
@@ -247,7 +250,7 @@ public final class Demo {
         AgentRun.Options agent = new AgentRun.Options(AgentRun.Method.COT, 1, 3 * o.maxIterations(),
                 CotSearch.PAPER_MAX_ITERATIONS, 2, 200, o.agentBatch(), "");
         try (LocalToolLlamaBackend backend = new AgentRun.LocalModel(model, o.maxNewTokens(), GenerationConfig.TOOLLLAMA_TEMPERATURE, o.seed(),
-                o.agentBatch(), o.constrainFunctionNames(), true).open()) {
+                o.agentBatch(), o.constrainFunctionNames(), true, Device.CPU).open()) {
             System.err.println(AgentRun.run(stage, backend, agent, System.err).describe());
         }
         try {
@@ -307,12 +310,4 @@ public final class Demo {
         }
     }
 
-    /** Parameter count of the demo model, as Table 1 shows it (e.g. 0.9M). */
-    static String parameters(OptConfig c) {
-        long d = c.hiddenSize(), f = c.ffnDim();
-        long perLayer = 4 * (d * d + d) + 2 * d * f + f + d + 4 * d;
-        long n = (long) c.vocabSize() * c.wordEmbedProjDim() + (long) (c.maxPositionEmbeddings() + 2) * d
-                + c.numLayers() * perLayer + 2 * d;
-        return String.format(Locale.ROOT, "%.1fM", n / 1e6);
-    }
 }

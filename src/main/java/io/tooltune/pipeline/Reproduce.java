@@ -10,6 +10,7 @@ import io.tooltune.eval.EvalRun;
 import io.tooltune.eval.PassAndWinRates;
 import io.tooltune.eval.OpenAiJudge;
 import io.tooltune.generate.GenerationConfig;
+import io.tooltune.model.Device;
 import io.tooltune.tools.SchemaSimulator;
 import io.tooltune.train.SftConfig;
 import io.tooltune.train.SftRun;
@@ -67,7 +68,7 @@ public final class Reproduce {
                 CotSearch.PAPER_MAX_ITERATIONS, 2, 200, o.batchSize(), "");
         int maxNewTokens = o.maxNewTokens() != null ? o.maxNewTokens() : GenerationConfig.TOOLLLAMA_MAX_NEW_TOKENS;
         try (LocalToolLlamaBackend backend = new AgentRun.LocalModel(model, maxNewTokens, o.temperature(),
-                GenerationConfig.TOOLLLAMA_SEED, o.batchSize(), false, false).open()) {
+                GenerationConfig.TOOLLLAMA_SEED, o.batchSize(), false, false, Device.CPU).open()) {
             for (Map.Entry<String, Path> g : in.queryFiles().entrySet()) {
                 AgentRun.Stage stage = AgentRun.Stage.embedded(g.getValue(), in.toolsDir(), answers.resolve(g.getKey()),
                         o.output().resolve("tool_response_cache.sqlite"), new SchemaSimulator());

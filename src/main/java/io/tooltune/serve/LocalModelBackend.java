@@ -5,6 +5,7 @@ import io.tooltune.inference.Completion;
 import io.tooltune.inference.InferenceRequest;
 import io.tooltune.inference.InferenceWorker;
 import io.tooltune.model.io.LoadedModel;
+import io.tooltune.model.Device;
 import io.tooltune.model.io.ModelFolder;
 
 import java.nio.file.Path;
@@ -28,8 +29,8 @@ public final class LocalModelBackend implements ModelBackend {
         this.worker = InferenceWorker.forModel(loaded, maxBatch, 0);
     }
 
-    public static LocalModelBackend load(Path dir, String modelId, int maxBatch) {
-        return new LocalModelBackend(ModelFolder.load(dir), modelId, maxBatch);
+    public static LocalModelBackend load(Path dir, String modelId, int maxBatch, Device device) {
+        return new LocalModelBackend(ModelFolder.load(dir, device), modelId, maxBatch);
     }
 
     @Override

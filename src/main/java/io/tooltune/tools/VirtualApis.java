@@ -46,10 +46,16 @@ public final class VirtualApis implements ToolExecutor {
     /**
      * A virtual API server: where it listens, its SQLite cache (and a StableToolBench cache folder to import first,
      * or null), the APIs it knows, how it simulates a miss, the real service to try first (or null) and its request
-     * log (or null).
+     * log (or null), and the largest cache row it stores ({@link #maxCacheEntryBytes(int)}).
      */
     public record ServerOptions(String host, int port, Path cache, Path importCache, ApiCatalog catalog,
-                                ResponseSimulator simulator, ToolExecutor realService, PrintStream log) {}
+                                ResponseSimulator simulator, ToolExecutor realService, PrintStream log,
+                                int maxCacheEntryBytes) {
+        public ServerOptions(String host, int port, Path cache, Path importCache, ApiCatalog catalog,
+                             ResponseSimulator simulator, ToolExecutor realService, PrintStream log) {
+            this(host, port, cache, importCache, catalog, simulator, realService, log, DEFAULT_MAX_CACHE_ENTRY_BYTES);
+        }
+    }
 
     /** A running server and its cache; closing stops the server, then closes the cache. */
     public record Running(ApiServer server, ResponseCache cache, int imported) implements AutoCloseable {
@@ -77,7 +83,7 @@ public final class VirtualApis implements ToolExecutor {
         try {
             int imported = o.importCache() == null ? 0 : cache.importFolder(o.importCache());
             return new Running(new ApiServer(o.host(), o.port(), new VirtualApis(cache, o.catalog(), o.simulator(),
-                    o.realService(), o.log())), cache, imported);
+                    o.realService(), o.log()).maxCacheEntryBytes(o.maxCacheEntryBytes())), cache, imported);
         } catch (IOException | RuntimeException e) {
             cache.close();
             if (e instanceof IOException io) throw new UncheckedIOException(io);

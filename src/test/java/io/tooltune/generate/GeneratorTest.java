@@ -9,6 +9,7 @@ import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.io.ModelFolder;
 import io.tooltune.model.opt.OptConfig;
 import io.tooltune.model.opt.OptModel;
+import io.tooltune.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -69,14 +70,12 @@ class GeneratorTest {
     void stopsAtEosAndStopStringsPerSequence() throws IOException {
         Path dir = Shared.path("fixtures/opt/tiny-opt-prenorm");
         Reference ref = reference(dir);
-        OptConfig base = io.tooltune.model.opt.OptConfig.read(dir.resolve("config.json"));
+        OptConfig base = OptConfig.read(dir.resolve("config.json"));
         long eos = ref.expected()[3];
-        OptConfig withEos = new OptConfig(base.vocabSize(), base.hiddenSize(), base.ffnDim(), base.numLayers(), base.numHeads(),
-                base.wordEmbedProjDim(), base.maxPositionEmbeddings(), base.doLayerNormBefore(), base.dropout(),
-                base.enableBias(), base.padTokenId(), base.bosTokenId(), (int) eos);
+        OptConfig withEos = base.toBuilder().eosTokenId((int) eos).build();
         int firstEos = 0;
         while (ref.expected()[firstEos] != eos) firstEos++;
-        try (CausalLM model = ModelFolder.loadModel(dir, withEos); var tok = io.tooltune.tokenizer.Tokenizer.load(dir)) {
+        try (CausalLM model = ModelFolder.loadModel(dir, withEos); var tok = Tokenizer.load(dir)) {
             Generator g = new Generator(model, tok);
             long[] other = {2, 100, 200};
             List<Generator.Output> out = g.generate(List.of(ref.prompt(), other), GenerationConfig.greedy(24));
@@ -115,9 +114,10 @@ class GeneratorTest {
 
     @Test
     void positionLimit() {
-        OptConfig c = new OptConfig(64, 16, 32, 1, 2, 16, 8, true, 0.0, true, 1, 2, 2);
+        OptConfig c = OptConfig.builder().vocabSize(64).hiddenSize(16).ffnDim(32).numLayers(1).numHeads(2)
+                .maxPositionEmbeddings(8).dropout(0.0).build();
         try (OptModel model = OptModel.random(c, 1);
-             var tok = io.tooltune.tokenizer.Tokenizer.load(Shared.path("fixtures/opt/tokenizer"))) {
+             var tok = Tokenizer.load(Shared.path("fixtures/opt/tokenizer"))) {
             Generator g = new Generator(model, tok);
             BadInputException e = assertThrows(BadInputException.class,
                     () -> g.generate(List.of(new long[] {2, 3, 4, 5, 6, 7, 8, 9, 10}), GenerationConfig.greedy(4)));

@@ -21,7 +21,8 @@ class DemoTest {
 
     /** The whole pipeline at a tiny scale: a few queries, a one-layer model, a fixed number of training steps. */
     private static Demo.Options tiny(Path output, int steps) {
-        OptConfig tiny = new OptConfig(400, 32, 64, 1, 2, 32, 512, true, 0.0, true, 1, 2, 2);
+        OptConfig tiny = OptConfig.builder().vocabSize(400).hiddenSize(32).ffnDim(64).numLayers(1).numHeads(2)
+                .maxPositionEmbeddings(512).dropout(0.0).build();
         return new Demo.Options(steps, Demo.Options.DEFAULT_MINUTES, output, 7, 6, 12, 1, 200, 400, tiny, 2, 1e-3, 2,
                 TrajectoryData.PromptLoss.ALL, 2, 2, 12, true);
     }

@@ -87,7 +87,7 @@ class ReproduceTest {
         }
         BpeTrainer.train(corpus, 600).save(model);
         try (Tokenizer tok = Tokenizer.load(model);
-             OptModel m = OptModel.random(new OptConfig(600, 32, 64, 1, 2, 32, 2048, true, 0.1, true, 1, 2, 2), 5)) {
+             OptModel m = OptModel.random(OptConfig.builder().vocabSize(600).hiddenSize(32).ffnDim(64).numLayers(1).numHeads(2).build(), 5)) {
             ModelFolder.save(m, tok, model);
         }
 

@@ -11,6 +11,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.service.AiServices;
 import io.tooltune.Shared;
+import io.tooltune.model.Device;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.opt.OptConfig;
 import io.tooltune.model.opt.OptModel;
@@ -43,7 +44,8 @@ class LocalModelServeTest {
     @BeforeAll
     static void start() throws Exception {
         Tokenizer tok = Tokenizer.load(Shared.path("fixtures/opt/tokenizer"));
-        OptConfig cfg = new OptConfig(50272, 32, 128, 2, 4, 32, 1024, true, 0.0, true, 1, 2, 2);
+        OptConfig cfg = OptConfig.builder().hiddenSize(32).ffnDim(128).numLayers(2).numHeads(4).maxPositionEmbeddings(1024)
+                .dropout(0.0).build();
         backend = new LocalModelBackend(new LoadedModel(OptModel.random(cfg, 7), tok), "tiny-random", 8);
         server = ServeTestSupport.start(backend);
         client = OpenAIOkHttpClient.builder().baseUrl(ServeTestSupport.baseUrl(server)).apiKey("x").maxRetries(0).build();
@@ -62,7 +64,7 @@ class LocalModelServeTest {
 
     @Test
     void fixtureModelRefusesPromptsOverItsContext() throws Exception {
-        try (LocalModelBackend fixture = LocalModelBackend.load(Shared.path("fixtures/opt/tiny-opt-prenorm"), "tiny-opt", 4);
+        try (LocalModelBackend fixture = LocalModelBackend.load(Shared.path("fixtures/opt/tiny-opt-prenorm"), "tiny-opt", 4, Device.CPU);
              ChatServer s = ServeTestSupport.start(fixture)) {
             OpenAIClient c = OpenAIOkHttpClient.builder().baseUrl(ServeTestSupport.baseUrl(s)).apiKey("x").maxRetries(0).build();
             BadRequestException e = assertThrows(BadRequestException.class, () -> c.chat().completions().create(

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
 import io.tooltune.model.CausalLM;
+import io.tooltune.model.Device;
 import io.tooltune.model.ModelConfig;
 import io.tooltune.model.ModelFamilies;
 import io.tooltune.model.ModelFamily;
@@ -39,11 +40,16 @@ public final class ModelFolder {
     private ModelFolder() {}
 
     public static LoadedModel load(Path dir) {
+        return load(dir, Device.CPU);
+    }
+
+    /** A model folder with its weights on {@code device}. */
+    public static LoadedModel load(Path dir, Device device) {
         if (!Files.isDirectory(dir)) throw new BadInputException(dir + ": not a directory");
         ModelConfig config = readConfig(dir);
         Tokenizer tokenizer = Tokenizer.load(dir);
         try {
-            return new LoadedModel(loadModel(dir, config), tokenizer);
+            return new LoadedModel(loadModel(dir, config, device), tokenizer);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
@@ -80,9 +86,14 @@ public final class ModelFolder {
 
     /** The weights of {@code dir} as a model of {@code config}, checked against the family's names and shapes. */
     public static CausalLM loadModel(Path dir, ModelConfig config) {
+        return loadModel(dir, config, Device.CPU);
+    }
+
+    /** As {@link #loadModel(Path, ModelConfig)}, with the weights created on {@code device}. */
+    public static CausalLM loadModel(Path dir, ModelConfig config, Device device) {
         ModelFamily family = ModelFamilies.of(config.modelType(), dir.resolve("config.json").toString());
         Weights weights = readWeights(dir);
-        NDManager mgr = NDManager.newBaseManager();
+        NDManager mgr = device.newManager();
         try {
             Map<String, NDArray> params = new LinkedHashMap<>();
             for (Map.Entry<String, Shape> e : family.parameterShapes(config).entrySet()) {
