@@ -8,8 +8,8 @@ GORILLA="${1:-}"
 RUNS="${2:-3}"
 PASSES="${3:-20}"
 BFCL="${BFCL:-$ROOT/../shared/data/bfcl}"
-"$ROOT/tooltune" --version >/dev/null
-JAVA_HOME="$("$ROOT/bin/find-java")"
-"$JAVA_HOME/bin/java" -Xmx1g -cp "$ROOT/target/classes:$ROOT/target/lib/*" \
+# the benchmark sits in the test source set beside the package-private classes it times
+. "$ROOT/bench/bench-java.sh"
+"$JAVA_HOME/bin/java" -Xmx1g -cp "$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/test-classpath.txt")" \
   io.tooltune.eval.bfcl.BfclScoreBenchmark "$BFCL" "$RUNS" "$PASSES"
 if [ -n "$GORILLA" ]; then python3 "$ROOT/bench/bfcl_reference.py" "$GORILLA" "$BFCL" "$RUNS" "$PASSES"; fi

@@ -27,6 +27,7 @@ import io.tooltune.tokenizer.BpeTrainer;
 import io.tooltune.tokenizer.Tokenizer;
 import io.tooltune.tools.ResponseCache;
 import io.tooltune.tools.SchemaSimulator;
+import io.tooltune.train.DeadlineFitter;
 import io.tooltune.train.SftConfig;
 import io.tooltune.train.SftRun;
 
@@ -175,7 +176,7 @@ public final class Demo {
             System.err.printf(Locale.ROOT, "[demo] training from scratch for %d steps (about %.0f s on a quiet 2-core "
                     + "machine): batch %d, lr %.0e with %d warm-up steps then linear decay to zero, loss on %s%n",
                     o.trainSteps(), estimatedSeconds(o), o.trainBatch(), o.learningRate(), o.warmupSteps(), loss);
-            trained = budget.phase("fine-tuning", () -> SftRun.run(untrained, sft, finetuned, demoRecipe(o, o.trainSteps()), false));
+            trained = budget.phase("fine-tuning", () -> SftRun.run(SftRun.Options.of(untrained, sft, finetuned, demoRecipe(o, o.trainSteps()))));
         } else {
             // on a loaded machine the agent phases can eat the budget; training keeps a floor so the comparison means something
             double trainSeconds = Math.max(MIN_TRAIN_SHARE * budget.totalSeconds(),
@@ -183,8 +184,9 @@ public final class Demo {
             System.err.printf(Locale.ROOT, "[demo] training from scratch for %.0f s: batch %d, lr %.0e with %d warm-up "
                     + "steps then linear decay to zero at the end of the time (the step count is fitted to the time as it "
                     + "trains), loss on %s%n", trainSeconds, o.trainBatch(), o.learningRate(), o.warmupSteps(), loss);
-            trained = budget.phase("fine-tuning", () -> SftRun.run(untrained, sft, finetuned,
-                    demoRecipe(o, MAX_STEPS), false, Duration.ofMillis((long) (trainSeconds * 1000))));
+            trained = budget.phase("fine-tuning", () -> SftRun.run(
+                    SftRun.Options.of(untrained, sft, finetuned, demoRecipe(o, MAX_STEPS)).withCallbacks(List.of(
+                            new DeadlineFitter(Duration.ofMillis((long) (trainSeconds * 1000)), System::nanoTime)))));
         }
         Path finetunedModel = trained.result().interrupted() ? trained.result().lastCheckpoint() : finetuned;
         budget.phase("agent: fine-tuned model on held-out groups", () -> runAgent(o, finetunedModel, toolbench, cache, answers.resolve("fine-tuned")));

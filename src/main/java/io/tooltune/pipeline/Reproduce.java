@@ -60,7 +60,7 @@ public final class Reproduce {
             System.err.println("prepare: " + r.instances() + " instances, records " + r.log().summary() + " -> " + sft);
         });
         clock.phase("train", () -> {
-            SftRun.Summary s = SftRun.run(in.model(), sft, model, o.train(), false);
+            SftRun.Summary s = SftRun.run(SftRun.Options.of(in.model(), sft, model, o.train()));
             System.err.printf(Locale.ROOT, "train: %d steps on %d examples; model in %s%n", s.result().globalStep(),
                     s.examples(), model);
         });

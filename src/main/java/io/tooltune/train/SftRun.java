@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -67,20 +66,6 @@ public final class SftRun {
         }
     }
 
-    public static Summary run(Path modelDir, Path dataFile, Path outputDir, SftConfig cfg, boolean resume) {
-        return run(Options.of(modelDir, dataFile, outputDir, cfg).withResume(resume));
-    }
-
-    /**
-     * As {@link #run(Path, Path, Path, SftConfig, boolean)}, fitting the schedule to end when {@code timeLimit} has
-     * passed on the wall clock (null: no limit; see {@link DeadlineFitter}).
-     */
-    public static Summary run(Path modelDir, Path dataFile, Path outputDir, SftConfig cfg, boolean resume,
-                              Duration timeLimit) {
-        return run(Options.of(modelDir, dataFile, outputDir, cfg).withResume(resume).withCallbacks(
-                timeLimit == null ? List.of() : List.of(new DeadlineFitter(timeLimit, System::nanoTime))));
-    }
-
     /** Trains as {@code o} says; SIGINT stops after the current step with a checkpoint. */
     public static Summary run(Options o) {
         Path outputDir = o.output();
@@ -90,10 +75,8 @@ public final class SftRun {
             System.err.println("tooltune train: --resume: no checkpoint under " + outputDir + ", starting from " + o.model());
         }
         Path source = checkpoint.orElse(o.model());
-        try (LoadedModel loaded = ModelFolder.load(source);
-             CausalLM onDevice = o.device().equals(Device.of(loaded.model().manager())) ? null
-                     : loaded.model().copyTo(o.device())) {
-            CausalLM model = onDevice != null ? onDevice : loaded.model();
+        try (LoadedModel loaded = ModelFolder.load(source, o.device())) {
+            CausalLM model = loaded.model();
             SftData.Loaded data = SftData.load(o.data(), loaded.tokenizer(), model.config().eosTokenId(),
                     cfg.maxLength(), SftRun::renderConversations);
             checkVocabulary(data.examples(), model.config().vocabSize(), o.data());
