@@ -78,6 +78,7 @@ public final class OpenAiJudge implements Judge {
         if (args.isMissingNode()) args = msg.path("function_call").path("arguments");
         if (!args.isTextual()) throw new IOException("reply has no function call");
         JsonNode v = Json.MAPPER.readTree(args.asText());
+        if (v == null || !v.isObject()) throw new IOException("reply's function arguments are not a JSON object");
         String key = switch (function) {
             case "check_task_solvable" -> "task_status";
             case "select_better_answer" -> "index";
