@@ -54,14 +54,7 @@ public final class BfclCommand {
         @Option(names = "--data", required = true, description = "BFCL data folder: BFCL_v4_<category>.json and possible_answer/.")
         Path data;
         @ArgGroup(exclusive = true, multiplicity = "1")
-        ModelChoice model;
-
-        static final class ModelChoice {
-            @Option(names = "--model", description = "Local model folder (messages rendered as plain text until chat templates land).")
-            Path dir;
-            @Option(names = "--openai-url", description = "OpenAI-compatible base URL ending in /v1 (key from OPENAI_API_KEY).")
-            String openaiUrl;
-        }
+        ModelSource model;
 
         @Option(names = "--openai-model", description = "Model name for --openai-url.")
         String openaiModel;

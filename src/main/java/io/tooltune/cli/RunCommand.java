@@ -23,14 +23,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--queries", required = true, description = "Query file or folder of query files.")
     Path queries;
     @ArgGroup(exclusive = true, multiplicity = "1")
-    ModelChoice model;
-
-    static final class ModelChoice {
-        @Option(names = "--model", description = "Local model folder.")
-        Path dir;
-        @Option(names = "--openai-url", description = "OpenAI-compatible base URL ending in /v1 (key from OPENAI_API_KEY).")
-        String openaiUrl;
-    }
+    ModelSource model;
 
     @Option(names = "--openai-model", description = "Model name for --openai-url.")
     String openaiModel;

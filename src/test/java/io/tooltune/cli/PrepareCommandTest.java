@@ -9,9 +9,6 @@ import io.tooltune.data.format.ToolLlamaExample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,27 +23,14 @@ class PrepareCommandTest {
     @TempDir
     Path tmp;
 
-    /** Runs the CLI, returning exit code, stdout and stderr. */
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void rawAnswersBecomeFiftyTokenizedRecords() throws Exception {
         Path out = tmp.resolve("sft.jsonl");
-        Run r = run("prepare", "--input", Shared.path("data/toolbench/answer").toString(), "--model",
+        CliRun r = run("prepare", "--input", Shared.path("data/toolbench/answer").toString(), "--model",
                 Shared.path("fixtures/opt/tokenizer").toString(), "--output", out.toString(), "--max-length", "1024");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("records read 15, written 50, skipped 0"), r.out());
@@ -63,7 +47,7 @@ class PrepareCommandTest {
     @Test
     void convertedAnswersGiveTrainingData() throws Exception {
         Path out = tmp.resolve("conv.json");
-        Run r = run("prepare", "--input", Shared.path("data/toolbench/tooleval_default_evalset").toString(),
+        CliRun r = run("prepare", "--input", Shared.path("data/toolbench/tooleval_default_evalset").toString(),
                 "--format", "conversations", "--output", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("converted answers: 600, 224 never reach Finish"), r.out());
@@ -93,7 +77,7 @@ class PrepareCommandTest {
             tool.putArray("api_list");
             DataFiles.writeSingle(tools.resolve("Cat").resolve(m.group(1) + ".json"), tool);
         }
-        Run r = run("prepare", "--input", stb.resolve("model_predictions_converted/virtual_chatgpt_cot").toString(),
+        CliRun r = run("prepare", "--input", stb.resolve("model_predictions_converted/virtual_chatgpt_cot").toString(),
                 "--tools", tools.toString(), "--format", "conversations", "--output", b.toString());
         assertEquals(0, r.code(), r.err());
         List<ToolLlamaExample> conv = DataFiles.readToolLlama(b);
@@ -116,7 +100,7 @@ class PrepareCommandTest {
                 "{\"id\":\"ends-user\",\"conversations\":[{\"from\":\"assistant\",\"value\":\"a\"},{\"from\":\"user\",\"value\":\"u\"}]}"));
         String model = Shared.path("fixtures/opt/tokenizer").toString();
         Path out = tmp.resolve("o.jsonl");
-        Run r = run("prepare", "--input", in.toString(), "--model", model, "--output", out.toString());
+        CliRun r = run("prepare", "--input", in.toString(), "--model", model, "--output", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains(in + " record 1: bad JSON"), r.err());
         assertTrue(r.err().contains("skipped " + in + " record 2: missing field \"conversations\""), r.err());
@@ -126,7 +110,7 @@ class PrepareCommandTest {
         assertTrue(r.out().contains("records read 6, written 1, skipped 5"), r.out());
         assertEquals(1, Files.readAllLines(out).size());
 
-        Run strict = run("prepare", "--input", in.toString(), "--model", model, "--output", out.toString(), "--strict");
+        CliRun strict = run("prepare", "--input", in.toString(), "--model", model, "--output", out.toString(), "--strict");
         assertEquals(2, strict.code());
         assertTrue(strict.err().startsWith("tooltune: " + in + " record 1: bad JSON"), strict.err());
     }

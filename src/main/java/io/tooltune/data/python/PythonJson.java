@@ -87,6 +87,11 @@ public final class PythonJson {
     }
 
     private static void string(StringBuilder sb, String s) {
+        string(sb, s, true);
+    }
+
+    /** A JSON string as Python's json.dumps writes it; {@code ensureAscii} false keeps non-ASCII characters as they are. */
+    public static void string(StringBuilder sb, String s, boolean ensureAscii) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -99,7 +104,7 @@ public final class PythonJson {
                 case '\b' -> sb.append("\\b");
                 case '\f' -> sb.append("\\f");
                 default -> {
-                    if (c < 0x20 || c > 0x7e) sb.append(String.format("\\u%04x", (int) c));
+                    if (c < 0x20 || (ensureAscii && c > 0x7e)) sb.append(String.format("\\u%04x", (int) c));
                     else sb.append(c);
                 }
             }
