@@ -51,7 +51,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--group-by-length", description = "length-grouped batches (default ${DEFAULT-VALUE})")
     boolean groupByLength = D.groupByLength();
     @Option(names = "--precision", description = "fp32 or fp16 (default ${DEFAULT-VALUE})")
-    String precision = "fp16";
+    SftConfig.Precision precision = D.precision();
     @Option(names = "--gradient-checkpointing", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "recompute decoder layers during backward (default ${DEFAULT-VALUE})")
     boolean checkpointing;
@@ -88,7 +88,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .scheduler(LrSchedule.parse(scheduler)).batchSize(batchSize).gradientAccumulationSteps(accumulation)
                     .maxGradNorm(maxGradNorm).weightDecay(weightDecay).epochs(epochs).maxSteps(maxSteps)
                     .maxLength(maxLength).seed(seed).shuffle(shuffle).groupByLength(groupByLength)
-                    .precision(SftConfig.Precision.parse(precision)).gradientCheckpointing(checkpointing)
+                    .precision(precision).gradientCheckpointing(checkpointing)
                     .saveSteps(saveSteps).loggingSteps(loggingSteps).build();
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());

@@ -1,7 +1,5 @@
 package io.tooltune.train;
 
-import io.tooltune.BadInputException;
-
 /**
  * Supervised fine-tuning settings with the transformers Trainer / TRL meanings. Each component's default below is
  * the paper's recipe ({@link #paper()}); {@link #demo()} is the from-scratch demo's. A caller names only what
@@ -51,15 +49,7 @@ public record SftConfig(
         int loggingSteps) {
 
     /** Computation precision: plain float32, or float16 working weights with float32 masters and loss scaling. */
-    public enum Precision {
-        FP32, FP16;
-
-        /** {@code fp32} or {@code fp16}, in any case. */
-        public static Precision parse(String s) {
-            for (Precision p : values()) if (p.name().equalsIgnoreCase(s)) return p;
-            throw new BadInputException("--precision: expected fp32 or fp16, got " + s);
-        }
-    }
+    public enum Precision { FP32, FP16 }
 
     public SftConfig {
         if (learningRate < 0) throw new IllegalArgumentException("learning rate must be >= 0");
