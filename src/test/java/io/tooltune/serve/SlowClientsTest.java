@@ -80,11 +80,11 @@ class SlowClientsTest {
                             + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     long t0 = System.nanoTime();
-                    while (backend.futures.size() < (stream ? 2 : 1) && System.nanoTime() - t0 < 5e9) Thread.sleep(10);
+                    while (backend.futures.size() < (stream ? 2 : 1) && System.nanoTime() - t0 < 120e9) Thread.sleep(10);
                 }
                 CompletableFuture<Completion> f = backend.futures.get(stream ? 1 : 0);
                 long t0 = System.nanoTime();
-                while (!f.isCancelled() && System.nanoTime() - t0 < 10e9) Thread.sleep(50);
+                while (!f.isCancelled() && System.nanoTime() - t0 < 120e9) Thread.sleep(50);
                 assertTrue(f.isCancelled(), "completion cancelled after the client left (stream=" + stream + ")");
             }
         }

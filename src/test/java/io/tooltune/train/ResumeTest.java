@@ -73,8 +73,11 @@ class ResumeTest {
         return l;
     }
 
+    /** How long a child may take before the test calls it hung: generous, since a loaded CI machine is slow to start a JVM. */
+    private static final long HUNG_MINUTES = 10;
+
     private static void waitFor(Path file, Process p) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(HUNG_MINUTES);
         while (!Files.exists(file)) {
             assertTrue(p.isAlive(), "child ended before writing " + file);
             assertTrue(System.nanoTime() < deadline, "timed out waiting for " + file);
@@ -122,7 +125,7 @@ class ResumeTest {
         waitFor(out.resolve("training_log.jsonl"), p);
         while (losses(out).size() < 3) Thread.sleep(10);
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not stop after SIGINT");
+        assertTrue(p.waitFor(HUNG_MINUTES, TimeUnit.MINUTES), "child did not stop after SIGINT");
         assertEquals(1, p.exitValue());
         Path ckpt = Checkpoints.latest(out).orElseThrow();
         long step = Checkpoints.readState(ckpt).globalStep();

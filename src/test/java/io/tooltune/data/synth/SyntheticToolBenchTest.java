@@ -340,10 +340,8 @@ class SyntheticToolBenchTest {
     }
 
     @Test
-    void cliWritesTheDatasetAndDefaultSizeIsFast() {
-        long t0 = System.nanoTime();
+    void cliWritesTheDataset() {
         assertEquals(0, Main.run("synth", "--output", tmp.resolve("cli").toString()));
         assertTrue(Files.isRegularFile(tmp.resolve("cli/test_instruction/G3_instruction.json")));
-        assertTrue((System.nanoTime() - t0) / 1e9 < 30, "default generation should take seconds");
     }
 }
