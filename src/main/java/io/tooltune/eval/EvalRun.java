@@ -1,8 +1,6 @@
 package io.tooltune.eval;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
-import io.tooltune.Json;
 import io.tooltune.data.format.TestGroup;
 
 import java.io.IOException;
