@@ -48,8 +48,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--metric", description = "pass (ToolBench) or sopr (StableToolBench). Default: ${DEFAULT-VALUE}.")
     PassAndWinRates.Metric metric = EvalRun.DEFAULT_OPTIONS.metric();
 
-    @Option(names = "--rules", description = "Rule set of the pass files and per-group table: toolbench (ToolEval's) or strict;"
-            + " the report shows both. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--rules", description = "Rule set of the per-group table and radar chart: toolbench (ToolEval's) or strict;"
+            + " Table 1, report.html and OUTPUT/strict hold both. Default: ${DEFAULT-VALUE}.")
     RuleSet rules = RuleSet.TOOLBENCH;
 
     @Option(names = "--unsolvable-ids", description = "JSON file of query ids (a list, or an object's keys) marked unsolvable:"

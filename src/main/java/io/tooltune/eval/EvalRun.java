@@ -18,7 +18,7 @@ import java.util.TreeSet;
 /**
  * The eval stage's entry point: every model's pass rate per group and, given a reference model, every other model's
  * win rate against it ({@link PassAndWinRates}); writes ToolEval's files under {@code output/pass_rate} and
- * {@code output/preference}.
+ * {@code output/preference}, and the strict rules' verdicts under {@code output/strict} ({@link StrictFiles}).
  */
 public final class EvalRun {
     /** Every model's verdicts per group, read under either rule set; {@code toolUse}: each model's tool-use counts. */
@@ -166,6 +166,7 @@ public final class EvalRun {
                 PassAndWinRates.GroupPass g = eval.passRate(s, group, qids);
                 pass.computeIfAbsent(s.model(), k -> new LinkedHashMap<>()).put(group, g);
                 ToolEvalFiles.writePass(output.resolve("pass_rate").resolve(s.model()), g, options.metric(), eval);
+                StrictFiles.write(output.resolve("strict").resolve(s.model()), g);
             }
             if (ref == null) continue;
             for (AnswerSet s : sets) {

@@ -30,7 +30,7 @@ public record Grounding(int facts, List<String> ungrounded) {
 
     /** Checks the answer's final answer text against its observations and the query. */
     public static Grounding of(String query, JsonNode answer) {
-        String text = HeuristicJudge.FinalAnswer.parse(answer.path("final_answer").asText("")).text();
+        String text = FinalAnswer.parse(answer.path("final_answer").asText("")).text();
         StringBuilder sources = new StringBuilder(query).append('\n');
         for (ToolCall c : ToolCall.mainPath(answer)) if (!c.isFinish()) sources.append(c.response()).append('\n');
         return check(text, sources.toString());

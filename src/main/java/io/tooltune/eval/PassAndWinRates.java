@@ -32,7 +32,8 @@ public final class PassAndWinRates {
     public enum Metric { PASS, SOPR }
 
     /**
-     * {@code rules}: the rule set of the pass files and the per-group table (both are always computed);
+     * {@code rules}: the rule set of the per-group table and radar chart (both are always computed; ToolEval's pass
+     * files keep ToolBench's counts, {@link StrictFiles} the strict ones);
      * {@code unsolvableQueries}: ids of queries marked unsolvable, the only ones the strict rules pass as unsolvable.
      */
     public record Options(int evaluateTimes, Metric metric, long seed, int concurrency, boolean passShortcut,

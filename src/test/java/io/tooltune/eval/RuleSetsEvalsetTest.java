@@ -122,6 +122,16 @@ class RuleSetsEvalsetTest {
             assertEquals(ag[0] - ag[1], n[7], "every lost query is an ungrounded answer");
             assertEquals(0, n[4] + n[5] + n[6]);
             assertTrue(ag[1] > 0 && ag[1] < ag[0], ag[1] + " grounded of " + ag[0]);
+            int strictPassed = 0, listed = 0;
+            for (String g : TestGroup.NAMES) {
+                JsonNode st = Json.MAPPER.readTree(out.resolve("strict/" + MODEL + "/" + g + "_" + MODEL + ".json").toFile());
+                for (JsonNode q : st) {
+                    if (q.get("passed").asInt() == 4) strictPassed++;
+                    if (q.has("ungrounded") && !q.get("ungrounded").isEmpty()) listed++;
+                }
+            }
+            assertEquals(ag[1], strictPassed);
+            assertTrue(listed >= ag[0] - ag[1], "the missing facts are listed per query");
         }
         // every answer Unsolved on an unsolvable task: ToolBench passes all; strict only the queries marked unsolvable
         List<String> marked = firstQueryIds(10);
