@@ -3,9 +3,14 @@ package io.tooltune.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
 import io.tooltune.Shared;
+import io.tooltune.cli.Main;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,6 +67,28 @@ class StrictRuleChecksTest {
         assertNull(cutInArguments.arguments());
         ToolCall object = ToolCall.of(Json.MAPPER.readTree("{\"name\": \"Finish\", \"arguments\": \"{}\", \"response\": \"\"}"));
         assertTrue(object.isFinish() && object.responseComplete());
+    }
+
+    @Test
+    void tiesPassUnderToolBenchAndFailUnderStrict() {
+        PassAndWinRates.Strict tie = new PassAndWinRates.Strict(List.of(true, true, false, false), 0, 0, new Grounding(1, List.of()));
+        PassAndWinRates.QueryResult q = new PassAndWinRates.QueryResult("1", "q", List.of(), "", "", Map.of(), 2, 2,
+                "TaskStatus.Solvable", "", true, null, false, tie);
+        assertTrue(q.passes(RuleSet.TOOLBENCH) && q.tie());
+        assertFalse(q.passes(RuleSet.STRICT));
+        PassAndWinRates.Strict three = new PassAndWinRates.Strict(List.of(true, true, true, false), 0, 0, new Grounding(1, List.of()));
+        assertTrue(new PassAndWinRates.QueryResult("1", "q", List.of(), "", "", Map.of(), 3, 1,
+                "TaskStatus.Solvable", "", true, null, false, three).passes(RuleSet.STRICT));
+    }
+
+    @Test
+    void badUnsolvableIdsFileExitsTwoNamingIt(@TempDir Path tmp) throws Exception {
+        Path ids = tmp.resolve("ids.json");
+        Files.writeString(ids, "\"588\"");
+        Path answers = Shared.path("data/stabletoolbench/data_example/model_predictions_converted/virtual_chatgpt_cot");
+        assertEquals(2, Main.run("eval", "--answers", answers.toString(), "--rules", "strict", "--unsolvable-ids", ids.toString(),
+                "--output", tmp.resolve("out").toString()));
+        assertEquals(2, Main.run("eval", "--answers", answers.toString(), "--rules", "lenient", "--output", tmp.resolve("out").toString()));
     }
 
     @Test
