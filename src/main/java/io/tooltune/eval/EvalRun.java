@@ -69,7 +69,7 @@ public final class EvalRun {
             return percent(Bootstrap.meanOfMeans(per, seed(model, "*", rules)));
         }
 
-        /** Percent of the model's answered queries whose final answer is grounded in its observations. */
+        /** Percent of the model's final answers (give-ups and empty answers aside) grounded in their observations. */
         public double groundedPercent(String model) {
             long answered = 0, grounded = 0;
             for (PassAndWinRates.GroupPass g : pass.get(model).values()) {

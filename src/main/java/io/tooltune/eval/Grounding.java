@@ -28,9 +28,10 @@ public record Grounding(int facts, List<String> ungrounded) {
         return ungrounded.isEmpty();
     }
 
-    /** Checks the answer's final answer text against its observations and the query. */
+    /** Checks the answer's final answer text against its observations and the query; null when it has no final answer. */
     public static Grounding of(String query, JsonNode answer) {
         String text = FinalAnswer.parse(answer.path("final_answer").asText("")).text();
+        if (text.isBlank()) return null;
         StringBuilder sources = new StringBuilder(query).append('\n');
         for (ToolCall c : ToolCall.mainPath(answer)) if (!c.isFinish()) sources.append(c.response()).append('\n');
         return check(text, sources.toString());

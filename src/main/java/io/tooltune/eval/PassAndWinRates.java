@@ -55,7 +55,7 @@ public final class PassAndWinRates {
     /**
      * The strict rules' reading of a query's rounds ({@code rounds}: passed per round), and what ToolBench's rules
      * passed that they do not: rounds passed on a coin flip, rounds passed as unsolvable, and the grounding of the
-     * final answer (null without an answer).
+     * final answer (null without a final answer).
      */
     public record Strict(List<Boolean> rounds, int coinFlipPasses, int unsolvablePasses, Grounding grounding) {
         public int passed() {
@@ -242,7 +242,7 @@ public final class PassAndWinRates {
                 else failed++;
                 if (flip) coinFlips++;
                 if (p == ToolEvalRules.AnswerPass.Passed && s.status() != AnswerStatus.Solved) asUnsolvable++;
-                strictRounds.add(s.status() == AnswerStatus.Solved ? grounding.grounded()
+                strictRounds.add(s.status() == AnswerStatus.Solved ? grounding != null && grounding.grounded()
                         : p == ToolEvalRules.AnswerPass.Passed && options.unsolvableQueries().contains(qid));
                 solved.put(round, s.status().str());
                 taskSolvable = t.status().str();

@@ -66,7 +66,8 @@ class RuleSetsEvalsetTest {
                 String fa = ex.path("answer").path("final_answer").asText("");
                 if (fa.isEmpty() || fa.contains("give_up_and_restart")) continue;
                 answered++;
-                if (Grounding.of(ex.path("query").asText(), ex.path("answer")).grounded()) grounded++;
+                Grounding check = Grounding.of(ex.path("query").asText(), ex.path("answer"));
+                if (check != null && check.grounded()) grounded++;
             }
         }
         return new int[] {answered, grounded, finished};
