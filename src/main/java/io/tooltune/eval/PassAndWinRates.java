@@ -24,7 +24,8 @@ import java.util.function.Function;
 
 /**
  * ToolEval's pass rate (eval_pass_rate.py) and win rate (eval_preference.py) of one model on one group, decided by
- * {@link ToolEvalRules}; {@link EvalRun} runs it over every model and group. Every random choice
+ * {@link ToolEvalRules}, each query's verdicts also read under the strict rules ({@link RuleSet}); {@link EvalRun}
+ * runs it over every model and group. Every random choice
  * (Unsure coin flips, answer order, tie-breaks) is seeded by (seed, model, group, query, round), so a rerun over
  * the same judgement store gives the same labels.
  */
@@ -45,10 +46,6 @@ public final class PassAndWinRates {
         /** ToolBench's rules, no query marked unsolvable. */
         public Options(int evaluateTimes, Metric metric, long seed, int concurrency, boolean passShortcut) {
             this(evaluateTimes, metric, seed, concurrency, passShortcut, RuleSet.TOOLBENCH, Set.of());
-        }
-
-        public Options withRules(RuleSet r, Set<String> unsolvable) {
-            return new Options(evaluateTimes, metric, seed, concurrency, passShortcut, r, unsolvable);
         }
     }
 
