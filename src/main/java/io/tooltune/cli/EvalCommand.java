@@ -7,6 +7,8 @@ import io.tooltune.eval.PassAndWinRates;
 import io.tooltune.eval.HeuristicJudge;
 import io.tooltune.eval.Judge;
 import io.tooltune.eval.OpenAiJudge;
+import io.tooltune.eval.QueryIds;
+import io.tooltune.eval.RuleSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -44,6 +47,14 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--metric", description = "pass (ToolBench) or sopr (StableToolBench). Default: ${DEFAULT-VALUE}.")
     PassAndWinRates.Metric metric = EvalRun.DEFAULT_OPTIONS.metric();
+
+    @Option(names = "--rules", description = "Rule set of the per-group table and radar chart: toolbench (ToolEval's) or strict;"
+            + " Table 1, report.html and OUTPUT/strict hold both. Default: ${DEFAULT-VALUE}.")
+    RuleSet rules = RuleSet.TOOLBENCH;
+
+    @Option(names = "--unsolvable-ids", description = "JSON file of query ids (a list, or an object's keys) marked unsolvable:"
+            + " the only queries the strict rules pass as unsolvable.")
+    Path unsolvableIds;
 
     @Option(names = "--no-pass-shortcut", description = "Judge every preference (StableToolBench) instead of deciding passed-vs-failed pairs from pass labels.")
     boolean noShortcut;
@@ -91,7 +102,8 @@ public final class EvalCommand implements Callable<Integer> {
             parameters.put(p.substring(0, eq), p.substring(eq + 1));
         }
         EvalRun.Stage stage = new EvalRun.Stage(answers, modelNames, output.path, reference, testIds, parameters,
-                new PassAndWinRates.Options(evaluateTimes, metric, seed.value(), concurrency, !noShortcut), store);
+                new PassAndWinRates.Options(evaluateTimes, metric, seed.value(), concurrency, !noShortcut, rules,
+                        unsolvableIds == null ? Set.of() : QueryIds.read(unsolvableIds)), store);
         Judge j = switch (judge) {
             case HEURISTIC -> new HeuristicJudge();
             case OPENAI -> new OpenAiJudge(new OpenAiJudge.Config(baseUrl, judgeModel, System.getenv("OPENAI_API_KEY"), 0.2, 1000,

@@ -25,18 +25,53 @@ public final class EvalReport {
         return TestGroup.labelOf(group);
     }
 
-    /** Table 1: model, parameters, average pass rate, gap to the best. */
+    /** Table 1: a row per model per rule set: average, its 95 % bootstrap interval, gap to the best, grounded answers. */
     public static Table overview(EvalRun.Result r, Map<String, String> parameters) {
-        double best = r.models().stream().mapToDouble(r::averagePass).max().orElse(0);
         List<List<String>> rows = new ArrayList<>();
-        for (String m : r.models()) {
-            double a = r.averagePass(m);
-            rows.add(List.of(m, parameters.getOrDefault(m, "–"), pct(a), pct(best - a)));
+        for (RuleSet rules : RuleSet.values()) {
+            double best = r.models().stream().mapToDouble(m -> r.averagePass(m, rules)).max().orElse(0);
+            for (String m : r.models()) {
+                double a = r.averagePass(m, rules);
+                rows.add(List.of(m, rules.label(), parameters.getOrDefault(m, "–"), pct(a), interval(r.averageInterval(m, rules)),
+                        pct(best - a), pct(r.groundedPercent(m))));
+            }
         }
-        return new Table("Average " + metricName(r) + " (%)", List.of("Model", "Parameters", metricName(r), "Gap to best"), rows);
+        return new Table("Average " + metricName(r) + " (%) under both rule sets",
+                List.of("Model", "Rules", "Parameters", metricName(r), "95% CI", "Gap to best", "Grounded answers"), rows);
     }
 
-    /** Table 2: models × groups, pass rate (and win rate where a reference was given), with the Average. */
+    /** Each group's score under both rule sets with its 95 % bootstrap interval. */
+    public static Table intervals(EvalRun.Result r) {
+        List<String> header = new ArrayList<>(List.of("Model", "Rules"));
+        r.groups().forEach(g -> header.add(label(g)));
+        List<List<String>> rows = new ArrayList<>();
+        for (String m : r.models()) {
+            for (RuleSet rules : RuleSet.values()) {
+                List<String> row = new ArrayList<>(List.of(m, rules.label()));
+                for (String g : r.groups()) row.add(pct(r.passPercent(m, g, rules)) + " " + interval(r.interval(m, g, rules)));
+                rows.add(row);
+            }
+        }
+        return new Table(metricName(r) + " per group and rule set, with 95% bootstrap intervals (%)", header, rows);
+    }
+
+    /** Per model: answers without a tool call, calls to functions not offered, invalid Action Inputs. */
+    public static Table toolUse(EvalRun.Result r) {
+        List<List<String>> rows = new ArrayList<>();
+        for (String m : r.models()) {
+            ToolUse u = r.toolUse().get(m);
+            rows.add(List.of(m, String.valueOf(u.answers()), pct(u.noToolShare() * 100), String.valueOf(u.calls()),
+                    pct(u.unofferedShare() * 100), pct(u.invalidInputShare() * 100)));
+        }
+        return new Table("Tool use (%)", List.of("Model", "Answers", "No tool called", "Tool calls", "Calls to functions not offered",
+                "Action Inputs invalid for the schema"), rows);
+    }
+
+    private static String interval(Bootstrap.Interval i) {
+        return "[" + pct(i.low()) + ", " + pct(i.high()) + "]";
+    }
+
+    /** Table 2 (under the run's rule set): models × groups, pass rate (and win rate where a reference was given), with the Average. */
     public static Table byGroup(EvalRun.Result r) {
         List<String> header = new ArrayList<>(List.of("Model", "Metric"));
         r.groups().forEach(g -> header.add(label(g)));
@@ -85,12 +120,17 @@ public final class EvalReport {
 
     /** The report page (overview, per-group table, radar chart); callers may append sections before writing it. */
     public static HtmlReport html(EvalRun.Result r, Map<String, String> parameters, String judgeName) {
-        return new HtmlReport("ToolEval report")
+        HtmlReport page = new HtmlReport("ToolEval report")
                 .paragraph("Judge: " + judgeName + "; evaluations per query: " + r.options().evaluateTimes()
+                        + "; rules of the per-group table: " + r.options().rules().label()
+                        + "; bootstrap: " + Bootstrap.RESAMPLES + " resamples"
                         + "; seed: " + r.options().seed() + (r.pending() > 0 ? "; PENDING judgements: " + r.pending() : ""))
                 .heading("Overview").table(overview(r, parameters))
                 .heading("Per group").table(byGroup(r))
-                .heading("Radar chart").png("Radar chart of " + metricName(r).toLowerCase(Locale.ROOT) + " per group", radar(r).png(720, 640));
+                .heading("Radar chart").png("Radar chart of " + metricName(r).toLowerCase(Locale.ROOT) + " per group", radar(r).png(720, 640))
+                .heading("Rule sets").table(intervals(r));
+        for (String m : r.models()) page.paragraph(RuleComparison.of(r, m).explanation());
+        return page.heading("Tool use").table(toolUse(r));
     }
 
     /** Writes table1/table2 (.md, .csv), radar.png/.svg and report.html into {@code dir}. */
@@ -101,6 +141,8 @@ public final class EvalReport {
         Files.writeString(dir.resolve("table1.csv"), t1.csv());
         Files.writeString(dir.resolve("table2.md"), t2.markdown());
         Files.writeString(dir.resolve("table2.csv"), t2.csv());
+        Files.writeString(dir.resolve("rules.csv"), intervals(r).csv());
+        Files.writeString(dir.resolve("tool_use.csv"), toolUse(r).csv());
         RadarChart chart = radar(r);
         Files.write(dir.resolve("radar.png"), chart.png(720, 640));
         Files.writeString(dir.resolve("radar.svg"), chart.svg(720, 640));

@@ -1,8 +1,6 @@
 package io.tooltune.eval;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.BadInputException;
-import io.tooltune.Json;
 import io.tooltune.data.format.TestGroup;
 
 import java.io.IOException;
@@ -20,34 +18,81 @@ import java.util.TreeSet;
 /**
  * The eval stage's entry point: every model's pass rate per group and, given a reference model, every other model's
  * win rate against it ({@link PassAndWinRates}); writes ToolEval's files under {@code output/pass_rate} and
- * {@code output/preference}.
+ * {@code output/preference}, and the strict rules' verdicts under {@code output/strict} ({@link StrictFiles}).
  */
 public final class EvalRun {
+    /** Every model's verdicts per group, read under either rule set; {@code toolUse}: each model's tool-use counts. */
     public record Result(List<String> models, List<String> groups, Map<String, Map<String, PassAndWinRates.GroupPass>> pass,
-                         Map<String, Map<String, PassAndWinRates.GroupWin>> win, String reference, PassAndWinRates.Options options) {
-        /** Pass rate (or SoPR mean) in percent. */
+                         Map<String, Map<String, PassAndWinRates.GroupWin>> win, String reference, PassAndWinRates.Options options,
+                         Map<String, ToolUse> toolUse) {
+        /** Pass rate (or SoPR mean) in percent under the run's own rule set. */
         public double passPercent(String model, String group) {
+            return passPercent(model, group, options.rules());
+        }
+
+        public double passPercent(String model, String group, RuleSet rules) {
             PassAndWinRates.GroupPass g = pass.get(model).get(group);
             if (g == null) return 0;
             if (options.metric() == PassAndWinRates.Metric.SOPR) {
-                double[] r = g.soprRounds(options.evaluateTimes());
+                double[] r = g.soprRounds(options.evaluateTimes(), rules);
                 return Arrays.stream(r).average().orElse(0) * 100;
             }
-            return g.passRate() * 100;
+            return g.passRate(rules) * 100;
         }
 
         /** Population standard deviation of SoPR over rounds, in percent (0 for the pass metric). */
         public double soprStdPercent(String model, String group) {
             PassAndWinRates.GroupPass g = pass.get(model).get(group);
             if (g == null || options.metric() != PassAndWinRates.Metric.SOPR) return 0;
-            double[] r = g.soprRounds(options.evaluateTimes());
+            double[] r = g.soprRounds(options.evaluateTimes(), options.rules());
             double mean = Arrays.stream(r).average().orElse(0);
             return Math.sqrt(Arrays.stream(r).map(x -> (x - mean) * (x - mean)).average().orElse(0)) * 100;
         }
 
         /** Unweighted mean over the groups (the paper's "Average"). */
         public double averagePass(String model) {
-            return groups.stream().mapToDouble(g -> passPercent(model, g)).average().orElse(0);
+            return averagePass(model, options.rules());
+        }
+
+        public double averagePass(String model, RuleSet rules) {
+            return groups.stream().mapToDouble(g -> passPercent(model, g, rules)).average().orElse(0);
+        }
+
+        /** The 95 % bootstrap interval (percent) of one group's score, resampling its queries. */
+        public Bootstrap.Interval interval(String model, String group, RuleSet rules) {
+            return percent(Bootstrap.mean(scores(model, group, rules), seed(model, group, rules)));
+        }
+
+        /** The 95 % bootstrap interval (percent) of the average over groups, resampling within each group. */
+        public Bootstrap.Interval averageInterval(String model, RuleSet rules) {
+            List<double[]> per = groups.stream().map(g -> scores(model, g, rules)).toList();
+            return percent(Bootstrap.meanOfMeans(per, seed(model, "*", rules)));
+        }
+
+        /** Percent of the model's final answers (give-ups and empty answers aside) grounded in their observations. */
+        public double groundedPercent(String model) {
+            long answered = 0, grounded = 0;
+            for (PassAndWinRates.GroupPass g : pass.get(model).values()) {
+                for (PassAndWinRates.QueryResult q : g.done()) {
+                    if (q.strict().grounding() == null) continue;
+                    answered++;
+                    if (q.strict().grounding().grounded()) grounded++;
+                }
+            }
+            return answered == 0 ? 0 : 100.0 * grounded / answered;
+        }
+
+        private double[] scores(String model, String group, RuleSet rules) {
+            PassAndWinRates.GroupPass g = pass.get(model).get(group);
+            return g == null ? new double[0] : g.queryScores(options.metric(), options.evaluateTimes(), rules);
+        }
+
+        private long seed(String model, String group, RuleSet rules) {
+            return options.seed() * 31 + String.join("\u0000", model, group, rules.name()).hashCode();
+        }
+
+        private static Bootstrap.Interval percent(Bootstrap.Interval i) {
+            return new Bootstrap.Interval(i.low() * 100, i.high() * 100);
         }
 
         public long pending() {
@@ -92,7 +137,7 @@ public final class EvalRun {
         }
         try (JudgeStore js = new JudgeStore(s.store() != null ? s.store() : s.output().resolve("judgements.sqlite"), judge)) {
             Result r = run(sets, s.reference(), s.testIds(), js, s.options(), s.output());
-            Path html = EvalReport.write(r, s.parameters(), judge.name(), s.output());
+            Path html = EvalReport.write(r, s.parameters(), judge.name() + judge.settings(), s.output());
             return new Outcome(r, html, js.asked(), js.size());
         }
     }
@@ -121,6 +166,7 @@ public final class EvalRun {
                 PassAndWinRates.GroupPass g = eval.passRate(s, group, qids);
                 pass.computeIfAbsent(s.model(), k -> new LinkedHashMap<>()).put(group, g);
                 ToolEvalFiles.writePass(output.resolve("pass_rate").resolve(s.model()), g, options.metric(), eval);
+                StrictFiles.write(output.resolve("strict").resolve(s.model()), g);
             }
             if (ref == null) continue;
             for (AnswerSet s : sets) {
@@ -131,19 +177,16 @@ public final class EvalRun {
                         ref.answers().getOrDefault(group, Map.of()), s.answers().getOrDefault(group, Map.of()));
             }
         }
-        return new Result(List.copyOf(names), groups, pass, win, reference, options);
+        Map<String, ToolUse> toolUse = new LinkedHashMap<>();
+        for (AnswerSet s : sets) toolUse.put(s.model(), ToolUse.of(s));
+        return new Result(List.copyOf(names), groups, pass, win, reference, options, toolUse);
     }
 
     /** The group's test ids ({@code <testIds>/<group>.json} keys) or else every query any model answered. */
     static List<String> queryIds(List<AnswerSet> sets, String group, Path testIds) throws IOException {
         if (testIds != null) {
             Path f = testIds.resolve(group + ".json");
-            if (Files.exists(f)) {
-                JsonNode ids = Json.MAPPER.readTree(f.toFile());
-                List<String> out = new ArrayList<>();
-                ids.fieldNames().forEachRemaining(out::add);
-                return out;
-            }
+            if (Files.exists(f)) return new ArrayList<>(QueryIds.read(f));
         }
         Set<String> ids = new LinkedHashSet<>();
         for (AnswerSet s : sets) {

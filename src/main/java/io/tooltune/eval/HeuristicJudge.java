@@ -142,21 +142,6 @@ public final class HeuristicJudge implements Judge {
         return s;
     }
 
-    /** The Finish arguments: return_type and final_answer text (raw text when they are not JSON). */
-    record FinalAnswer(boolean giveUp, String text) {
-        static FinalAnswer parse(String raw) {
-            if (raw == null || raw.isBlank()) return new FinalAnswer(false, "");
-            if (raw.contains("give_up_and_restart")) return new FinalAnswer(true, "");
-            try {
-                JsonNode n = Json.MAPPER.readTree(raw);
-                if (n != null && n.isObject()) return new FinalAnswer(false, n.path("final_answer").asText(""));
-            } catch (IOException ignored) {
-                // not JSON: ToolLLaMA-style answers may carry plain text
-            }
-            return new FinalAnswer(false, raw);
-        }
-    }
-
     /** Successful observations of the non-Finish tool calls in an answer's main path. */
     record Evidence(int successes, int distinctSuccesses, String observations, List<String> calls) {
         /** Some successful call's API name word or argument value occurs in the query. */

@@ -15,6 +15,11 @@ public interface Judge {
     /** A name recorded with every judgement (e.g. "openai:gpt-4o", "heuristic-v1"). */
     String name();
 
+    /** The judge's settings as the report records them after its name (e.g. "; temperature 0.2"); empty if none. */
+    default String settings() {
+        return "";
+    }
+
     /** The judge could not answer after its retries: an outage, not a verdict. */
     final class JudgeUnavailableException extends RuntimeException {
         public JudgeUnavailableException(String message, Throwable cause) {

@@ -8,6 +8,7 @@ import io.tooltune.backend.OpenAiClient;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -36,6 +37,13 @@ public final class OpenAiJudge implements Judge {
     @Override
     public String name() {
         return "openai:" + config.model();
+    }
+
+    @Override
+    public String settings() {
+        return String.format(Locale.ROOT, " at %s; temperature %s, max_tokens %d, %s, %d attempts, timeout %ds",
+                config.baseUrl(), config.temperature(), config.maxTokens(), config.legacyFunctions() ? "functions" : "tools",
+                config.attempts(), config.timeout().toSeconds());
     }
 
     /** The request body ToolEval sends: tools/tool_choice (StableToolBench) or functions/function_call (ToolBench). */

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import java.util.concurrent.ExecutionException;
@@ -23,22 +24,63 @@ import java.util.function.Function;
 
 /**
  * ToolEval's pass rate (eval_pass_rate.py) and win rate (eval_preference.py) of one model on one group, decided by
- * {@link ToolEvalRules}; {@link EvalRun} runs it over every model and group. Every random choice
+ * {@link ToolEvalRules}, each query's verdicts also read under the strict rules ({@link RuleSet}); {@link EvalRun}
+ * runs it over every model and group. Every random choice
  * (Unsure coin flips, answer order, tie-breaks) is seeded by (seed, model, group, query, round), so a rerun over
  * the same judgement store gives the same labels.
  */
 public final class PassAndWinRates {
     public enum Metric { PASS, SOPR }
 
-    public record Options(int evaluateTimes, Metric metric, long seed, int concurrency, boolean passShortcut) {}
+    /**
+     * {@code rules}: the rule set of the per-group table and radar chart (both are always computed; ToolEval's pass
+     * files keep ToolBench's counts, {@link StrictFiles} the strict ones);
+     * {@code unsolvableQueries}: ids of queries marked unsolvable, the only ones the strict rules pass as unsolvable.
+     */
+    public record Options(int evaluateTimes, Metric metric, long seed, int concurrency, boolean passShortcut,
+                          RuleSet rules, Set<String> unsolvableQueries) {
+        public Options {
+            unsolvableQueries = Set.copyOf(unsolvableQueries);
+        }
+
+        /** ToolBench's rules, no query marked unsolvable. */
+        public Options(int evaluateTimes, Metric metric, long seed, int concurrency, boolean passShortcut) {
+            this(evaluateTimes, metric, seed, concurrency, passShortcut, RuleSet.TOOLBENCH, Set.of());
+        }
+    }
+
+    /**
+     * The strict rules' reading of a query's rounds ({@code rounds}: passed per round), and what ToolBench's rules
+     * passed that they do not: rounds passed on a coin flip, rounds passed as unsolvable, and the grounding of the
+     * final answer (null without a final answer).
+     */
+    public record Strict(List<Boolean> rounds, int coinFlipPasses, int unsolvablePasses, Grounding grounding) {
+        public int passed() {
+            return (int) rounds.stream().filter(b -> b).count();
+        }
+
+        public int failed() {
+            return rounds.size() - passed();
+        }
+    }
 
     /** One query's pass-rate record (ToolBench's label_cnt entry). */
     public record QueryResult(String qid, String query, List<String> toolNames, String steps, String finalStep,
                               Map<Integer, String> isSolved, int passed, int failed, String taskSolvable,
-                              String reason, boolean notHallucinate, String failure, boolean pending) {
+                              String reason, boolean notHallucinate, String failure, boolean pending, Strict strict) {
         /** ToolEval: a query passes iff failed ≤ passed. */
         public boolean passes() {
             return failed <= passed;
+        }
+
+        /** ToolEval's majority with ties passing, or the strict majority (ties fail). */
+        public boolean passes(RuleSet rules) {
+            return rules == RuleSet.TOOLBENCH ? passes() : strict.passed() > strict.failed();
+        }
+
+        /** A 2–2 style tie, which ToolEval passes and the strict rules fail. */
+        public boolean tie() {
+            return passed == failed;
         }
     }
 
@@ -48,24 +90,49 @@ public final class PassAndWinRates {
         }
 
         public double passRate() {
+            return passRate(RuleSet.TOOLBENCH);
+        }
+
+        public double passRate(RuleSet rules) {
             List<QueryResult> d = done();
-            return d.isEmpty() ? 0 : (double) d.stream().filter(QueryResult::passes).count() / d.size();
+            return d.isEmpty() ? 0 : (double) d.stream().filter(q -> q.passes(rules)).count() / d.size();
         }
 
         /** StableToolBench SoPR per round: (Solved + 0.5 Unsure) / N. */
         public double[] soprRounds(int times) {
+            return soprRounds(times, RuleSet.TOOLBENCH);
+        }
+
+        /** SoPR per round; under the strict rules a round scores 1 when it passes strictly, else 0 (no half credit). */
+        public double[] soprRounds(int times, RuleSet rules) {
             List<QueryResult> d = done();
             double[] r = new double[times];
             for (int i = 0; i < times; i++) {
                 double s = 0;
-                for (QueryResult q : d) {
-                    String v = q.isSolved().get(i);
-                    if (AnswerStatus.Solved.str().equals(v)) s += 1;
-                    else if (AnswerStatus.Unsure.str().equals(v)) s += 0.5;
-                }
+                for (QueryResult q : d) s += soprScore(q, i, rules);
                 r[i] = d.isEmpty() ? 0 : s / d.size();
             }
             return r;
+        }
+
+        /** Each finished query's score (pass 0/1, or its SoPR averaged over rounds), for bootstrap intervals. */
+        public double[] queryScores(Metric metric, int times, RuleSet rules) {
+            return done().stream().mapToDouble(q -> {
+                if (metric == Metric.PASS) return q.passes(rules) ? 1 : 0;
+                double s = 0;
+                for (int i = 0; i < times; i++) s += soprScore(q, i, rules);
+                return s / times;
+            }).toArray();
+        }
+
+        private static double soprScore(QueryResult q, int round, RuleSet rules) {
+            if (rules == RuleSet.STRICT) {
+                List<Boolean> r = q.strict().rounds();
+                return round < r.size() && r.get(round) ? 1 : 0;
+            }
+            String v = q.isSolved().get(round);
+            if (AnswerStatus.Solved.str().equals(v)) return 1;
+            return AnswerStatus.Unsure.str().equals(v) ? 0.5 : 0;
         }
 
         public long pending() {
@@ -128,7 +195,8 @@ public final class PassAndWinRates {
                 Map<Integer, String> solved = new LinkedHashMap<>();
                 for (int i = 0; i < options.evaluateTimes(); i++) solved.put(i, AnswerStatus.Unsolved.str());
                 return new QueryResult(qid, "", List.of(), "", "", solved, 0, options.evaluateTimes(),
-                        TaskStatus.Solvable.str(), why, true, why, false);
+                        TaskStatus.Solvable.str(), why, true, why, false,
+                        new Strict(Collections.nCopies(options.evaluateTimes(), false), 0, 0, null));
             }
             return passQuery(set.model(), group, qid, ex);
         });
@@ -147,7 +215,9 @@ public final class PassAndWinRates {
             notHallucinate = true;
         }
         Map<Integer, String> solved = new LinkedHashMap<>();
-        int passed = 0, failed = 0;
+        int passed = 0, failed = 0, coinFlips = 0, asUnsolvable = 0;
+        List<Boolean> strictRounds = new ArrayList<>();
+        Grounding grounding = Grounding.of(query, ex.path("answer"));
         String taskSolvable = TaskStatus.Solvable.str(), reason = "";
         JsonNode task = ToolEvalRules.task(query, ex.path("available_tools"));
         try {
@@ -156,26 +226,32 @@ public final class PassAndWinRates {
                 if (!steps.finalStep().contains("'name': 'Finish'")) {
                     solved.put(round, AnswerStatus.Unsolved.str());
                     failed++;
+                    strictRounds.add(false);
                     reason = "No answer";
                     continue;
                 }
                 var s = rules.checkIsSolved(slot, query, ex.path("answer"), true);
                 var t = rules.checkTaskSolvable(slot, task, s.status() == AnswerStatus.Solved, true);
                 ToolEvalRules.AnswerPass p = ToolEvalRules.isPassed(s.status(), t.status());
-                boolean pass = p == ToolEvalRules.AnswerPass.Passed
-                        || (p == ToolEvalRules.AnswerPass.Unsure && random(model, group, qid, "" + round, "unsure").nextDouble() < 0.5);
+                boolean flip = p == ToolEvalRules.AnswerPass.Unsure && random(model, group, qid, "" + round, "unsure").nextDouble() < 0.5;
+                boolean pass = p == ToolEvalRules.AnswerPass.Passed || flip;
                 if (pass) passed++;
                 else failed++;
+                if (flip) coinFlips++;
+                if (p == ToolEvalRules.AnswerPass.Passed && s.status() != AnswerStatus.Solved) asUnsolvable++;
+                strictRounds.add(s.status() == AnswerStatus.Solved ? grounding != null && grounding.grounded()
+                        : p == ToolEvalRules.AnswerPass.Passed && options.unsolvableQueries().contains(qid));
                 solved.put(round, s.status().str());
                 taskSolvable = t.status().str();
                 reason = "Is solved: " + s.reason() + "\nTask solvable: " + t.reason();
             }
         } catch (Judge.JudgeUnavailableException e) {
             return new QueryResult(qid, query, tools, steps.steps(), steps.finalStep(), solved, passed, failed,
-                    taskSolvable, "pending: " + e.getMessage(), notHallucinate, null, true);
+                    taskSolvable, "pending: " + e.getMessage(), notHallucinate, null, true,
+                    new Strict(strictRounds, coinFlips, asUnsolvable, grounding));
         }
         return new QueryResult(qid, query, tools, steps.steps(), steps.finalStep(), solved, passed, failed,
-                taskSolvable, reason, notHallucinate, null, false);
+                taskSolvable, reason, notHallucinate, null, false, new Strict(strictRounds, coinFlips, asUnsolvable, grounding));
     }
 
     /** The pass_rate_label ToolEval writes to its CSV: majority, ties broken at random. */

@@ -201,7 +201,7 @@ public final class Demo {
                 List.of(answers.resolve("untrained"), answers.resolve("fine-tuned")), List.of("untrained", "fine-tuned"),
                 evalDir, null, toolbench.resolve("test_query_ids"), Map.of("untrained", params, "fine-tuned", params),
                 EvalRun.DEFAULT_OPTIONS, null)));
-        System.out.print(EvalReport.byGroup(eval.result()).markdown());
+        System.out.print(EvalReport.byGroup(eval.result()).markdown() + EvalReport.intervals(eval.result()).markdown());
         List<String> notes = notes(o, budget, trained);
         Table summary = summaryTable(exact);
         DemoReport.extend(eval.report(), notes, summary, ExactTable.html(exact), finetuned.resolve("loss_curve.png"), budget.phases());

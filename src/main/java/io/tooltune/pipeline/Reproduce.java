@@ -88,7 +88,7 @@ public final class Reproduce {
                 throw new UncheckedIOException(e);
             }
         });
-        System.out.print(EvalReport.byGroup(r.result()).markdown());
+        System.out.print(EvalReport.byGroup(r.result()).markdown() + EvalReport.intervals(r.result()).markdown());
         if (r.result().pending() > 0) {
             throw new IllegalStateException(r.result().pending() + " queries pending (judge unavailable); rerun to resume");
         }

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -179,6 +180,29 @@ class RunCommandTest {
         }
     }
 
+    /**
+     * The run's answers through {@code eval --metric sopr} over the solvable set's query ids: each round's SoPR is
+     * StableToolBench's (Solved 1, Unsure 0.5, Unsolved 0) over the three queries, and the table reports their mean.
+     */
+    private static void assertSoprOfTheRun(Path stb, Path answers, Path out) throws Exception {
+        runCli(new String[]{"eval", "--answers", answers.toString(), "--metric", "sopr", "--evaluate-times", "3",
+                "--test-ids", stb.resolve("solvable_queries_example/test_query_ids").toString(), "--output", out.toString()});
+        JsonNode pr = Json.MAPPER.readTree(out.resolve("pass_rate/run/G1_instruction_run.json").toFile());
+        assertEquals(IDS.length, pr.size());
+        double sum = 0;
+        for (int round = 0; round < 3; round++) {
+            double s = 0;
+            for (String id : IDS) {
+                String v = pr.get(id).get("is_solved").get(String.valueOf(round)).asText();
+                s += v.equals("AnswerStatus.Solved") ? 1 : v.equals("AnswerStatus.Unsure") ? 0.5 : 0;
+            }
+            sum += s / IDS.length;
+        }
+        String table = Files.readString(out.resolve("table2.csv"));
+        assertTrue(sum > 0 && sum < 3, "the two answered queries score, the unanswered one does not: " + pr);
+        assertTrue(table.contains(String.format(Locale.ROOT, "run,SoPR,%.1f±", sum / 3 * 100)), table);
+    }
+
     @Test
     void exampleQueriesReplayRecordedChatGptTurns(@TempDir Path dir) throws Exception {
         Path stb = Shared.path("data/stabletoolbench");
@@ -208,7 +232,7 @@ class RunCommandTest {
         });
         endpoint.start();
         try {
-            Path out = dir.resolve("out");
+            Path out = dir.resolve("run/G1_instruction");
             String[] args = {"run", "--queries", stb.resolve("solvable_queries_example/test_instruction/G1_instruction.json").toString(),
                     "--openai-url", "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/v1", "--openai-model", "gpt-4",
                     "--method", "cot", "--api-embedded", "--cache", dir.resolve("cache.sqlite").toString(),
@@ -238,6 +262,7 @@ class RunCommandTest {
                     assertEquals(refTm.at("/0/1"), mine.at("/answer_generation/train_messages/0/1"), id + " user prompt");
                 }
             }
+            assertSoprOfTheRun(stb, dir.resolve("run"), dir.resolve("eval"));
             // the endpoint got tools in OpenAI form and no "valid" flags
             assertEquals("function", requests.get(0).at("/tools/0/type").asText());
             // resumable: a second run finds every answer file and calls nothing

@@ -55,7 +55,7 @@ class HeuristicEvalsetTest {
         // Unsure verdicts are independent coin flips per round: 4 flips are mixed with probability 7/8
         assertTrue(allUnsure > 50 && mixed > allUnsure * 0.7, mixed + " of " + allUnsure + " all-Unsure queries have mixed labels");
         String t1 = Files.readString(out.resolve("table1.csv"));
-        assertTrue(t1.contains(String.format(Locale.ROOT, "gpt-3.5-turbo_CoT,–,%.1f,0.0", sum / 6)), t1);
+        assertTrue(t1.contains(String.format(Locale.ROOT, "gpt-3.5-turbo_CoT,toolbench,–,%.1f,", sum / 6)), t1);
         for (String f : new String[] {"report.html", "radar.png", "radar.svg", "table1.md", "table2.md", "judgements.sqlite"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }

@@ -38,6 +38,7 @@ class DemoTest {
         String html = Files.readString(out.report());
         assertTrue(html.contains("untrained") && html.contains("fine-tuned"), "both models in the report");
         assertTrue(html.contains("Exact checks against the gold calls"));
+        assertTrue(html.contains("<td>strict</td>") && html.contains("95% bootstrap intervals"), "the strict rules beside ToolBench's");
         assertTrue(html.contains("<caption>Untrained vs fine-tuned, all held-out groups (%)</caption>"), "summary as a table");
         assertFalse(html.contains("<pre>"), "no preformatted summary");
         assertTrue(html.contains("data:image/png;base64,"), "loss curve embedded");
@@ -55,6 +56,7 @@ class DemoTest {
         assertEquals(out.exact(), again.exact());
         assertSameFiles(tmp.resolve("a/answers"), tmp.resolve("b/answers"), ".json");
         assertSameFiles(tmp.resolve("a/eval/pass_rate"), tmp.resolve("b/eval/pass_rate"), ".csv");
+        assertSameFiles(tmp.resolve("a/eval"), tmp.resolve("b/eval"), "rules.csv");
     }
 
     private static void assertSameFiles(Path a, Path b, String suffix) throws Exception {

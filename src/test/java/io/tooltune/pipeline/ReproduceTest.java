@@ -100,6 +100,7 @@ class ReproduceTest {
                     "--judge-url", url, "--output", out.toString(), "--max-steps", "2", "--max-new-tokens", "16");
             assertEquals(0, rc);
             assertTrue(Files.isRegularFile(out.resolve("eval/report.html")));
+            assertTrue(Files.readString(out.resolve("eval/report.html")).contains("<td>strict</td>"), "the strict rules in the report");
             assertTrue(Files.size(out.resolve("sft/train.jsonl")) > 0);
             for (String g : ReproduceInputs.GROUPS) {
                 try (Stream<Path> s = Files.list(out.resolve("answers").resolve(g))) {
