@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.List;
 
 /**
@@ -48,7 +49,7 @@ public final class OpenAiBackend implements ChatBackend {
         for (JsonNode f : functions) tools.addObject().put("type", "function").set("function", f);
         body.put("max_tokens", 1024).put("temperature", temperature).put("frequency_penalty", 0).put("presence_penalty", 0);
 
-        JsonNode resp = client.complete(body);
+        JsonNode resp = send(body);
         JsonNode msg = resp.path("choices").path(0).path("message");
         if (!msg.isObject()) throw new IOException("endpoint reply has no choices[0].message");
         ObjectNode reply = Json.MAPPER.createObjectNode().put("role", "assistant");
@@ -64,5 +65,28 @@ public final class OpenAiBackend implements ChatBackend {
                     .put("arguments", args == null || args.isNull() ? "" : args.isTextual() ? args.textValue() : args.toString());
         }
         return new Reply(reply, 0, resp.path("usage").path("total_tokens").asInt(0));
+    }
+
+    /**
+     * A request the endpoint rejects for its content (400, 413, 422: e.g. a history over the context) is a failed
+     * call, as in ToolBench; refused credentials stop the run; anything else left after the client's retries
+     * (refused connections, timeouts, 429, 5xx, other statuses) leaves the query pending.
+     */
+    private JsonNode send(ObjectNode body) throws IOException {
+        try {
+            return client.complete(body);
+        } catch (OpenAiClient.HttpStatusException e) {
+            int status = e.status();
+            if (status == 401 || status == 403) {
+                throw new BackendFailure(client.url() + " refused the credentials (HTTP " + status
+                        + "; is OPENAI_API_KEY right?)", e, true);
+            }
+            if (status == 400 || status == 413 || status == 422) throw e;
+            throw new BackendFailure(e.getMessage(), e, false);
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new BackendFailure(client.url() + ": " + e.getMessage(), e, false);
+        }
     }
 }

@@ -35,7 +35,7 @@ public final class ApisCommand implements Callable<Integer> {
     @Option(names = "--toolbench-url", description = "Real ToolBench/RapidAPI service to try before simulating; key from TOOLBENCH_KEY.")
     String toolbenchUrl;
 
-    @Option(names = "--max-cache-entry-bytes", defaultValue = "" + VirtualApis.DEFAULT_MAX_CACHE_ENTRY_BYTES,
+    @Option(names = "--max-cache-entry-bytes", converter = Ranges.Positive.class, defaultValue = "" + VirtualApis.DEFAULT_MAX_CACHE_ENTRY_BYTES,
             description = "largest argument key or response stored as one cache row; larger inputs get an error observation (default ${DEFAULT-VALUE})")
     int maxCacheEntryBytes;
 

@@ -29,10 +29,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model-id", description = "model id served and expected in requests (default: the folder name, or 'scripted')")
     String modelId;
 
-    @Option(names = "--context", defaultValue = "2048", description = "context length in words for --scripted (default ${DEFAULT-VALUE})")
+    @Option(names = "--context", converter = Ranges.Positive.class, defaultValue = "2048", description = "context length in words for --scripted (default ${DEFAULT-VALUE})")
     int context;
 
-    @Option(names = "--max-batch", defaultValue = "8", description = "most requests decoded together (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-batch", converter = Ranges.Positive.class, defaultValue = "8", description = "most requests decoded together (default ${DEFAULT-VALUE})")
     int maxBatch;
 
     @Mixin
