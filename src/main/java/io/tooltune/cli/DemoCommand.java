@@ -1,6 +1,5 @@
 package io.tooltune.cli;
 
-import io.tooltune.BadInputException;
 import io.tooltune.pipeline.Demo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +17,7 @@ public final class DemoCommand implements Callable<Integer> {
             + "demo on a quiet 2-core machine); the same seed and steps give the same numbers.")
     int steps = Demo.Options.DEFAULT_STEPS;
 
-    @Option(names = "--minutes", converter = Ranges.NonNegativeReal.class, description = "Fit the run to a wall-clock budget instead of --steps: held-out "
+    @Option(names = "--minutes", converter = Ranges.PositiveReal.class, description = "Fit the run to a wall-clock budget instead of --steps: held-out "
             + "queries scale with it and training gets the time left, so results depend on the machine's speed.")
     Double minutes;
 
@@ -36,7 +35,6 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (threads < 1) throw new BadInputException("--threads: must be at least 1, got " + threads);
         // read when the PyTorch engine starts, which is after this point in a CLI run
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");

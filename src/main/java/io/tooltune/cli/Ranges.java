@@ -67,6 +67,16 @@ final class Ranges {
         }
     }
 
+    /** Budgets such as demo --minutes: finite and more than 0. */
+    static final class PositiveReal implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double v = parseFinite(value);
+            if (!(v > 0)) throw refused(value, "must be greater than 0");
+            return v;
+        }
+    }
+
     /** Probability masses such as --top-p: in (0, 1]. */
     static final class Probability implements ITypeConverter<Double> {
         @Override

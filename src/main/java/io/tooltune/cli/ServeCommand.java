@@ -41,7 +41,6 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (model == null && scripted == null) throw new BadInputException("serve: give --model DIR or --scripted FILE");
-        if (maxBatch < 1) throw new BadInputException("serve: --max-batch must be at least 1");
         String id = modelId != null ? modelId : model != null ? model.toAbsolutePath().normalize().getFileName().toString() : "scripted";
         ModelBackend backend = scripted != null ? ScriptedBackend.load(scripted, id, context) : LocalModelBackend.load(model, id, maxBatch, device.device());
         try (backend; ChatServer server = new ChatServer(backend, listen.host, listen.port)) {
