@@ -98,8 +98,12 @@ public final class EvalCommand implements Callable<Integer> {
                     Duration.ofSeconds(timeout), retries, Duration.ofMillis(backoffMs), legacyFunctions));
         };
         EvalRun.Outcome o = EvalRun.run(stage, j);
+        for (String why : o.unreadable()) System.err.println("tooltune: warning: " + why + "; counted as failed");
         System.out.print(EvalReport.byGroup(o.result()).markdown());
         System.out.println("judge requests: " + o.asked() + " new, " + o.stored() + " stored; report: " + o.report());
+        if (!o.unreadable().isEmpty()) {
+            System.out.println(o.unreadable().size() + " unreadable answer files, counted as failed (see the warnings)");
+        }
         if (o.result().pending() > 0) {
             System.err.println("tooltune: " + o.result().pending() + " queries pending (judge unavailable); rerun the same command to resume");
             return 1;
