@@ -1,6 +1,5 @@
 package io.tooltune.cli;
 
-import io.tooltune.BadInputException;
 import io.tooltune.agent.AgentRun;
 import io.tooltune.tools.ApiCatalog;
 import io.tooltune.tools.ToolExecutor;
@@ -41,7 +40,7 @@ public final class ApisCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (maxCacheEntryBytes < 1) throw new BadInputException("--max-cache-entry-bytes: must be at least 1, got " + maxCacheEntryBytes);
+        listen.warnIfReachable(System.err);
         ApiCatalog catalog = VirtualApis.catalog(tools, queries == null ? List.of() : AgentRun.readQueries(queries, System.err));
         ToolExecutor real = toolbenchUrl == null ? null : VirtualApis.passThrough(toolbenchUrl, System.getenv("TOOLBENCH_KEY"));
         try (VirtualApis.Running server = VirtualApis.start(new VirtualApis.ServerOptions(listen.host, listen.port, cache, importCache,
