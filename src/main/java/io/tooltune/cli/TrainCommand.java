@@ -61,6 +61,9 @@ public final class TrainCommand implements Callable<Integer> {
     int loggingSteps = D.loggingSteps();
     @Option(names = "--resume", description = "continue from the latest checkpoint under --output")
     boolean resume;
+    @Option(names = "--on-overlong", defaultValue = "truncate", description = "examples longer than the model's "
+            + "context: truncate (counted, with a warning) or error (exit 2 before the first step; default ${DEFAULT-VALUE})")
+    SftRun.Overlong onOverlong;
 
     @Mixin
     DeviceOption device;
@@ -68,7 +71,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SftRun.Summary s = SftRun.run(SftRun.Options.of(model, data, output, config()).withResume(resume)
-                .withDevice(device.device()));
+                .withDevice(device.device()).withOverlong(onOverlong));
         if (s.result().interrupted()) {
             System.out.printf("interrupted at step %d; checkpoint %s (continue with --resume)%n",
                     s.result().globalStep(), s.result().lastCheckpoint());
