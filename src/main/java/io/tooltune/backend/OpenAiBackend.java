@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Any OpenAI-compatible chat endpoint with tools (the ChatGPT-CoT / ChatGPT-DFSDT baselines). As ToolBench's
- * ChatGPT backend: messages flagged {@code "valid": false} are left out, max_tokens 1024, penalties 0, and a
+ * ChatGPT backend: messages flagged {@code "valid": false} are left out, max_tokens 1024 (unless told otherwise), penalties 0, and a
  * called name containing "." is cut to its last segment. The history's function_call / function messages are
  * sent in the tools form (tool_calls with ids, role "tool"); the first tool call of a reply becomes its
  * function_call.
@@ -20,11 +20,20 @@ public final class OpenAiBackend implements ChatBackend {
     private final OpenAiClient client;
     private final String model;
     private final double temperature;
+    private final int maxTokens;
+
+    /** ToolBench's settings: max_tokens {@value #TOOLBENCH_MAX_TOKENS}. */
+    public static final int TOOLBENCH_MAX_TOKENS = 1024;
 
     public OpenAiBackend(OpenAiClient client, String model, double temperature) {
+        this(client, model, temperature, TOOLBENCH_MAX_TOKENS);
+    }
+
+    public OpenAiBackend(OpenAiClient client, String model, double temperature, int maxTokens) {
         this.client = client;
         this.model = model;
         this.temperature = temperature;
+        this.maxTokens = maxTokens;
     }
 
     @Override
@@ -47,7 +56,7 @@ public final class OpenAiBackend implements ChatBackend {
         }
         ArrayNode tools = body.putArray("tools");
         for (JsonNode f : functions) tools.addObject().put("type", "function").set("function", f);
-        body.put("max_tokens", 1024).put("temperature", temperature).put("frequency_penalty", 0).put("presence_penalty", 0);
+        body.put("max_tokens", maxTokens).put("temperature", temperature).put("frequency_penalty", 0).put("presence_penalty", 0);
 
         JsonNode resp = send(body);
         JsonNode msg = resp.path("choices").path(0).path("message");

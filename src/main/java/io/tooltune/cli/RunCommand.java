@@ -34,6 +34,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--openai-model", description = "Model name for --openai-url.")
     String openaiModel;
+    @Option(names = "--openai-max-tokens", converter = Ranges.Positive.class,
+            defaultValue = "" + OpenAiBackend.TOOLBENCH_MAX_TOKENS,
+            description = "--openai-url: max_tokens per reply (default ${DEFAULT-VALUE}, as ToolBench's ChatGPT runs).")
+    int openaiMaxTokens;
     @Option(names = "--openai-attempts", converter = Ranges.Positive.class, defaultValue = "5", description = "--openai-url: "
             + "tries per model call when the endpoint is down, times out or answers 429/5xx; after the last the query "
             + "is left pending for a rerun (default ${DEFAULT-VALUE}).")
@@ -108,7 +112,7 @@ public final class RunCommand implements Callable<Integer> {
             if (openaiModel == null) throw new BadInputException("--openai-url needs --openai-model");
             OpenAiClient.Retry retry = new OpenAiClient.Retry(openaiAttempts, Duration.ofMillis(openaiBackoffMs));
             return new OpenAiBackend(new OpenAiClient(model.openaiUrl, OpenAiClient.keyFromEnvironment(),
-                    Duration.ofSeconds(300), retry), openaiModel, sampling.temperature);
+                    Duration.ofSeconds(300), retry), openaiModel, sampling.temperature, openaiMaxTokens);
         }
         return new AgentRun.LocalModel(model.dir, sampling.maxNewTokens, sampling.temperature, seed.value(), batchSize,
                 constrainFunctionNames, false, device.device()).open();

@@ -26,7 +26,7 @@ class RunAgainstServeTest {
     @Test
     void runUsesServeAsItsBackend(@TempDir Path dir) throws Exception {
         // tiny-llama's rope has no position table: its context is only the config's number, raised here so that
-        // ToolLLaMA's system prompt and ToolBench's max_tokens 1024 fit
+        // ToolLLaMA's system prompt fits
         Path fixture = Shared.path("fixtures/llama/tiny-llama"), model = dir.resolve("tiny-llama");
         Files.createDirectories(model);
         try (Stream<Path> s = Files.list(fixture)) {
@@ -34,7 +34,7 @@ class RunAgainstServeTest {
         }
         ObjectNode cfg = (ObjectNode) Json.MAPPER.readTree(model.resolve("config.json").toFile());
         model.resolve("config.json").toFile().setWritable(true);
-        Json.MAPPER.writeValue(model.resolve("config.json").toFile(), cfg.put("max_position_embeddings", 4096));
+        Json.MAPPER.writeValue(model.resolve("config.json").toFile(), cfg.put("max_position_embeddings", 2048));
 
         ArrayNode qs = Json.MAPPER.createArrayNode();
         ObjectNode q = qs.addObject().put("query", "What is the weather in Paris?").put("query_id", "7");
@@ -50,7 +50,7 @@ class RunAgainstServeTest {
             CliRun r = CliRun.of("run", "--queries", queries.toString(), "--openai-url",
                     "http://127.0.0.1:" + server.port() + "/v1", "--openai-model", "tiny", "--method", "cot",
                     "--max-iterations", "1", "--api-embedded", "--cache", dir.resolve("cache.sqlite").toString(),
-                    "--output", dir.resolve("out").toString(), "--openai-attempts", "1");
+                    "--output", dir.resolve("out").toString(), "--openai-attempts", "1", "--openai-max-tokens", "24");
             assertEquals(0, r.code(), r.out() + r.err());
             assertTrue(r.out().contains("1 queries (0 already done)") && r.out().contains("0 errors, 0 failed"), r.out());
             assertTrue(backend.stats().sequences() >= 1, "the server's model decoded the agent's request");
