@@ -118,7 +118,10 @@ public final class AgentRun {
         }
     }
 
-    /** Reads a query file or every *.json in a directory; bad entries are reported on {@code err} and skipped. */
+    /**
+     * Reads a query file or every *.json in a directory; bad entries are reported on {@code err} and skipped, and
+     * none left at all is a bad input (a run over nothing would look like a finished one).
+     */
     public static List<Query> readQueries(Path fileOrDir, PrintStream err) {
         List<Path> files;
         if (Files.isDirectory(fileOrDir)) {
@@ -139,6 +142,10 @@ public final class AgentRun {
                 else if (q.apiList().isEmpty()) log.skip(f.toString(), -1, "query " + q.id() + " has an empty \"api_list\"");
                 else out.add(q);
             });
+        }
+        if (out.isEmpty()) {
+            throw new BadInputException(fileOrDir + ": no usable queries (" + log.readCount() + " read, "
+                    + log.skippedCount() + " skipped" + (log.skippedCount() > 0 ? ", reasons above" : "") + ")");
         }
         return out;
     }

@@ -60,6 +60,7 @@ public final class Prepare {
     /** Runs the stage; skipped records are reported on {@code err}. */
     public static Result run(Options o, PrintStream err) {
         if (!Files.exists(o.input())) throw new BadInputException(o.input() + ": no such file or folder");
+        if (Files.isDirectory(o.output())) throw new BadInputException(o.output() + ": is a folder; --output takes a file name");
         boolean tokens = o.format() == Format.TOKENS;
         RecordLog log = new RecordLog(o.strict(), err);
         LengthHistogram hist = new LengthHistogram();
@@ -97,6 +98,11 @@ public final class Prepare {
         } catch (RuntimeException e) {
             deleteQuietly(partial);
             throw e;
+        }
+        if (log.writtenCount() == 0) {
+            deleteQuietly(partial);
+            throw new BadInputException(o.input() + ": no training records (" + log.readCount() + " read, "
+                    + log.skippedCount() + " skipped" + (log.skippedCount() > 0 ? ", reasons above" : "") + ")");
         }
         try {
             Files.move(partial, o.output(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

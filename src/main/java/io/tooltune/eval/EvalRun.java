@@ -143,7 +143,15 @@ public final class EvalRun {
         if (testIds != null) {
             Path f = testIds.resolve(group + ".json");
             if (Files.exists(f)) {
-                JsonNode ids = Json.MAPPER.readTree(f.toFile());
+                JsonNode ids;
+                try {
+                    ids = Json.MAPPER.readTree(f.toFile());
+                } catch (IOException e) {
+                    throw new BadInputException(f + ": not a readable query-id file, " + AnswerSet.jsonProblem(e));
+                }
+                if (ids == null || !ids.isObject()) {
+                    throw new BadInputException(f + ": expected a JSON object keyed by query id");
+                }
                 List<String> out = new ArrayList<>();
                 ids.fieldNames().forEachRemaining(out::add);
                 return out;
