@@ -31,7 +31,7 @@ class EvalReliabilityTest {
         Files.write(f, content);
         CliRun r = eval(answers, dir.resolve("out"));
         assertEquals(2, r.code(), r.out() + r.err());
-        String first = r.err().lines().findFirst().orElse("");
+        String first = r.err().lines().filter(l -> !l.contains(" WARN ")).findFirst().orElse("");
         assertTrue(first.contains(f.toString()) && first.contains(problem), first);
     }
 
@@ -77,5 +77,19 @@ class EvalReliabilityTest {
         for (String id : new String[]{"608", "1073", "77"}) {
             assertTrue(pass.path(id).path("reason").asText().startsWith(answers.resolve(id + "_CoT@1.json").toString()), id);
         }
+    }
+
+    @Test
+    void malformedTestIdsFileIsRefused(@TempDir Path dir) throws Exception {
+        Path answers = dir.resolve("G1_instruction");
+        Files.createDirectories(answers);
+        Files.copy(Shared.path("data/stabletoolbench/data_example/answer/virtual_chatgpt_cot/G1_instruction/588_CoT@1.json"),
+                answers.resolve("588_CoT@1.json"));
+        Path ids = Files.createDirectories(dir.resolve("ids"));
+        Files.writeString(ids.resolve("G1_instruction.json"), "{\"588\": ");
+        CliRun r = CliRun.of("eval", "--answers", answers.toString(), "--output", dir.resolve("out").toString(),
+                "--test-ids", ids.toString(), "--evaluate-times", "1");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("tooltune: " + ids.resolve("G1_instruction.json") + ": not a readable query-id file, truncated JSON"), r.err());
     }
 }

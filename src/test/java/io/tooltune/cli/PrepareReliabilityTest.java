@@ -55,7 +55,7 @@ class PrepareReliabilityTest {
         Path sft = Files.writeString(tmp.resolve("sft.jsonl"), "{\"id\":\"a\",\"input_ids\":[2,5,2],\"labels\":[-100,5,2]}\n");
         CliRun r = prepare(sft, tmp.resolve("out.jsonl"));
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().startsWith("tooltune: " + sft + ": holds SFT records (input_ids/labels), which prepare writes "
+        assertTrue(r.err().contains("tooltune: " + sft + ": holds SFT records (input_ids/labels), which prepare writes "
                 + "and train takes with --data"), r.err());
         assertFalse(Files.exists(tmp.resolve("out.jsonl")));
     }
@@ -69,6 +69,22 @@ class PrepareReliabilityTest {
         Path in = Files.write(tmp.resolve("latin1.jsonl"), b.toByteArray());
         CliRun r = prepare(in, tmp.resolve("out.jsonl"));
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().startsWith("tooltune: " + in + " line 3: not UTF-8 text"), r.err());
+        assertTrue(r.err().contains("tooltune: " + in + " line 3: not UTF-8 text"), r.err());
+    }
+
+    @Test
+    void inputGivingNoRecordsIsRefusedInsteadOfAnEmptyOutput() throws Exception {
+        Path empty = Files.writeString(tmp.resolve("empty.jsonl"), "");
+        CliRun r = prepare(empty, tmp.resolve("out.jsonl"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("tooltune: " + empty + ": no training records (0 read, 0 skipped)"), r.err());
+        Path notJson = Files.writeString(tmp.resolve("words.jsonl"), "hello world\n");
+        r = prepare(notJson, tmp.resolve("out.jsonl"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(notJson + ": no training records (1 read, 1 skipped, reasons above)"), r.err());
+        assertFalse(Files.exists(tmp.resolve("out.jsonl")));
+        CliRun folder = prepare(Files.writeString(tmp.resolve("g.jsonl"), GOOD + "\n"), tmp);
+        assertEquals(2, folder.code());
+        assertTrue(folder.err().contains("tooltune: " + tmp + ": is a folder; --output takes a file name"), folder.err());
     }
 }

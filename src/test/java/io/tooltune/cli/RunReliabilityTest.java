@@ -152,4 +152,15 @@ class RunReliabilityTest {
         assertTrue(r.err().contains("127.0.0.1:" + port), r.err());
         assertFalse(answered("q1") || answered("q2"));
     }
+
+    @Test
+    void aQueryFileWithNoUsableQueryIsRefused() throws Exception {
+        Path notJson = Files.writeString(dir.resolve("q.json"), "{\"query\": ");
+        CliRun r = CliRun.of("run", "--queries", notJson.toString(), "--openai-url", url(), "--openai-model", "m",
+                "--method", "cot", "--api-embedded", "--cache", dir.resolve("cache.sqlite").toString(),
+                "--output", dir.resolve("out").toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("tooltune: " + notJson + ": no usable queries (1 read, 1 skipped, reasons above)"), r.err());
+        assertEquals(0, requests.get());
+    }
 }

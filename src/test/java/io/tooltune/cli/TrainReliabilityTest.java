@@ -50,7 +50,7 @@ class TrainReliabilityTest {
         Path data = Files.write(tmp.resolve("d.jsonl"), List.of(example("short", 20), example("long", 200)));
         CliRun r = train(data, Shared.path("fixtures/opt/tiny-opt-prenorm"), "--max-steps", "1", "--on-overlong", "error");
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().startsWith("tooltune: " + data + ": example long has 200 tokens, more than the model's context of 128"), r.err());
+        assertTrue(r.err().contains("tooltune: " + data + ": example long has 200 tokens, more than the model's context of 128"), r.err());
         assertFalse(Files.exists(tmp.resolve("out/checkpoint-1")));
     }
 
@@ -63,7 +63,7 @@ class TrainReliabilityTest {
 
         CliRun other = train(data, post, "--max-steps", "2", "--resume");
         assertEquals(2, other.code(), other.err());
-        String line = other.err().lines().findFirst().orElse("");
+        String line = other.err().lines().filter(l -> !l.contains(" WARN ")).findFirst().orElse("");
         assertTrue(line.contains("trained from " + pre.toAbsolutePath().normalize()) && line.contains("not from --model "
                 + post.toAbsolutePath().normalize()), line);
 
@@ -72,7 +72,7 @@ class TrainReliabilityTest {
         Files.write(optimizer, Arrays.copyOf(bytes, bytes.length / 2));
         CliRun truncated = train(data, pre, "--max-steps", "2", "--resume");
         assertEquals(2, truncated.code(), truncated.err());
-        line = truncated.err().lines().findFirst().orElse("");
+        line = truncated.err().lines().filter(l -> !l.contains(" WARN ")).findFirst().orElse("");
         assertTrue(line.startsWith("tooltune: " + optimizer + ": unreadable optimizer state, truncated or corrupt"), line);
     }
 }
