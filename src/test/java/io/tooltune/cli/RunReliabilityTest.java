@@ -119,22 +119,25 @@ class RunReliabilityTest {
         assertTrue(answered("q1") && answered("q2"));
     }
 
-    @Test
-    void tooManyRequestsIsRetriedLikeAnOutage() throws Exception {
-        outageStatus = 429;
+    /** A run while the endpoint answers {@code status} to every call; the run must fail (exit 1). */
+    private CliRun runDuringOutageOf(int status) throws IOException {
+        outageStatus = status;
         outage.set(1_000);
         CliRun r = run(url());
-        assertEquals(1, r.code());
+        assertEquals(1, r.code(), r.err());
+        return r;
+    }
+
+    @Test
+    void tooManyRequestsIsRetriedLikeAnOutage() throws Exception {
+        CliRun r = runDuringOutageOf(429);
         assertTrue(r.err().contains("HTTP 429"), r.err());
         assertEquals(6, requests.get());
     }
 
     @Test
     void refusedCredentialsStopTheRunNamingTheEndpoint() throws Exception {
-        outageStatus = 401;
-        outage.set(1_000);
-        CliRun r = run(url());
-        assertEquals(1, r.code());
+        CliRun r = runDuringOutageOf(401);
         assertTrue(r.err().contains(url() + "/chat/completions refused the credentials (HTTP 401"), r.err());
         assertEquals(1, requests.get(), "no retry and no second query after a 401");
         assertFalse(answered("q1") || answered("q2"));
