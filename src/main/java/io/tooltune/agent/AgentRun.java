@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
 import io.tooltune.Progress;
+import io.tooltune.backend.BackendFailure;
 import io.tooltune.backend.ChatBackend;
 import io.tooltune.backend.LocalToolLlamaBackend;
 import io.tooltune.data.format.DataFiles;
@@ -31,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -57,12 +59,19 @@ public final class AgentRun {
         }
     }
 
-    public record Summary(int queries, int skipped, int answered, int gaveUp, int unanswered, int errors, long apiCalls,
-                          long modelCalls, long tokens, double seconds) {
+    /** {@code pending}: queries whose model endpoint failed; they have no answer file, so a rerun retries them. */
+    public record Summary(int queries, int skipped, int answered, int gaveUp, int unanswered, int errors, int pending,
+                          long apiCalls, long modelCalls, long tokens, double seconds) {
         public String describe() {
-            return String.format("%d queries (%d already done): %d answered, %d gave up, %d without answer, %d errors;"
+            return String.format("%d queries (%d already done): %d answered, %d gave up, %d without answer, %d errors,"
+                            + " %d failed (pending: the model endpoint failed, a rerun retries them);"
                             + " %d API calls, %d model calls, %d tokens, %.1f s", queries, skipped, answered, gaveUp,
-                    unanswered, errors, apiCalls, modelCalls, tokens, seconds);
+                    unanswered, errors, pending, apiCalls, modelCalls, tokens, seconds);
+        }
+
+        /** Every query has its answer file (errors and pending ones have none). */
+        public boolean complete() {
+            return errors == 0 && pending == 0;
         }
     }
 
@@ -109,7 +118,10 @@ public final class AgentRun {
         }
     }
 
-    /** Reads a query file or every *.json in a directory; bad entries are reported on {@code err} and skipped. */
+    /**
+     * Reads a query file or every *.json in a directory; bad entries are reported on {@code err} and skipped, and
+     * none left at all is a bad input (a run over nothing would look like a finished one).
+     */
     public static List<Query> readQueries(Path fileOrDir, PrintStream err) {
         List<Path> files;
         if (Files.isDirectory(fileOrDir)) {
@@ -131,6 +143,10 @@ public final class AgentRun {
                 else out.add(q);
             });
         }
+        if (out.isEmpty()) {
+            throw new BadInputException(fileOrDir + ": no usable queries (" + log.readCount() + " read, "
+                    + log.skippedCount() + " skipped" + (log.skippedCount() > 0 ? ", reasons above" : "") + ")");
+        }
         return out;
     }
 
@@ -145,7 +161,8 @@ public final class AgentRun {
         List<Query> todo = new ArrayList<>();
         for (Query q : queries) if (!Files.exists(outputFile(outputDir, q, o))) todo.add(q);
         AtomicInteger answered = new AtomicInteger(), gaveUp = new AtomicInteger(), unanswered = new AtomicInteger(),
-                errors = new AtomicInteger(), apiCalls = new AtomicInteger();
+                errors = new AtomicInteger(), pending = new AtomicInteger(), apiCalls = new AtomicInteger();
+        AtomicReference<BackendFailure> stop = new AtomicReference<>();
         AtomicLong modelCalls = new AtomicLong(), tokens = new AtomicLong();
         AtomicInteger finished = new AtomicInteger();
         int threads = Math.max(1, o.threads());
@@ -156,6 +173,7 @@ public final class AgentRun {
             for (Query q : todo) {
                 futures.add(pool.submit(() -> {
                     try {
+                        if (stop.get() != null) return;
                         ToolEnv env = new ToolEnv(q, toolDescriptions, executor, o.toolbenchKey(), apiCalls);
                         Search s = o.method() == Method.COT ? new CotSearch(q.query(), env, backend, o.maxSteps(), o.passAt(), o.maxIterations())
                                 : new DfsSearch(q.query(), env, backend, o.maxSteps(), o.width(), o.maxQueryCount());
@@ -167,6 +185,12 @@ public final class AgentRun {
                         else if (answer.path("answer_generation").path("valid_data").asBoolean()) answered.incrementAndGet();
                         else unanswered.incrementAndGet();
                         write(outputFile(outputDir, q, o), answer);
+                    } catch (BackendFailure e) {
+                        pending.incrementAndGet();
+                        if (e.stopsRun()) stop.compareAndSet(null, e);
+                        synchronized (err) {
+                            err.println("query " + q.id() + ": pending, " + e.getMessage());
+                        }
                     } catch (RuntimeException | IOException e) {
                         errors.incrementAndGet();
                         synchronized (err) {
@@ -190,8 +214,9 @@ public final class AgentRun {
         } finally {
             pool.shutdownNow();
         }
+        if (stop.get() != null) throw stop.get();
         return new Summary(queries.size(), queries.size() - todo.size(), answered.get(), gaveUp.get(), unanswered.get(),
-                errors.get(), apiCalls.get(), modelCalls.get(), tokens.get(), (System.nanoTime() - start) / 1e9);
+                errors.get(), pending.get(), apiCalls.get(), modelCalls.get(), tokens.get(), (System.nanoTime() - start) / 1e9);
     }
 
     public static Path outputFile(Path dir, Query q, Options o) {

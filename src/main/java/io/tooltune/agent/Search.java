@@ -3,6 +3,7 @@ package io.tooltune.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
+import io.tooltune.backend.BackendFailure;
 import io.tooltune.backend.ChatBackend;
 import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.RawAnswerWriter.AnswerGeneration;
@@ -47,12 +48,17 @@ public abstract sealed class Search permits CotSearch, DfsSearch {
         return root;
     }
 
-    /** Asks the model; a backend failure is a failed call (error code 1 here), never an exception. */
+    /**
+     * Asks the model; a failed call is error code 1 here (the node is pruned), except an unreachable endpoint
+     * ({@link BackendFailure}), which ends the query without an answer.
+     */
     protected ChatBackend.Reply ask(Node node) {
         try {
             ChatBackend.Reply r = backend.chat(node.messages, env.functions());
             totalTokens += r.tokens();
             return r;
+        } catch (BackendFailure e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             ObjectNode m = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", "model call failed: " + e.getMessage());
             return new ChatBackend.Reply(m, 1, 0);

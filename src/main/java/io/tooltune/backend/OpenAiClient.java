@@ -76,6 +76,11 @@ public final class OpenAiClient {
         this.http = HttpClient.newBuilder().connectTimeout(timeout.compareTo(connect) < 0 ? timeout : connect).build();
     }
 
+    /** The endpoint requests go to, {@code <base>/chat/completions}. */
+    public URI url() {
+        return url;
+    }
+
     /** The key from OPENAI_API_KEY, or empty (local servers usually ignore it). */
     public static String keyFromEnvironment() {
         String k = System.getenv("OPENAI_API_KEY");

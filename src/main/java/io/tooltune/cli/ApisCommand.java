@@ -1,6 +1,5 @@
 package io.tooltune.cli;
 
-import io.tooltune.BadInputException;
 import io.tooltune.agent.AgentRun;
 import io.tooltune.tools.ApiCatalog;
 import io.tooltune.tools.ToolExecutor;
@@ -35,13 +34,13 @@ public final class ApisCommand implements Callable<Integer> {
     @Option(names = "--toolbench-url", description = "Real ToolBench/RapidAPI service to try before simulating; key from TOOLBENCH_KEY.")
     String toolbenchUrl;
 
-    @Option(names = "--max-cache-entry-bytes", defaultValue = "" + VirtualApis.DEFAULT_MAX_CACHE_ENTRY_BYTES,
+    @Option(names = "--max-cache-entry-bytes", converter = Ranges.Positive.class, defaultValue = "" + VirtualApis.DEFAULT_MAX_CACHE_ENTRY_BYTES,
             description = "largest argument key or response stored as one cache row; larger inputs get an error observation (default ${DEFAULT-VALUE})")
     int maxCacheEntryBytes;
 
     @Override
     public Integer call() throws Exception {
-        if (maxCacheEntryBytes < 1) throw new BadInputException("--max-cache-entry-bytes: must be at least 1, got " + maxCacheEntryBytes);
+        listen.warnIfReachable(System.err);
         ApiCatalog catalog = VirtualApis.catalog(tools, queries == null ? List.of() : AgentRun.readQueries(queries, System.err));
         ToolExecutor real = toolbenchUrl == null ? null : VirtualApis.passThrough(toolbenchUrl, System.getenv("TOOLBENCH_KEY"));
         try (VirtualApis.Running server = VirtualApis.start(new VirtualApis.ServerOptions(listen.host, listen.port, cache, importCache,

@@ -62,15 +62,15 @@ public final class BfclCommand {
         String categories;
         @Option(names = "--output", required = true, description = "Output folder.")
         Path output;
-        @Option(names = "--temperature", defaultValue = "" + BfclPrompt.DEFAULT_TEMPERATURE, description = "Sampling temperature (default ${DEFAULT-VALUE}, as BFCL).")
+        @Option(names = "--temperature", converter = Ranges.NonNegativeReal.class, defaultValue = "" + BfclPrompt.DEFAULT_TEMPERATURE, description = "Sampling temperature (default ${DEFAULT-VALUE}, as BFCL).")
         double temperature;
-        @Option(names = "--batch-size", defaultValue = "8", description = "Entries answered at once: requests in flight to an endpoint, one decoding batch for a local model (default ${DEFAULT-VALUE}).")
+        @Option(names = "--batch-size", converter = Ranges.Positive.class, defaultValue = "8", description = "Entries answered at once: requests in flight to an endpoint, one decoding batch for a local model (default ${DEFAULT-VALUE}).")
         int batchSize;
-        @Option(names = "--max-new-tokens", defaultValue = "512", description = "Local model: tokens per answer (default ${DEFAULT-VALUE}).")
+        @Option(names = "--max-new-tokens", converter = Ranges.Positive.class, defaultValue = "512", description = "Local model: tokens per answer (default ${DEFAULT-VALUE}).")
         int maxNewTokens;
         @Option(names = "--seed", defaultValue = "42", description = "Local model: sampling seed (default ${DEFAULT-VALUE}).")
         long seed;
-        @Option(names = "--timeout", defaultValue = "300", description = "Endpoint: seconds per request (default ${DEFAULT-VALUE}).")
+        @Option(names = "--timeout", converter = Ranges.Positive.class, defaultValue = "300", description = "Endpoint: seconds per request (default ${DEFAULT-VALUE}).")
         int timeout;
 
         @Mixin

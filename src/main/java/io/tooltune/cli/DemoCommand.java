@@ -1,6 +1,5 @@
 package io.tooltune.cli;
 
-import io.tooltune.BadInputException;
 import io.tooltune.pipeline.Demo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,11 +13,11 @@ import java.util.concurrent.Callable;
         description = {"Synthetic ToolBench -> byte-level BPE tokenizer -> small OPT model from scratch -> score it "
                 + "-> SFT -> score again -> report.html (untrained vs fine-tuned). No downloads, no arguments."})
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--steps", description = "Training steps (default ${DEFAULT-VALUE}, about 8 minutes for the whole "
+    @Option(names = "--steps", converter = Ranges.Positive.class, description = "Training steps (default ${DEFAULT-VALUE}, about 8 minutes for the whole "
             + "demo on a quiet 2-core machine); the same seed and steps give the same numbers.")
     int steps = Demo.Options.DEFAULT_STEPS;
 
-    @Option(names = "--minutes", description = "Fit the run to a wall-clock budget instead of --steps: held-out "
+    @Option(names = "--minutes", converter = Ranges.PositiveReal.class, description = "Fit the run to a wall-clock budget instead of --steps: held-out "
             + "queries scale with it and training gets the time left, so results depend on the machine's speed.")
     Double minutes;
 
@@ -29,14 +28,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     SeedOption seed = new SeedOption(42L);
 
-    @Option(names = "--threads", description = "PyTorch threads per operation (default ${DEFAULT-VALUE}): the demo "
+    @Option(names = "--threads", converter = Ranges.Positive.class, description = "PyTorch threads per operation (default ${DEFAULT-VALUE}): the demo "
             + "model's operations are so small that synchronising threads costs more than they save, ten times more "
             + "on a machine shared with other work.")
     int threads = 1;
 
     @Override
     public Integer call() {
-        if (threads < 1) throw new BadInputException("--threads: must be at least 1, got " + threads);
         // read when the PyTorch engine starts, which is after this point in a CLI run
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");

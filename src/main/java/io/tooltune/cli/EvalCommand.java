@@ -42,7 +42,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--reference", description = "Reference model (one of the model names) for win rates.")
     String reference;
 
-    @Option(names = "--evaluate-times", description = "Judgements per query. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--evaluate-times", converter = Ranges.Positive.class, description = "Judgements per query. Default: ${DEFAULT-VALUE}.")
     int evaluateTimes = EvalRun.DEFAULT_OPTIONS.evaluateTimes();
 
     @Option(names = "--metric", description = "pass (ToolBench) or sopr (StableToolBench). Default: ${DEFAULT-VALUE}.")
@@ -71,19 +71,19 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--judge-model", defaultValue = "gpt-3.5-turbo-16k", description = "Judge model. Default: ${DEFAULT-VALUE}.")
     String judgeModel;
 
-    @Option(names = "--timeout", defaultValue = "60", description = "Seconds per judge request. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--timeout", converter = Ranges.Positive.class, defaultValue = "60", description = "Seconds per judge request. Default: ${DEFAULT-VALUE}.")
     int timeout;
 
-    @Option(names = "--retries", defaultValue = "4", description = "Attempts per judge request. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--retries", converter = Ranges.Positive.class, defaultValue = "4", description = "Attempts per judge request. Default: ${DEFAULT-VALUE}.")
     int retries;
 
-    @Option(names = "--backoff-ms", defaultValue = "2000", description = "First retry delay, doubled per attempt. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--backoff-ms", converter = Ranges.NonNegativeLong.class, defaultValue = "2000", description = "First retry delay, doubled per attempt. Default: ${DEFAULT-VALUE}.")
     long backoffMs;
 
     @Option(names = "--legacy-functions", description = "Send functions/function_call (ToolBench's original form) instead of tools/tool_choice.")
     boolean legacyFunctions;
 
-    @Option(names = "--concurrency", description = "Queries judged in parallel. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--concurrency", converter = Ranges.Positive.class, description = "Queries judged in parallel. Default: ${DEFAULT-VALUE}.")
     int concurrency = EvalRun.DEFAULT_OPTIONS.concurrency();
 
     /** Seed of conversions, coin flips and answer order. */
@@ -110,8 +110,12 @@ public final class EvalCommand implements Callable<Integer> {
                     Duration.ofSeconds(timeout), retries, Duration.ofMillis(backoffMs), legacyFunctions));
         };
         EvalRun.Outcome o = EvalRun.run(stage, j);
+        for (String why : o.unreadable()) System.err.println("tooltune: warning: " + why + "; counted as failed");
         System.out.print(EvalReport.byGroup(o.result()).markdown());
         System.out.println("judge requests: " + o.asked() + " new, " + o.stored() + " stored; report: " + o.report());
+        if (!o.unreadable().isEmpty()) {
+            System.out.println(o.unreadable().size() + " unreadable answer files, counted as failed (see the warnings)");
+        }
         if (o.result().pending() > 0) {
             System.err.println("tooltune: " + o.result().pending() + " queries pending (judge unavailable); rerun the same command to resume");
             return 1;

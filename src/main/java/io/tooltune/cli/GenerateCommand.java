@@ -31,10 +31,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling = new SamplingOptions(32, 0);
 
-    @Option(names = "--top-p", defaultValue = "1", description = "nucleus sampling mass, 1 = off (default)")
+    @Option(names = "--top-p", converter = Ranges.Probability.class, defaultValue = "1", description = "nucleus sampling mass, 1 = off (default)")
     double topP;
 
-    @Option(names = "--top-k", defaultValue = "0", description = "keep the k most likely tokens, 0 = off (default)")
+    @Option(names = "--top-k", converter = Ranges.NonNegative.class, defaultValue = "0", description = "keep the k most likely tokens, 0 = off (default)")
     int topK;
 
     /** Sampling seed; none: unseeded. */

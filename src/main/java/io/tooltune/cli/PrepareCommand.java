@@ -51,7 +51,7 @@ public final class PrepareCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--max-length", defaultValue = "2048",
+    @Option(names = "--max-length", converter = Ranges.NonNegative.class, defaultValue = "2048",
             description = "cut the oldest context beyond this many tokens, keeping the target (0: no limit; default 2048)")
     int maxLength;
 

@@ -36,7 +36,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--judge-model", description = "Judge model name (default ${DEFAULT-VALUE}).")
     String judgeModel = "gpt-3.5-turbo-16k";
 
-    @Option(names = "--evaluate-times", description = "Judgements per query, at least 4 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--evaluate-times", converter = Ranges.Positive.class, description = "Judgements per query, at least 4 (default ${DEFAULT-VALUE}).")
     int evaluateTimes = 4;
 
     @Option(names = "--groups", split = ",", description = "Test groups (default: all six).")
@@ -45,10 +45,10 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--output", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path output = Path.of("tooltune-out", "reproduce");
 
-    @Option(names = "--max-steps", description = "Cap on optimizer steps (default: the paper's one epoch).")
+    @Option(names = "--max-steps", converter = Ranges.Positive.class, description = "Cap on optimizer steps (default: the paper's one epoch).")
     Integer maxSteps;
 
-    @Option(names = "--max-new-tokens", description = "Cap on tokens per model reply in the agent (default: run's).")
+    @Option(names = "--max-new-tokens", converter = Ranges.Positive.class, description = "Cap on tokens per model reply in the agent (default: run's).")
     Integer maxNewTokens;
 
     @Option(names = "--train-flag", description = "Extra flag passed to train as is (repeatable), e.g. "

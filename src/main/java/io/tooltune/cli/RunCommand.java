@@ -27,6 +27,17 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--openai-model", description = "Model name for --openai-url.")
     String openaiModel;
+    @Option(names = "--openai-max-tokens", converter = Ranges.Positive.class,
+            defaultValue = "" + OpenAiBackend.TOOLBENCH_MAX_TOKENS,
+            description = "--openai-url: max_tokens per reply (default ${DEFAULT-VALUE}, as ToolBench's ChatGPT runs).")
+    int openaiMaxTokens;
+    @Option(names = "--openai-attempts", converter = Ranges.Positive.class, defaultValue = "5", description = "--openai-url: "
+            + "tries per model call when the endpoint is down, times out or answers 429/5xx; after the last the query "
+            + "is left pending for a rerun (default ${DEFAULT-VALUE}).")
+    int openaiAttempts;
+    @Option(names = "--openai-backoff-ms", converter = Ranges.NonNegativeLong.class, defaultValue = "2000",
+            description = "--openai-url: first retry delay, doubled per retry (default ${DEFAULT-VALUE}).")
+    long openaiBackoffMs;
     @Option(names = "--method", required = true, description = "cot or dfs.")
     AgentRun.Method method;
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -53,18 +64,18 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling = new SamplingOptions(GenerationConfig.TOOLLLAMA_MAX_NEW_TOKENS,
             GenerationConfig.TOOLLLAMA_TEMPERATURE);
-    @Option(names = "--max-steps", defaultValue = "12", description = "Tree depth limit, in nodes, as ToolBench's single_chain_max_step (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-steps", converter = Ranges.Positive.class, defaultValue = "12", description = "Tree depth limit, in nodes, as ToolBench's single_chain_max_step (default ${DEFAULT-VALUE}).")
     int maxSteps;
-    @Option(names = "--max-iterations", defaultValue = "10", description = "CoT: model replies per chain, the paper's "
+    @Option(names = "--max-iterations", converter = Ranges.Positive.class, defaultValue = "10", description = "CoT: model replies per chain, the paper's "
             + "reasoning iterations (default ${DEFAULT-VALUE}); the chain also ends at --max-steps, whichever comes first.")
     int maxIterations;
-    @Option(names = "--pass-at", defaultValue = "1", description = "CoT chains per query (default ${DEFAULT-VALUE}).")
+    @Option(names = "--pass-at", converter = Ranges.Positive.class, defaultValue = "1", description = "CoT chains per query (default ${DEFAULT-VALUE}).")
     int passAt;
-    @Option(names = "--max-model-calls", defaultValue = "200", description = "DFSDT model calls per query (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-model-calls", converter = Ranges.Positive.class, defaultValue = "200", description = "DFSDT model calls per query (default ${DEFAULT-VALUE}).")
     int maxQueryCount;
     @Mixin
     SeedOption seed = new SeedOption(GenerationConfig.TOOLLLAMA_SEED);
-    @Option(names = "--batch-size", defaultValue = "8", description = "Queries in flight at once; the local model decodes their calls as one left-padded batch (default ${DEFAULT-VALUE}, as the paper).")
+    @Option(names = "--batch-size", converter = Ranges.Positive.class, defaultValue = "8", description = "Queries in flight at once; the local model decodes their calls as one left-padded batch (default ${DEFAULT-VALUE}, as the paper).")
     int batchSize;
     @Option(names = "--constrain-function-names", description = "Local model: format-safe decoding, after \"Action:\" "
             + "only an offered function's name (Finish included) may follow; ToolBench decodes freely (default off).")
@@ -72,7 +83,6 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (maxIterations < 1) throw new BadInputException("--max-iterations: must be at least 1");
         if (constrainFunctionNames && model.dir == null) {
             throw new BadInputException("--constrain-function-names needs a local --model");
         }
@@ -83,7 +93,7 @@ public final class RunCommand implements Callable<Integer> {
         try (ChatBackend backend = backend()) {
             AgentRun.Summary s = AgentRun.run(stage, backend, o, System.err);
             System.out.println(s.describe());
-            return s.errors() == 0 ? 0 : 1;
+            return s.complete() ? 0 : 1;
         }
     }
 
@@ -93,8 +103,9 @@ public final class RunCommand implements Callable<Integer> {
     private ChatBackend backend() {
         if (model.openaiUrl != null) {
             if (openaiModel == null) throw new BadInputException("--openai-url needs --openai-model");
-            return new OpenAiBackend(new OpenAiClient(model.openaiUrl, OpenAiClient.keyFromEnvironment(), Duration.ofSeconds(300)),
-                    openaiModel, sampling.temperature);
+            OpenAiClient.Retry retry = new OpenAiClient.Retry(openaiAttempts, Duration.ofMillis(openaiBackoffMs));
+            return new OpenAiBackend(new OpenAiClient(model.openaiUrl, OpenAiClient.keyFromEnvironment(),
+                    Duration.ofSeconds(300), retry), openaiModel, sampling.temperature, openaiMaxTokens);
         }
         return new AgentRun.LocalModel(model.dir, sampling.maxNewTokens, sampling.temperature, seed.value(), batchSize,
                 constrainFunctionNames, false, device.device()).open();

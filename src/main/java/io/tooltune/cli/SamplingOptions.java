@@ -4,10 +4,10 @@ import picocli.CommandLine.Option;
 
 /** Reply length and temperature of the commands that decode with a model; each command gives its defaults. */
 final class SamplingOptions {
-    @Option(names = "--max-new-tokens", description = "Tokens per reply (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-new-tokens", converter = Ranges.Positive.class, description = "Tokens per reply (default ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--temperature", description = "Sampling temperature, 0 = greedy (default ${DEFAULT-VALUE}).")
+    @Option(names = "--temperature", converter = Ranges.NonNegativeReal.class, description = "Sampling temperature, 0 = greedy (default ${DEFAULT-VALUE}).")
     double temperature;
 
     SamplingOptions() {}

@@ -4,6 +4,7 @@ import io.tooltune.BadInputException;
 import io.tooltune.serve.ChatServer;
 import io.tooltune.serve.LocalModelBackend;
 import io.tooltune.serve.ModelBackend;
+import io.tooltune.serve.RequestLimits;
 import io.tooltune.serve.ScriptedBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,6 +12,8 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -29,11 +32,20 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model-id", description = "model id served and expected in requests (default: the folder name, or 'scripted')")
     String modelId;
 
-    @Option(names = "--context", defaultValue = "2048", description = "context length in words for --scripted (default ${DEFAULT-VALUE})")
+    @Option(names = "--context", converter = Ranges.Positive.class, defaultValue = "2048", description = "context length in words for --scripted (default ${DEFAULT-VALUE})")
     int context;
 
-    @Option(names = "--max-batch", defaultValue = "8", description = "most requests decoded together (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-batch", converter = Ranges.Positive.class, defaultValue = "8", description = "most requests decoded together (default ${DEFAULT-VALUE})")
     int maxBatch;
+
+    @Option(names = "--max-request-bytes", converter = Ranges.Positive.class,
+            defaultValue = "" + RequestLimits.DEFAULT_MAX_REQUEST_BYTES,
+            description = "largest request body accepted; larger ones get 413 unread (default ${DEFAULT-VALUE})")
+    int maxRequestBytes;
+
+    @Option(names = "--cors-origin", description = "browser origin allowed to call the server (repeatable, * for any); "
+            + "requests carrying another Origin header get 403 (default: none)")
+    List<String> corsOrigins = new ArrayList<>();
 
     @Mixin
     DeviceOption device;
@@ -41,10 +53,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (model == null && scripted == null) throw new BadInputException("serve: give --model DIR or --scripted FILE");
-        if (maxBatch < 1) throw new BadInputException("serve: --max-batch must be at least 1");
+        listen.warnIfReachable(System.err);
         String id = modelId != null ? modelId : model != null ? model.toAbsolutePath().normalize().getFileName().toString() : "scripted";
         ModelBackend backend = scripted != null ? ScriptedBackend.load(scripted, id, context) : LocalModelBackend.load(model, id, maxBatch, device.device());
-        try (backend; ChatServer server = new ChatServer(backend, listen.host, listen.port)) {
+        try (backend; ChatServer server = new ChatServer(backend, listen.host, listen.port,
+                new RequestLimits(maxRequestBytes, corsOrigins))) {
             server.start();
             System.out.println("serving '" + id + "' on http://" + listen.host + ":" + server.port() + "/v1");
             CountDownLatch stop = new CountDownLatch(1);

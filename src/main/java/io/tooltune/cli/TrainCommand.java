@@ -23,25 +23,25 @@ public final class TrainCommand implements Callable<Integer> {
     Path data;
     @Option(names = "--output", required = true, description = "folder for checkpoints, the final model and logs")
     Path output;
-    @Option(names = "--learning-rate", description = "peak learning rate (default ${DEFAULT-VALUE})")
+    @Option(names = "--learning-rate", converter = Ranges.NonNegativeReal.class, description = "peak learning rate (default ${DEFAULT-VALUE})")
     double learningRate = D.learningRate();
-    @Option(names = "--warmup-steps", description = "linear warm-up steps (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup-steps", converter = Ranges.NonNegative.class, description = "linear warm-up steps (default ${DEFAULT-VALUE})")
     int warmupSteps = D.warmupSteps();
     @Option(names = "--lr-scheduler", description = "linear, cosine or constant (default ${DEFAULT-VALUE})")
     String scheduler = "linear";
-    @Option(names = "--batch-size", description = "examples per micro-batch (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", converter = Ranges.Positive.class, description = "examples per micro-batch (default ${DEFAULT-VALUE})")
     int batchSize = D.batchSize();
-    @Option(names = "--gradient-accumulation-steps", description = "micro-batches per optimizer step (default ${DEFAULT-VALUE})")
+    @Option(names = "--gradient-accumulation-steps", converter = Ranges.Positive.class, description = "micro-batches per optimizer step (default ${DEFAULT-VALUE})")
     int accumulation = D.gradientAccumulationSteps();
-    @Option(names = "--max-grad-norm", description = "global-norm clipping, 0 = off (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-grad-norm", converter = Ranges.NonNegativeReal.class, description = "global-norm clipping, 0 = off (default ${DEFAULT-VALUE})")
     double maxGradNorm = D.maxGradNorm();
-    @Option(names = "--weight-decay", description = "AdamW decoupled weight decay (default ${DEFAULT-VALUE})")
+    @Option(names = "--weight-decay", converter = Ranges.NonNegativeReal.class, description = "AdamW decoupled weight decay (default ${DEFAULT-VALUE})")
     double weightDecay = D.weightDecay();
-    @Option(names = "--epochs", description = "epochs (default ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", converter = Ranges.Positive.class, description = "epochs (default ${DEFAULT-VALUE})")
     int epochs = D.epochs();
-    @Option(names = "--max-steps", description = "optimizer steps, overriding --epochs when > 0 (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-steps", converter = Ranges.StepsOrEpochs.class, description = "optimizer steps, overriding --epochs when > 0 (default ${DEFAULT-VALUE})")
     int maxSteps = D.maxSteps();
-    @Option(names = "--max-length", description = "tokens per example; longer ones are truncated (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-length", converter = Ranges.Positive.class, description = "tokens per example; longer ones are truncated (default ${DEFAULT-VALUE})")
     int maxLength = D.maxLength();
     @Option(names = "--seed", description = "data order and dropout seed (default ${DEFAULT-VALUE})")
     long seed = D.seed();
@@ -55,12 +55,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--gradient-checkpointing", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "recompute decoder layers during backward (default ${DEFAULT-VALUE})")
     boolean checkpointing;
-    @Option(names = "--save-steps", description = "checkpoint every N steps, 0 = only at the end (default ${DEFAULT-VALUE})")
+    @Option(names = "--save-steps", converter = Ranges.NonNegative.class, description = "checkpoint every N steps, 0 = only at the end (default ${DEFAULT-VALUE})")
     int saveSteps = D.saveSteps();
-    @Option(names = "--logging-steps", description = "trainer_state log_history interval (default ${DEFAULT-VALUE})")
+    @Option(names = "--logging-steps", converter = Ranges.Positive.class, description = "trainer_state log_history interval (default ${DEFAULT-VALUE})")
     int loggingSteps = D.loggingSteps();
     @Option(names = "--resume", description = "continue from the latest checkpoint under --output")
     boolean resume;
+    @Option(names = "--on-overlong", defaultValue = "truncate", description = "examples longer than the model's "
+            + "context: truncate (counted, with a warning) or error (exit 2 before the first step; default ${DEFAULT-VALUE})")
+    SftRun.Overlong onOverlong;
 
     @Mixin
     DeviceOption device;
@@ -68,7 +71,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SftRun.Summary s = SftRun.run(SftRun.Options.of(model, data, output, config()).withResume(resume)
-                .withDevice(device.device()));
+                .withDevice(device.device()).withOverlong(onOverlong));
         if (s.result().interrupted()) {
             System.out.printf("interrupted at step %d; checkpoint %s (continue with --resume)%n",
                     s.result().globalStep(), s.result().lastCheckpoint());

@@ -8,9 +8,12 @@ import io.tooltune.data.format.JsonArrayWriter;
 import io.tooltune.data.format.RecordLog;
 import io.tooltune.tokenizer.Tokenizer;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
@@ -57,13 +60,16 @@ public final class Prepare {
     /** Runs the stage; skipped records are reported on {@code err}. */
     public static Result run(Options o, PrintStream err) {
         if (!Files.exists(o.input())) throw new BadInputException(o.input() + ": no such file or folder");
+        if (Files.isDirectory(o.output())) throw new BadInputException(o.output() + ": is a folder; --output takes a file name");
         boolean tokens = o.format() == Format.TOKENS;
         RecordLog log = new RecordLog(o.strict(), err);
         LengthHistogram hist = new LengthHistogram();
         long[] counts = new long[3]; // instances produced, instances cut, tokens cut
         TrainingSources.Stats stats;
+        // written beside the output and moved into place at the end, so that a failed run leaves no partial file
+        Path partial = o.output().resolveSibling(o.output().getFileName() + ".partial");
         try (Tokenizer tok = tokens ? Tokenizer.load(o.model()) : null;
-             JsonArrayWriter out = tokens ? new JsonArrayWriter(o.output(), true) : new JsonArrayWriter(o.output())) {
+             JsonArrayWriter out = tokens ? new JsonArrayWriter(partial, true) : new JsonArrayWriter(partial)) {
             SftEncoder encoder = tokens ? new SftEncoder(tok, o.lossOn(), o.maxLength()) : null;
             Map<String, String> descriptions = o.tools() == null ? Map.of() : TrainingSources.toolDescriptions(o.tools());
             String method = o.method() == null || o.method().isEmpty() ? null : o.method();
@@ -89,6 +95,20 @@ public final class Prepare {
                     counts[2] += e.cut();
                 }
             });
+        } catch (RuntimeException e) {
+            deleteQuietly(partial);
+            throw e;
+        }
+        if (log.writtenCount() == 0) {
+            deleteQuietly(partial);
+            throw new BadInputException(o.input() + ": no training records (" + log.readCount() + " read, "
+                    + log.skippedCount() + " skipped" + (log.skippedCount() > 0 ? ", reasons above" : "") + ")");
+        }
+        try {
+            Files.move(partial, o.output(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteQuietly(partial);
+            throw new UncheckedIOException("cannot move " + partial + " to " + o.output(), e);
         }
         return new Result(stats, counts[0], counts[1], counts[2], hist, log);
     }
@@ -100,6 +120,14 @@ public final class Prepare {
         ArrayNode labels = o.putArray("labels");
         for (long v : e.labels()) labels.add(v);
         return o;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // the failure being reported matters more than a leftover temporary file
+        }
     }
 
     private static String abbreviate(String s) {

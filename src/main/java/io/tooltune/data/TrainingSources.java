@@ -107,6 +107,10 @@ public final class TrainingSources {
     private enum Kind { TOOLLLAMA, RAW_ANSWER, CONVERTED, UNKNOWN }
 
     private static void readFile(Path f, String method, Map<String, String> toolDescriptions, RecordLog log, Consumer<ToolLlamaExample> out, Stats stats) {
+        if (isSftRecords(f)) {
+            throw new BadInputException(f + ": holds SFT records (input_ids/labels), which prepare writes and train takes"
+                    + " with --data; prepare reads raw answers, ToolLLaMA json/jsonl or converted answers");
+        }
         switch (kindOf(f)) {
             case TOOLLLAMA -> DataFiles.readToolLlama(f, log, out);
             case RAW_ANSWER -> {
@@ -144,6 +148,25 @@ public final class TrainingSources {
                 log.read();
                 log.skip(f.toString(), -1, "not a raw answer, ToolLLaMA or converted answer file (bad or empty JSON)");
             }
+        }
+    }
+
+    /** Whether the file's first record is a prepared SFT record (has input_ids): JSON Lines or a JSON array. */
+    private static boolean isSftRecords(Path f) {
+        try (JsonParser p = Json.MAPPER.createParser(f.toFile())) {
+            JsonToken t = p.nextToken();
+            boolean jsonl = f.getFileName().toString().endsWith(".jsonl");
+            if (!jsonl && t == JsonToken.START_ARRAY) t = p.nextToken();
+            else if (!jsonl) return false;
+            if (t != JsonToken.START_OBJECT) return false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                if (p.currentName().equals("input_ids")) return true;
+                p.nextToken();
+                p.skipChildren();
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
         }
     }
 

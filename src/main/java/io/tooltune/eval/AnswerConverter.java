@@ -216,7 +216,7 @@ public final class AnswerConverter {
             } catch (BadInputException e) {
                 failures.put(qid, e.getMessage());
             } catch (IOException e) {
-                failures.put(qid, f + ": malformed JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                failures.put(qid, f + ": " + AnswerSet.jsonProblem(e));
             }
         }
         return out;

@@ -122,8 +122,11 @@ public final class EvalRun {
         }
     }
 
-    /** The stage's result, its report.html, and the judge requests it made and the judgements stored. */
-    public record Outcome(Result result, Path report, int asked, int stored) {}
+    /**
+     * The stage's result, its report.html, the judge requests it made and the judgements stored, and the answer
+     * files that could not be read ("file: problem"; each counted as a failed query).
+     */
+    public record Outcome(Result result, Path report, int asked, int stored, List<String> unreadable) {}
 
     private EvalRun() {}
 
@@ -138,7 +141,8 @@ public final class EvalRun {
         try (JudgeStore js = new JudgeStore(s.store() != null ? s.store() : s.output().resolve("judgements.sqlite"), judge)) {
             Result r = run(sets, s.reference(), s.testIds(), js, s.options(), s.output());
             Path html = EvalReport.write(r, s.parameters(), judge.name() + judge.settings(), s.output());
-            return new Outcome(r, html, js.asked(), js.size());
+            List<String> unreadable = sets.stream().flatMap(a -> a.unreadable().stream()).toList();
+            return new Outcome(r, html, js.asked(), js.size(), unreadable);
         }
     }
 

@@ -18,7 +18,7 @@ public final class QueryIds {
         try {
             root = Json.MAPPER.readTree(file.toFile());
         } catch (IOException e) {
-            throw new BadInputException(file + ": not a JSON file of query ids (" + e.getMessage() + ")");
+            throw new BadInputException(file + ": not a readable query-id file, " + AnswerSet.jsonProblem(e));
         }
         Set<String> ids = new LinkedHashSet<>();
         if (root != null && root.isObject()) root.fieldNames().forEachRemaining(ids::add);

@@ -35,14 +35,19 @@ import java.util.concurrent.TimeoutException;
 public final class ChatServer implements AutoCloseable {
     static final int DEFAULT_MAX_TOKENS = 512;
     private static final long HEARTBEAT_MS = 1000;
-    private static final int MAX_BODY_BYTES = 16 << 20;
 
     private final ModelBackend backend;
+    private final RequestLimits limits;
     private final HttpServer http;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     public ChatServer(ModelBackend backend, String host, int port) throws IOException {
+        this(backend, host, port, RequestLimits.defaults());
+    }
+
+    public ChatServer(ModelBackend backend, String host, int port, RequestLimits limits) throws IOException {
         this.backend = backend;
+        this.limits = limits;
         this.http = HttpServers.bind(host, port, 128);
         http.setExecutor(executor);
         http.createContext("/", this::handle);
@@ -73,7 +78,10 @@ public final class ChatServer implements AutoCloseable {
         try {
             String path = ex.getRequestURI().getPath().replaceAll("/+$", "");
             String method = ex.getRequestMethod();
-            if (path.equals("/v1/models") && method.equals("GET")) {
+            limits.checkOrigin(ex);
+            if (method.equals("OPTIONS")) {
+                RequestLimits.preflight(ex);
+            } else if (path.equals("/v1/models") && method.equals("GET")) {
                 ObjectNode body = Json.MAPPER.createObjectNode().put("object", "list");
                 body.putArray("data").addObject().put("id", backend.modelId()).put("object", "model")
                         .put("created", 0).put("owned_by", "tooltune");
@@ -98,10 +106,7 @@ public final class ChatServer implements AutoCloseable {
 
     private void chat(HttpExchange ex) throws IOException {
         JsonNode body;
-        byte[] bytes = ex.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "invalid_request_error", "request_too_large", "the request body is over " + MAX_BODY_BYTES + " bytes");
-        }
+        byte[] bytes = limits.readJsonBody(ex);
         try {
             body = Json.MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
@@ -111,9 +116,10 @@ public final class ChatServer implements AutoCloseable {
         if (!req.model().equals(backend.modelId())) {
             throw new ApiException(404, "invalid_request_error", "model_not_found", "The model '" + req.model() + "' does not exist; this server serves '" + backend.modelId() + "'");
         }
-        PromptMapper.Rendered rendered = PromptMapper.render(req);
-        int promptTokens = backend.countTokens(rendered.prompt());
         int context = backend.contextLength();
+        PromptMapper.Rendered rendered = PromptMapper.render(req);
+        RequestLimits.checkCheapBounds(req.messages().size(), rendered.prompt().length(), context);
+        int promptTokens = backend.countTokens(rendered.prompt());
         if (promptTokens >= context) {
             throw ApiException.invalid("context_length_exceeded", "This model's maximum context length is " + context + " tokens; the prompt has " + promptTokens);
         }

@@ -98,10 +98,15 @@ public final class Checkpoints {
     static void loadOptimizer(Path checkpoint, AdamW optimizer, NDManager manager, long steps) {
         Path f = checkpoint.resolve(OPTIMIZER);
         try (NDManager tmp = manager.newSubManager()) {
-            NDList saved = NDList.decode(tmp, Files.readAllBytes(f));
+            NDList saved;
+            try {
+                saved = NDList.decode(tmp, Files.readAllBytes(f));
+            } catch (IOException | RuntimeException e) {
+                // a truncated file fails inside the decoder with a message that names neither the file nor the cause
+                throw new BadInputException(f + ": unreadable optimizer state, truncated or corrupt (" + e.getMessage()
+                        + "); remove " + checkpoint.getFileName() + " to resume from the checkpoint before it");
+            }
             optimizer.load(saved, steps);
-        } catch (IOException e) {
-            throw new BadInputException(f + ": unreadable optimizer state: " + e.getMessage());
         }
     }
 

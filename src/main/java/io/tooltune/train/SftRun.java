@@ -28,7 +28,14 @@ import java.util.Optional;
 public final class SftRun {
     private SftRun() {}
 
+    /** {@code truncated}: examples cut to --max-length or to the model's context, whichever is shorter. */
     public record Summary(SftTrainer.Result result, int examples, int truncated, Path output) {}
+
+    /** What to do with an example longer than the model's context (its position table). */
+    public enum Overlong { TRUNCATE, ERROR }
+
+    /** Records the model a run started from, so that --resume can refuse a different one. */
+    static final String SOURCE_MODEL = "source_model.txt";
 
     /**
      * What one run needs.
@@ -41,28 +48,33 @@ public final class SftRun {
      * @param device    where the model trains
      * @param callbacks extra listeners (such as a {@link DeadlineFitter}), called after the log writer and before
      *                  the checkpointer and the progress bar
+     * @param overlong  examples longer than the model's context: truncated (counted and warned) or refused
      */
     public record Options(Path model, Path data, Path output, SftConfig config, boolean resume, Device device,
-                          List<TrainerCallback> callbacks) {
+                          List<TrainerCallback> callbacks, Overlong overlong) {
         public Options {
             callbacks = List.copyOf(callbacks);
         }
 
-        /** A fresh run on the CPU without extra listeners. */
+        /** A fresh run on the CPU without extra listeners, truncating examples longer than the model's context. */
         public static Options of(Path model, Path data, Path output, SftConfig config) {
-            return new Options(model, data, output, config, false, Device.CPU, List.of());
+            return new Options(model, data, output, config, false, Device.CPU, List.of(), Overlong.TRUNCATE);
         }
 
         public Options withResume(boolean on) {
-            return new Options(model, data, output, config, on, device, callbacks);
+            return new Options(model, data, output, config, on, device, callbacks, overlong);
         }
 
         public Options withDevice(Device d) {
-            return new Options(model, data, output, config, resume, d, callbacks);
+            return new Options(model, data, output, config, resume, d, callbacks, overlong);
         }
 
         public Options withCallbacks(List<TrainerCallback> c) {
-            return new Options(model, data, output, config, resume, device, c);
+            return new Options(model, data, output, config, resume, device, c, overlong);
+        }
+
+        public Options withOverlong(Overlong o) {
+            return new Options(model, data, output, config, resume, device, callbacks, o);
         }
     }
 
@@ -74,16 +86,22 @@ public final class SftRun {
         if (o.resume() && checkpoint.isEmpty()) {
             System.err.println("tooltune train: --resume: no checkpoint under " + outputDir + ", starting from " + o.model());
         }
+        if (checkpoint.isPresent()) checkSameModel(outputDir, o.model());
         Path source = checkpoint.orElse(o.model());
         try (LoadedModel loaded = ModelFolder.load(source, o.device())) {
             CausalLM model = loaded.model();
+            int context = model.config().maxPositionEmbeddings();
+            int limit = o.overlong() == Overlong.ERROR ? cfg.maxLength() : Math.min(cfg.maxLength(), context);
             SftData.Loaded data = SftData.load(o.data(), loaded.tokenizer(), model.config().eosTokenId(),
-                    cfg.maxLength(), SftRun::renderConversations);
+                    limit, SftRun::renderConversations);
             checkVocabulary(data.examples(), model.config().vocabSize(), o.data());
+            if (o.overlong() == Overlong.ERROR) refuseOverlong(data.examples(), context, o.data());
             if (data.truncated() > 0) {
-                System.err.printf("tooltune train: %d of %d examples were longer than --max-length %d and were truncated%n",
-                        data.truncated(), data.examples().size(), cfg.maxLength());
+                System.err.printf("tooltune train: warning: %d of %d examples were longer than %d tokens (--max-length %d,"
+                                + " the model's context %d) and were truncated%n",
+                        data.truncated(), data.examples().size(), limit, cfg.maxLength(), context);
             }
+            if (checkpoint.isEmpty()) recordSourceModel(outputDir, o.model());
             SftTrainer trainer = new SftTrainer(model, cfg).addCallback(new TrainingLogWriter(outputDir));
             o.callbacks().forEach(trainer::addCallback);
             trainer.addCallback(new Checkpointer(outputDir, cfg.saveSteps(), (m, dir) -> ModelFolder.save(m, loaded.tokenizer(), dir)))
@@ -110,6 +128,42 @@ public final class SftRun {
     static String renderConversations(JsonNode record) {
         String id = record.path("id").asText("?");
         return ToolLlamaPrompt.renderTraining(ToolLlamaExample.of(record, "record " + id).conversations());
+    }
+
+    private static void refuseOverlong(List<SftExample> examples, int context, Path file) {
+        for (SftExample e : examples) {
+            if (e.length() > context) {
+                throw new BadInputException(file + ": example " + e.id() + " has " + e.length() + " tokens, more than the"
+                        + " model's context of " + context + " (--on-overlong truncate cuts such examples)");
+            }
+        }
+    }
+
+    /** A fresh run writes down its --model; that file is what a later --resume compares with. */
+    private static void recordSourceModel(Path outputDir, Path model) {
+        try {
+            Files.createDirectories(outputDir);
+            Files.writeString(outputDir.resolve(SOURCE_MODEL), model.toAbsolutePath().normalize() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + outputDir.resolve(SOURCE_MODEL), e);
+        }
+    }
+
+    /** Resuming with another --model would silently continue the first one: refuse, naming both. */
+    private static void checkSameModel(Path outputDir, Path model) {
+        Path f = outputDir.resolve(SOURCE_MODEL);
+        if (!Files.isRegularFile(f)) return; // a run from before the file was written
+        String recorded;
+        try {
+            recorded = Files.readString(f).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f, e);
+        }
+        String given = model.toAbsolutePath().normalize().toString();
+        if (!recorded.equals(given)) {
+            throw new BadInputException("--resume: the checkpoints under " + outputDir + " were trained from " + recorded
+                    + ", not from --model " + given + " (use the same --model, or another --output)");
+        }
     }
 
     private static void checkVocabulary(List<SftExample> examples, int vocab, Path file) {

@@ -10,6 +10,9 @@ import io.tooltune.Progress;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,17 +74,24 @@ public final class JsonRecords {
             if (progress != null) progress.stepTo(mb);
         } catch (JsonProcessingException e) {
             log.read();
-            log.skip(file.toString(), index, "bad JSON (" + e.getOriginalMessage() + "); rest of file not readable");
+            String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            log.skip(file.toString(), index, "bad JSON" + at + " (" + e.getOriginalMessage() + "); rest of file not readable");
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 
     private static void forEachLine(Path file, RecordLog log, Sink sink) {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
+        long lineNumber = 0;
+        // lines are split on raw bytes (ISO-8859-1 maps each byte to one char; UTF-8 never has 0x0A inside a
+        // character) and each is decoded strictly, so that a byte that is not UTF-8 is reported with its line
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+            String raw;
             long index = 0;
-            while ((line = r.readLine()) != null) {
+            while ((raw = r.readLine()) != null) {
+                lineNumber++;
+                String line = utf8.decode(ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1))).toString();
                 if (line.isBlank()) continue;
                 log.read();
                 long i = index++;
@@ -94,6 +104,8 @@ public final class JsonRecords {
                 }
                 sink.accept(new Item(i, null, n));
             }
+        } catch (CharacterCodingException e) {
+            throw new BadInputException(file + " line " + lineNumber + ": not UTF-8 text", e);
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read: " + e.getMessage(), e);
         }

@@ -1,5 +1,7 @@
 package io.tooltune.data.synth;
 
+import io.tooltune.BadInputException;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -46,6 +48,10 @@ final class CatalogGenerator {
         List<Domain> all = Domains.load().stream()
                 .map(d -> d.withKeyPool(KeyValueMaker.pool(d.keyValues(), keysPerDomain, keyRnd))).toList();
         List<String> categories = new ArrayList<>(new LinkedHashSet<>(all.stream().map(Domain::category).toList()));
+        if (limit > categories.size()) {
+            throw new BadInputException("--categories: must be 0 (all) or between " + SynthOptions.MIN_CATEGORIES
+                    + " and " + categories.size() + " (the domain table's), got " + limit);
+        }
         List<String> shuffled = new ArrayList<>(categories);
         Collections.shuffle(shuffled, rnd);
         if (limit > 0 && limit < categories.size()) {
