@@ -64,6 +64,12 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         try (LoadedModel m = ModelFolder.load(model.dir, device.device())) {
             long[] ids = m.tokenizer().encode(prompt);
+            int context = m.model().config().maxPositionEmbeddings();
+            if (ids.length < context && ids.length + cfg.maxNewTokens() > context) {
+                System.err.printf("tooltune generate: warning: the prompt's %d tokens leave room for %d of --max-new-tokens %d"
+                        + " in the model's context of %d; generation stops there%n", ids.length, context - ids.length,
+                        cfg.maxNewTokens(), context);
+            }
             Generator.Output out = new Generator(m.model(), m.tokenizer()).generate(List.of(ids), cfg).get(0);
             if (json) {
                 ObjectNode o = Json.MAPPER.createObjectNode();

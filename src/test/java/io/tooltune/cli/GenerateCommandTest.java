@@ -47,4 +47,12 @@ class GenerateCommandTest {
         assertTrue(tooLong.err().contains("more than max_position_embeddings 128"), tooLong.err());
         assertEquals(1, tooLong.err().strip().lines().count(), tooLong.err());
     }
+
+    @Test
+    void moreNewTokensThanTheContextHoldsAreAnnounced() throws Exception {
+        Path dir = Shared.path("fixtures/opt/tiny-opt-prenorm");
+        CliRun r = run("generate", "--model", dir.toString(), "--prompt", "Hello", "--max-new-tokens", "400", "--no-eos-stop");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("leave room for") && r.err().contains("of --max-new-tokens 400"), r.err());
+    }
 }
