@@ -85,7 +85,7 @@ final class Backprop {
                 NDScope.register(gx);
                 g = gx;
             }
-            gc.backward(e.hidden().mul(g).sum());
+            if (e.hidden().hasGradient()) gc.backward(e.hidden().mul(g).sum()); // frozen embeddings (LoRA): nothing to reach
             return value;
         }
     }

@@ -7,6 +7,9 @@ import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.ToolLlamaExample;
 import io.tooltune.model.CausalLM;
 import io.tooltune.model.Device;
+import io.tooltune.model.LoraAdapter;
+import io.tooltune.model.LoraConfig;
+import io.tooltune.model.io.AdapterFolder;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.io.ModelFolder;
 import io.tooltune.report.LossCurve;
@@ -20,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * One {@code tooltune train} run: loads the model (or, with resume, the latest checkpoint under the output
@@ -42,28 +46,43 @@ public final class SftRun {
      * @param device    where the model trains
      * @param callbacks extra listeners (such as a {@link DeadlineFitter}), called after the log writer and before
      *                  the checkpointer and the progress bar
+     * @param lora      a fresh LoRA adapter to train instead of every weight (null: full fine-tuning, or the
+     *                  adapter's own settings when {@code adapter} is set)
+     * @param adapter   a PEFT adapter folder to continue training (null: none)
      */
     public record Options(Path model, Path data, Path output, SftConfig config, boolean resume, Device device,
-                          List<TrainerCallback> callbacks) {
+                          List<TrainerCallback> callbacks, LoraConfig lora, Path adapter) {
         public Options {
             callbacks = List.copyOf(callbacks);
+            if (lora != null && adapter != null) {
+                throw new BadInputException("give either LoRA settings or --adapter (whose adapter_config.json has them), not both");
+            }
         }
 
         /** A fresh run on the CPU without extra listeners. */
         public static Options of(Path model, Path data, Path output, SftConfig config) {
-            return new Options(model, data, output, config, false, Device.CPU, List.of());
+            return new Options(model, data, output, config, false, Device.CPU, List.of(), null, null);
         }
 
         public Options withResume(boolean on) {
-            return new Options(model, data, output, config, on, device, callbacks);
+            return new Options(model, data, output, config, on, device, callbacks, lora, adapter);
         }
 
         public Options withDevice(Device d) {
-            return new Options(model, data, output, config, resume, d, callbacks);
+            return new Options(model, data, output, config, resume, d, callbacks, lora, adapter);
         }
 
         public Options withCallbacks(List<TrainerCallback> c) {
-            return new Options(model, data, output, config, resume, device, c);
+            return new Options(model, data, output, config, resume, device, c, lora, adapter);
+        }
+
+        /** Trains a LoRA adapter: a fresh one of {@code settings}, or (settings null) the one in {@code folder}. */
+        public Options withLora(LoraConfig settings, Path folder) {
+            return new Options(model, data, output, config, resume, device, callbacks, settings, folder);
+        }
+
+        boolean trainsAdapter() {
+            return lora != null || adapter != null;
         }
     }
 
@@ -89,7 +108,8 @@ public final class SftRun {
         if (o.resume() && checkpoint.isEmpty()) {
             System.err.println("tooltune train: --resume: no checkpoint under " + outputDir + ", starting from " + o.model());
         }
-        Path source = checkpoint.orElse(o.model());
+        // a LoRA checkpoint holds only the adapter: the base always comes from --model
+        Path source = o.trainsAdapter() ? o.model() : checkpoint.orElse(o.model());
         try (LoadedModel loaded = ModelFolder.load(source);
              CausalLM onDevice = o.device().equals(Device.of(loaded.model().manager())) ? null
                      : loaded.model().copyTo(o.device())) {
@@ -101,9 +121,14 @@ public final class SftRun {
                 System.err.printf("tooltune train: %d of %d examples were longer than --max-length %d and were truncated%n",
                         data.truncated(), data.examples().size(), cfg.maxLength());
             }
+            LoraAdapter adapter = o.trainsAdapter() ? adapter(o, checkpoint, model) : null;
+            model.linears().attach(adapter);
+            String base = o.adapter() != null ? AdapterFolder.baseModel(o.adapter()) : o.model().toString();
+            BiConsumer<CausalLM, Path> writer = adapter != null ? (m, dir) -> AdapterFolder.save(adapter, m, base, dir)
+                    : (m, dir) -> ModelFolder.save(m, loaded.tokenizer(), dir);
             SftTrainer trainer = new SftTrainer(model, cfg).addCallback(new TrainingLogWriter(outputDir));
             o.callbacks().forEach(trainer::addCallback);
-            trainer.addCallback(new Checkpointer(outputDir, cfg.saveSteps(), (m, dir) -> ModelFolder.save(m, loaded.tokenizer(), dir)))
+            trainer.addCallback(new Checkpointer(outputDir, cfg.saveSteps(), writer))
                     .addCallback(new ProgressReporter(System::nanoTime));
             checkpoint.ifPresent(trainer::resumeFrom);
             SignalHandler previous = null;
@@ -121,6 +146,13 @@ public final class SftRun {
             writeLossCurve(outputDir);
             return new Summary(result, data.examples().size(), data.truncated(), outputDir);
         }
+    }
+
+    /** The adapter to train: the resumed checkpoint's, else --adapter's, else a fresh one drawn from the run's seed. */
+    private static LoraAdapter adapter(Options o, Optional<Path> checkpoint, CausalLM model) {
+        if (checkpoint.isPresent()) return AdapterFolder.load(checkpoint.get(), model);
+        if (o.adapter() != null) return AdapterFolder.load(o.adapter(), model);
+        return LoraAdapter.initialize(model, o.lora(), o.config().seed());
     }
 
     /** ToolLLaMA's training rendering ("Role: text\n" per turn, "</s>" after the last), as ToolBench trains on it. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import io.tooltune.BadInputException;
 import io.tooltune.model.CausalLM;
+import io.tooltune.model.LoraAdapter;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ public final class SftTrainer {
     private final NDManager stateManager;
     private final Map<String, NDArray> masterParams;
     private final Map<String, NDArray> workingParams;
+    /** Whether the working copy holds its own copies of the trained weights (full fine-tuning in FP16). */
+    private final boolean syncWorking;
     private final AdamW optimizer;
     private final LossScaler scaler;
     private final Backprop backprop;
@@ -50,14 +53,21 @@ public final class SftTrainer {
     private final List<Map<String, Object>> history = new ArrayList<>();
     private final List<StepLog> sinceLastLog = new ArrayList<>();
 
-    /** @param master the float32 model being trained (updated in place); FP16 trains a float16 copy of it */
+    /**
+     * @param master the float32 model being trained (updated in place); FP16 trains a float16 copy of it. With a
+     *               LoRA adapter attached ({@code master.linears()}), only the adapter's float32 matrices are
+     *               trained and FP16 runs the frozen base in float16 with the same adapter attached
+     */
     public SftTrainer(CausalLM master, SftConfig cfg) {
         this.master = master;
         this.cfg = cfg;
-        this.masterParams = master.parameters();
+        LoraAdapter adapter = master.linears().adapter();
         boolean half = cfg.precision() == SftConfig.Precision.FP16;
         this.working = half ? master.copyAs(DataType.FLOAT16) : master;
-        this.workingParams = working.parameters();
+        if (adapter != null && working != master) working.linears().attach(adapter);
+        this.masterParams = adapter != null ? adapter.parameters() : master.parameters();
+        this.workingParams = adapter != null ? adapter.parameters() : working.parameters();
+        this.syncWorking = working != master && adapter == null;
         this.stateManager = master.manager().newSubManager();
         this.optimizer = new AdamW(stateManager, masterParams, cfg.adamBeta1(), cfg.adamBeta2(), cfg.adamEpsilon(),
                 cfg.weightDecay());
@@ -89,7 +99,7 @@ public final class SftTrainer {
         history.clear();
         history.addAll(s.logHistory());
         Checkpoints.loadOptimizer(checkpoint, optimizer, stateManager, s.optimizerSteps());
-        if (working != master) copyMastersToWorking();
+        if (syncWorking) copyMastersToWorking();
     }
 
     public Result train(List<SftExample> data) {
@@ -226,16 +236,19 @@ public final class SftTrainer {
                 grads.put(e.getKey(), g);
             }
             norm = Gradients.globalNorm(grads.values());
+            boolean overflow = !Double.isFinite(norm);
             if (half) {
-                boolean overflow = !Double.isFinite(norm);
                 scaler.update(overflow);
                 if (overflow) skipped = "fp16 overflow, loss scale now " + scaler.scale();
+            } else if (overflow) {
+                skipped = "gradient norm is " + norm;
+                System.err.println("tooltune train: step " + globalStep + " skipped: " + skipped);
             }
             if (skipped == null) {
                 Gradients.clip(grads.values(), cfg.maxGradNorm(), norm);
                 optimizer.step(masterParams, grads, lr);
                 schedulerSteps++;
-                if (half) copyMastersToWorking();
+                if (syncWorking) copyMastersToWorking();
             }
         }
         return new StepLog(globalStep, loss, norm, lr, tokens, labelTokens, secondsSince(started), skipped);
