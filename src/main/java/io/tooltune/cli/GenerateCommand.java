@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
 import io.tooltune.generate.GenerationConfig;
 import io.tooltune.generate.Generator;
+import io.tooltune.model.io.AdapterFolder;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.io.ModelFolder;
 import picocli.CommandLine.Command;
@@ -24,6 +25,9 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Mixin
     ModelOption model;
+
+    @Mixin
+    AdapterOption adapter;
 
     @Option(names = "--prompt", required = true, description = "prompt text (</s> is prepended, as OPT's tokenizer does)")
     String prompt;
@@ -63,6 +67,7 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         try (LoadedModel m = ModelFolder.load(model.dir, device.device())) {
+            AdapterFolder.attach(adapter.dir, m.model());
             long[] ids = m.tokenizer().encode(prompt);
             Generator.Output out = new Generator(m.model(), m.tokenizer()).generate(List.of(ids), cfg).get(0);
             if (json) {

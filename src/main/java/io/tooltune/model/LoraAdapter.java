@@ -2,6 +2,7 @@ package io.tooltune.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
@@ -126,15 +127,22 @@ public final class LoraAdapter implements AutoCloseable {
         return y.add(delta);
     }
 
-    /** {@code (B·A)·scaling} for each targeted module, by its weight's name: what merging adds to that weight. */
-    public Map<String, NDArray> weightDeltas() {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        params.forEach((k, a) -> {
-            if (!k.endsWith(".lora_A.weight")) return;
-            String module = k.substring(PREFIX.length(), k.length() - ".lora_A.weight".length());
-            out.put(module + ".weight", params.get(key(module, false)).matMul(a).mul(scaling));
-        });
-        return out;
+    /**
+     * PEFT's merge_and_unload: adds {@code (B·A)·scaling} to each targeted weight of {@code model} in place
+     * (computed in float32, stored in the weight's type) and detaches the adapter.
+     */
+    public void mergeInto(CausalLM model) {
+        try (GradMode.Scope noGrad = GradMode.noGrad(); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            params.forEach((k, a) -> {
+                if (!k.endsWith(".lora_A.weight")) return;
+                String module = k.substring(PREFIX.length(), k.length() - ".lora_A.weight".length());
+                NDArray w = model.parameters().get(module + ".weight");
+                NDArray merged = w.toType(DataType.FLOAT32, true).add(params.get(key(module, false)).matMul(a).mul(scaling));
+                w.set(merged.toType(w.getDataType(), false).toByteBuffer());
+            });
+        }
+        if (model.linears().adapter() == this) model.linears().attach(null);
     }
 
     @Override
