@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
 import io.tooltune.generate.GenerationConfig;
 import io.tooltune.generate.Generator;
-import io.tooltune.model.io.AdapterFolder;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.io.ModelFolder;
 import picocli.CommandLine.Command;
@@ -66,8 +65,7 @@ public final class GenerateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        try (LoadedModel m = ModelFolder.load(model.dir, device.device())) {
-            AdapterFolder.attach(adapter.dir, m.model());
+        try (LoadedModel m = ModelFolder.load(model.dir, device.device(), adapter.dir)) {
             long[] ids = m.tokenizer().encode(prompt);
             Generator.Output out = new Generator(m.model(), m.tokenizer()).generate(List.of(ids), cfg).get(0);
             if (json) {

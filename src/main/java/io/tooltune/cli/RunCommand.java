@@ -97,13 +97,17 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
+    @Mixin
+    AdapterOption adapter;
+
     private ChatBackend backend() {
         if (model.openaiUrl != null) {
+            if (adapter.dir != null) throw new BadInputException("--adapter needs a local --model");
             if (openaiModel == null) throw new BadInputException("--openai-url needs --openai-model");
             return new OpenAiBackend(new OpenAiClient(model.openaiUrl, OpenAiClient.keyFromEnvironment(), Duration.ofSeconds(300)),
                     openaiModel, sampling.temperature);
         }
         return new AgentRun.LocalModel(model.dir, sampling.maxNewTokens, sampling.temperature, seed.value(), batchSize,
-                constrainFunctionNames, false, device.device()).open();
+                constrainFunctionNames, false, device.device()).withAdapter(adapter.dir).open();
     }
 }

@@ -28,12 +28,15 @@ public final class LoraAdapter implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, NDArray> params;
     private final float scaling;
+    /** The scaling as an array autograd may keep (see GraphScalar). */
+    private final NDArray scale;
 
     private LoraAdapter(LoraConfig config, NDManager manager, Map<String, NDArray> params) {
         this.config = config;
         this.manager = manager;
         this.params = params;
         this.scaling = (float) config.scaling();
+        this.scale = GraphScalar.of(params.values().iterator().next(), scaling);
     }
 
     /** PEFT's key of module {@code module}'s A ({@code a}) or B matrix. */
@@ -106,6 +109,12 @@ public final class LoraAdapter implements AutoCloseable {
         }
     }
 
+    /** A copy with every matrix converted to {@code type}, in its own manager (the FP16 trainer's working copy). */
+    public LoraAdapter copyAs(DataType type) {
+        ParameterCopy c = ParameterCopy.of(params, Device.of(manager), type);
+        return new LoraAdapter(config, c.manager(), c.parameters());
+    }
+
     public LoraConfig config() {
         return config;
     }
@@ -119,10 +128,11 @@ public final class LoraAdapter implements AutoCloseable {
     NDArray addTo(NDArray y, NDArray x, String module, boolean training) {
         NDArray a = params.get(key(module, true));
         if (a == null) return y;
+        // a cast is not differentiable in DJL: training keeps adapter and base in one type (see SftTrainer)
         NDArray in = x.getDataType() == a.getDataType() ? x : x.toType(a.getDataType(), false);
         if (training && config.dropout() > 0) in = Dropout.dropout(in, (float) config.dropout(), true).singletonOrThrow();
         NDArray delta = Linear.linear(Linear.linear(in, a, null).singletonOrThrow(), params.get(key(module, false)), null)
-                .singletonOrThrow().mul(scaling);
+                .singletonOrThrow().mul(scale);
         if (delta.getDataType() != y.getDataType()) delta = delta.toType(y.getDataType(), false);
         return y.add(delta);
     }

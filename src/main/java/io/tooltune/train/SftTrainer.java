@@ -33,8 +33,6 @@ public final class SftTrainer {
     private final NDManager stateManager;
     private final Map<String, NDArray> masterParams;
     private final Map<String, NDArray> workingParams;
-    /** Whether the working copy holds its own copies of the trained weights (full fine-tuning in FP16). */
-    private final boolean syncWorking;
     private final AdamW optimizer;
     private final LossScaler scaler;
     private final Backprop backprop;
@@ -55,8 +53,8 @@ public final class SftTrainer {
 
     /**
      * @param master the float32 model being trained (updated in place); FP16 trains a float16 copy of it. With a
-     *               LoRA adapter attached ({@code master.linears()}), only the adapter's float32 matrices are
-     *               trained and FP16 runs the frozen base in float16 with the same adapter attached
+     *               LoRA adapter attached ({@code master.linears()}), only the adapter's matrices are trained: FP16
+     *               then runs the frozen base and a copy of the adapter in float16 and updates the float32 adapter
      */
     public SftTrainer(CausalLM master, SftConfig cfg) {
         this.master = master;
@@ -64,15 +62,14 @@ public final class SftTrainer {
         LoraAdapter adapter = master.linears().adapter();
         boolean half = cfg.precision() == SftConfig.Precision.FP16;
         this.working = half ? master.copyAs(DataType.FLOAT16) : master;
-        if (adapter != null && working != master) working.linears().attach(adapter);
+        if (adapter != null && half) working.linears().attach(adapter.copyAs(DataType.FLOAT16));
         this.masterParams = adapter != null ? adapter.parameters() : master.parameters();
-        this.workingParams = adapter != null ? adapter.parameters() : working.parameters();
-        this.syncWorking = working != master && adapter == null;
+        this.workingParams = adapter != null ? working.linears().adapter().parameters() : working.parameters();
         this.stateManager = master.manager().newSubManager();
         this.optimizer = new AdamW(stateManager, masterParams, cfg.adamBeta1(), cfg.adamBeta2(), cfg.adamEpsilon(),
                 cfg.weightDecay());
         this.scaler = new LossScaler(half ? LossScaler.INITIAL : 1.0, 0);
-        this.backprop = new Backprop(working, cfg.gradientCheckpointing(), cfg.seed());
+        this.backprop = new Backprop(working, cfg.gradientCheckpointing(), cfg.seed(), adapter == null);
         for (NDArray p : workingParams.values()) p.setRequiresGradient(true);
     }
 
@@ -99,7 +96,7 @@ public final class SftTrainer {
         history.clear();
         history.addAll(s.logHistory());
         Checkpoints.loadOptimizer(checkpoint, optimizer, stateManager, s.optimizerSteps());
-        if (syncWorking) copyMastersToWorking();
+        if (working != master) copyMastersToWorking();
     }
 
     public Result train(List<SftExample> data) {
@@ -248,7 +245,7 @@ public final class SftTrainer {
                 Gradients.clip(grads.values(), cfg.maxGradNorm(), norm);
                 optimizer.step(masterParams, grads, lr);
                 schedulerSteps++;
-                if (syncWorking) copyMastersToWorking();
+                if (working != master) copyMastersToWorking();
             }
         }
         return new StepLog(globalStep, loss, norm, lr, tokens, labelTokens, secondsSince(started), skipped);
