@@ -64,6 +64,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the latest checkpoint under --output")
     boolean resume;
 
+    @Option(names = "--packing", description = "pack examples into rows of --max-length tokens (best-fit decreasing)")
+    boolean packing;
     @Option(names = "--lora-r", description = "train a LoRA adapter of this rank instead of every weight (0 = full fine-tuning)")
     int loraR;
     @Option(names = "--lora-alpha", description = "LoRA alpha; scaling = alpha / r (default ${DEFAULT-VALUE})")
@@ -115,7 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .maxGradNorm(maxGradNorm).weightDecay(weightDecay).epochs(epochs).maxSteps(maxSteps)
                     .maxLength(maxLength).seed(seed).shuffle(shuffle).groupByLength(groupByLength)
                     .precision(SftConfig.Precision.parse(precision)).gradientCheckpointing(checkpointing)
-                    .saveSteps(saveSteps).loggingSteps(loggingSteps).build();
+                    .saveSteps(saveSteps).loggingSteps(loggingSteps).packing(packing).build();
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -117,6 +118,16 @@ public final class SftRun {
             SftData.Loaded data = SftData.load(o.data(), loaded.tokenizer(), model.config().eosTokenId(),
                     cfg.maxLength(), SftRun::renderConversations);
             checkVocabulary(data.examples(), model.config().vocabSize(), o.data());
+            Set<Integer> stop = StopTokens.of(model.config(), loaded.tokenizer());
+            if (StopTokens.examplesLabelled(data.examples(), stop) == 0) {
+                System.err.println("tooltune train: warning: no example has a labelled end-of-sequence or end-of-turn token "
+                        + stop + ", so the model will not learn to stop (check the labels of the final EOS)");
+            }
+            List<SftExample> examples = data.examples();
+            if (cfg.packing()) {
+                examples = Packing.pack(data.examples(), cfg.maxLength());
+                System.err.println("tooltune train: " + Packing.summarize(data.examples(), examples, cfg).describe(cfg.maxLength()));
+            }
             if (data.truncated() > 0) {
                 System.err.printf("tooltune train: %d of %d examples were longer than --max-length %d and were truncated%n",
                         data.truncated(), data.examples().size(), cfg.maxLength());
@@ -139,7 +150,7 @@ public final class SftRun {
             }
             SftTrainer.Result result;
             try {
-                result = trainer.train(data.examples());
+                result = trainer.train(examples);
             } finally {
                 if (previous != null) Signal.handle(new Signal("INT"), previous);
             }

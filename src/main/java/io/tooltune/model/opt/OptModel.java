@@ -166,7 +166,8 @@ public final class OptModel implements CausalLM {
 
     /**
      * Positions are {@code cumsum(mask) * mask - 1} over the cached and new tokens (pads get -1), looked up at +2; the
-     * bias is 0 where a query may attend and the dtype's minimum where the key is later or a pad.
+     * bias is 0 where a query may attend and the dtype's minimum where the key is later or a pad. A mask numbering
+     * packed sequences (1, 1, 2, 2, 0) restarts the positions at each sequence and hides the other sequences.
      */
     @Override
     public Embedded embed(NDArray inputIds, NDArray attentionMask, KvCache cache) {
@@ -189,15 +190,22 @@ public final class OptModel implements CausalLM {
         float[] bias = new float[b * t * total];
         for (int r = 0; r < b; r++) {
             long seen = 0;
+            long sequence = 0;
             for (int j = 0; j < total; j++) {
-                boolean real = mask[r * total + j] != 0;
-                if (real) seen++;
-                if (j >= past) pos[r * t + j - past] = (real ? seen - 1 : -1) + OptConfig.POSITION_OFFSET;
+                long id = mask[r * total + j];
+                if (id != 0 && id != sequence) {
+                    sequence = id;
+                    seen = 0;
+                }
+                if (id != 0) seen++;
+                if (j >= past) pos[r * t + j - past] = (id != 0 ? seen - 1 : -1) + OptConfig.POSITION_OFFSET;
             }
             for (int i = 0; i < t; i++) {
                 int row = (r * t + i) * total;
+                long own = mask[r * total + past + i];
                 for (int j = 0; j < total; j++) {
-                    if (j > past + i || mask[r * total + j] == 0) bias[row + j] = min;
+                    long id = mask[r * total + j];
+                    if (j > past + i || id == 0 || (own != 0 && id != own)) bias[row + j] = min;
                 }
             }
         }
