@@ -31,13 +31,7 @@ class LoraCliTest {
     }
 
     private Path data() throws Exception {
-        List<String> lines = new ArrayList<>();
-        int i = 0;
-        for (String line : Files.readAllLines(Shared.path("fixtures/llama/lora/tiny-llama/train.jsonl"))) {
-            JsonNode e = Json.MAPPER.readTree(line);
-            lines.add(Json.MAPPER.writeValueAsString(Map.of("id", "ex" + i++, "input_ids", e.get("input_ids"), "labels", e.get("labels"))));
-        }
-        return Files.write(tmp.resolve("data.jsonl"), lines);
+        return LoraFixtures.trainingData(Shared.path("fixtures/llama/lora/tiny-llama"), tmp.resolve("data.jsonl"));
     }
 
     private CliRun train(Path out, String... extra) throws Exception {
@@ -49,9 +43,7 @@ class LoraCliTest {
     }
 
     private static List<JsonNode> log(Path out) throws Exception {
-        List<JsonNode> log = new ArrayList<>();
-        for (String l : Files.readAllLines(out.resolve("training_log.jsonl"))) if (!l.isBlank()) log.add(Json.MAPPER.readTree(l));
-        return log;
+        return LoraFixtures.log(out);
     }
 
     @Test
@@ -127,13 +119,7 @@ class LoraCliTest {
     void fp16TrainsAHalfCopyOfTheAdapterOverTheHalfBase() throws Exception {
         Path model = Shared.path("fixtures/opt/tiny-opt-prenorm");
         Path fixture = Shared.path("fixtures/llama/lora/tiny-opt-prenorm");
-        List<String> lines = new ArrayList<>();
-        int i = 0;
-        for (String line : Files.readAllLines(fixture.resolve("train.jsonl"))) {
-            JsonNode e = Json.MAPPER.readTree(line);
-            lines.add(Json.MAPPER.writeValueAsString(Map.of("id", "ex" + i++, "input_ids", e.get("input_ids"), "labels", e.get("labels"))));
-        }
-        Path data = Files.write(tmp.resolve("opt.jsonl"), lines);
+        Path data = LoraFixtures.trainingData(fixture, tmp.resolve("opt.jsonl"));
         List<List<JsonNode>> logs = new ArrayList<>();
         for (String precision : List.of("fp32", "fp16")) {
             Path out = tmp.resolve(precision);

@@ -17,9 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -50,15 +48,15 @@ class LoraFixtureTest {
         JsonNode expected = Json.MAPPER.readTree(fixture.resolve("expected_training.json").toFile());
         Path out = tmp.resolve("out");
         JsonNode c = expected.get("config");
-        assertEquals(0, Main.run("train", "--model", model.toString(), "--data", data(fixture).toString(),
+        assertEquals(0, Main.run("train", "--model", model.toString(), "--data",
+                LoraFixtures.trainingData(fixture, tmp.resolve("data.jsonl")).toString(),
                 "--output", out.toString(), "--adapter", fixture.toString(),
                 "--learning-rate", c.get("learning_rate").asText(), "--warmup-steps", c.get("warmup_steps").asText(),
                 "--lr-scheduler", "linear", "--batch-size", "2", "--gradient-accumulation-steps", "2", "--epochs", "2",
                 "--max-grad-norm", c.get("max_grad_norm").asText(), "--weight-decay", c.get("weight_decay").asText(),
                 "--no-shuffle", "--save-steps", "0", "--logging-steps", "1", "--precision", "fp32", checkpointing));
 
-        List<JsonNode> log = new ArrayList<>();
-        for (String l : Files.readAllLines(out.resolve("training_log.jsonl"))) if (!l.isBlank()) log.add(Json.MAPPER.readTree(l));
+        List<JsonNode> log = LoraFixtures.log(out);
         JsonNode ref = expected.get("log");
         assertEquals(ref.size(), log.size());
         for (int s = 0; s < ref.size(); s++) {
@@ -90,17 +88,6 @@ class LoraFixtureTest {
         }
 
         assertUnmergedLogits(model, out, fixture.resolve("expected_adapter_logits.safetensors"));
-    }
-
-    /** The fixture's train.jsonl with ids, as tooltune's token records. */
-    private Path data(Path fixture) throws Exception {
-        List<String> lines = new ArrayList<>();
-        int i = 0;
-        for (String line : Files.readAllLines(fixture.resolve("train.jsonl"))) {
-            JsonNode e = Json.MAPPER.readTree(line);
-            lines.add(Json.MAPPER.writeValueAsString(Map.of("id", "ex" + i++, "input_ids", e.get("input_ids"), "labels", e.get("labels"))));
-        }
-        return Files.write(tmp.resolve("data.jsonl"), lines);
     }
 
     /** adapter_config.json with target_modules as a sorted list (PEFT writes a set, in any order). */
