@@ -39,11 +39,7 @@ class LlamaFullFineTuneTest {
         Path data = LoraFixtures.trainingData(fixture, tmp.resolve("data.jsonl"));
         JsonNode c = expected.get("config");
         Path out = tmp.resolve("out");
-        assertEquals(0, Main.run("train", "--model", model.toString(), "--data", data.toString(), "--output", out.toString(),
-                "--learning-rate", c.get("learning_rate").asText(), "--warmup-steps", c.get("warmup_steps").asText(),
-                "--lr-scheduler", "linear", "--batch-size", "2", "--gradient-accumulation-steps", "2", "--epochs", "2",
-                "--max-grad-norm", c.get("max_grad_norm").asText(), "--weight-decay", c.get("weight_decay").asText(),
-                "--no-shuffle", "--save-steps", "0", "--logging-steps", "1", "--precision", "fp32", checkpointing));
+        assertEquals(0, Main.run(LoraFixtures.trainArgs(model, data, out, c, checkpointing)));
 
         List<JsonNode> log = LoraFixtures.log(out);
         JsonNode ref = expected.get("log");

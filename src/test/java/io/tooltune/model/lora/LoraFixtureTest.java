@@ -48,13 +48,8 @@ class LoraFixtureTest {
         JsonNode expected = Json.MAPPER.readTree(fixture.resolve("expected_training.json").toFile());
         Path out = tmp.resolve("out");
         JsonNode c = expected.get("config");
-        assertEquals(0, Main.run("train", "--model", model.toString(), "--data",
-                LoraFixtures.trainingData(fixture, tmp.resolve("data.jsonl")).toString(),
-                "--output", out.toString(), "--adapter", fixture.toString(),
-                "--learning-rate", c.get("learning_rate").asText(), "--warmup-steps", c.get("warmup_steps").asText(),
-                "--lr-scheduler", "linear", "--batch-size", "2", "--gradient-accumulation-steps", "2", "--epochs", "2",
-                "--max-grad-norm", c.get("max_grad_norm").asText(), "--weight-decay", c.get("weight_decay").asText(),
-                "--no-shuffle", "--save-steps", "0", "--logging-steps", "1", "--precision", "fp32", checkpointing));
+        Path data = LoraFixtures.trainingData(fixture, tmp.resolve("data.jsonl"));
+        assertEquals(0, Main.run(LoraFixtures.trainArgs(model, data, out, c, "--adapter", fixture.toString(), checkpointing)));
 
         List<JsonNode> log = LoraFixtures.log(out);
         JsonNode ref = expected.get("log");

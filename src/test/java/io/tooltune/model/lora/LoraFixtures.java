@@ -24,6 +24,21 @@ public final class LoraFixtures {
         return Files.write(file, lines);
     }
 
+    /**
+     * {@code tooltune train} with the reference run's settings (expected_training.json's {@code config}: batch 2 ×
+     * accumulation 2, two epochs in file order, fp32), on {@code data} into {@code output}, plus {@code extra}.
+     */
+    public static String[] trainArgs(Path model, Path data, Path output, JsonNode config, String... extra) {
+        List<String> a = new ArrayList<>(List.of("train", "--model", model.toString(), "--data", data.toString(),
+                "--output", output.toString(), "--learning-rate", config.get("learning_rate").asText(),
+                "--warmup-steps", config.get("warmup_steps").asText(), "--lr-scheduler", "linear", "--batch-size", "2",
+                "--gradient-accumulation-steps", "2", "--epochs", "2", "--max-grad-norm", config.get("max_grad_norm").asText(),
+                "--weight-decay", config.get("weight_decay").asText(), "--no-shuffle", "--save-steps", "0",
+                "--logging-steps", "1", "--precision", "fp32"));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
     /** Every step of {@code output}/training_log.jsonl. */
     public static List<JsonNode> log(Path output) throws Exception {
         List<JsonNode> log = new ArrayList<>();
