@@ -13,6 +13,7 @@ import io.tooltune.data.format.Query;
 import io.tooltune.data.format.RecordLog;
 import io.tooltune.generate.GenerationConfig;
 import io.tooltune.model.Device;
+import io.tooltune.model.io.ModelFolder;
 import io.tooltune.tools.ApiCatalog;
 import io.tooltune.tools.HttpToolExecutor;
 import io.tooltune.tools.ResponseSimulator;
@@ -93,15 +94,25 @@ public final class AgentRun {
 
     /**
      * A local model folder as the agent's model, decoding as ToolLLaMA does (sampling without top-k/top-p, stop at
-     * EOS only); {@code lockstep}: batches independent of thread timing (see {@link LocalToolLlamaBackend#lockstep}).
+     * EOS only); {@code lockstep}: batches independent of thread timing (see {@link LocalToolLlamaBackend#lockstep});
+     * {@code adapter}: a PEFT LoRA folder applied to the model (null: none).
      */
     public record LocalModel(Path dir, int maxNewTokens, double temperature, long seed, int batchSize,
-                             boolean constrainFunctionNames, boolean lockstep, Device device) {
+                             boolean constrainFunctionNames, boolean lockstep, Device device, Path adapter) {
+        public LocalModel(Path dir, int maxNewTokens, double temperature, long seed, int batchSize,
+                          boolean constrainFunctionNames, boolean lockstep, Device device) {
+            this(dir, maxNewTokens, temperature, seed, batchSize, constrainFunctionNames, lockstep, device, null);
+        }
+
+        public LocalModel withAdapter(Path folder) {
+            return new LocalModel(dir, maxNewTokens, temperature, seed, batchSize, constrainFunctionNames, lockstep, device, folder);
+        }
+
         public LocalToolLlamaBackend open() {
             GenerationConfig cfg = GenerationConfig.toolLlama().withMaxNewTokens(maxNewTokens).withTemperature(temperature)
                     .withSeed(seed);
-            return LocalToolLlamaBackend.load(dir, cfg, batchSize, device).constrainFunctionNames(constrainFunctionNames)
-                    .lockstep(lockstep);
+            return new LocalToolLlamaBackend(ModelFolder.load(dir, device, adapter), cfg, batchSize)
+                    .constrainFunctionNames(constrainFunctionNames).lockstep(lockstep);
         }
     }
 

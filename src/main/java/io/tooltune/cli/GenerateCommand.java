@@ -25,6 +25,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
 
+    @Mixin
+    AdapterOption adapter;
+
     @Option(names = "--prompt", required = true, description = "prompt text (</s> is prepended, as OPT's tokenizer does)")
     String prompt;
 
@@ -62,7 +65,7 @@ public final class GenerateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        try (LoadedModel m = ModelFolder.load(model.dir, device.device())) {
+        try (LoadedModel m = ModelFolder.load(model.dir, device.device(), adapter.dir)) {
             long[] ids = m.tokenizer().encode(prompt);
             int context = m.model().config().maxPositionEmbeddings();
             if (ids.length < context && ids.length + cfg.maxNewTokens() > context) {

@@ -21,6 +21,7 @@ import java.nio.file.NotDirectoryException;
                 SynthCommand.class,
                 PrepareCommand.class,
                 TrainCommand.class,
+                MergeCommand.class,
                 GenerateCommand.class,
                 ApisCommand.class,
                 RunCommand.class,

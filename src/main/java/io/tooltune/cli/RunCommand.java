@@ -100,14 +100,18 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
+    @Mixin
+    AdapterOption adapter;
+
     private ChatBackend backend() {
         if (model.openaiUrl != null) {
+            if (adapter.dir != null) throw new BadInputException("--adapter needs a local --model");
             if (openaiModel == null) throw new BadInputException("--openai-url needs --openai-model");
             OpenAiClient.Retry retry = new OpenAiClient.Retry(openaiAttempts, Duration.ofMillis(openaiBackoffMs));
             return new OpenAiBackend(new OpenAiClient(model.openaiUrl, OpenAiClient.keyFromEnvironment(),
                     Duration.ofSeconds(300), retry), openaiModel, sampling.temperature, openaiMaxTokens);
         }
         return new AgentRun.LocalModel(model.dir, sampling.maxNewTokens, sampling.temperature, seed.value(), batchSize,
-                constrainFunctionNames, false, device.device()).open();
+                constrainFunctionNames, false, device.device()).withAdapter(adapter.dir).open();
     }
 }

@@ -1,6 +1,7 @@
 package io.tooltune.cli;
 
 import io.tooltune.BadInputException;
+import io.tooltune.model.io.ModelFolder;
 import io.tooltune.serve.ChatServer;
 import io.tooltune.serve.LocalModelBackend;
 import io.tooltune.serve.ModelBackend;
@@ -50,12 +51,16 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
+    @Mixin
+    AdapterOption adapter;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (model == null && scripted == null) throw new BadInputException("serve: give --model DIR or --scripted FILE");
         listen.warnIfReachable(System.err);
         String id = modelId != null ? modelId : model != null ? model.toAbsolutePath().normalize().getFileName().toString() : "scripted";
-        ModelBackend backend = scripted != null ? ScriptedBackend.load(scripted, id, context) : LocalModelBackend.load(model, id, maxBatch, device.device());
+        ModelBackend backend = scripted != null ? ScriptedBackend.load(scripted, id, context)
+                : new LocalModelBackend(ModelFolder.load(model, device.device(), adapter.dir), id, maxBatch);
         try (backend; ChatServer server = new ChatServer(backend, listen.host, listen.port,
                 new RequestLimits(maxRequestBytes, corsOrigins))) {
             server.start();

@@ -1,6 +1,7 @@
 package io.tooltune.cli;
 
 import io.tooltune.BadInputException;
+import io.tooltune.model.LoraConfig;
 import io.tooltune.train.LrSchedule;
 import io.tooltune.train.SftConfig;
 import io.tooltune.train.SftRun;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code tooltune train}: supervised fine-tuning with the paper's recipe as defaults. */
@@ -65,13 +67,29 @@ public final class TrainCommand implements Callable<Integer> {
             + "context: truncate (counted, with a warning) or error (exit 2 before the first step; default ${DEFAULT-VALUE})")
     SftRun.Overlong onOverlong;
 
+    @Option(names = "--packing", description = "pack examples into rows of --max-length tokens (best-fit decreasing)")
+    boolean packing;
+    @Option(names = "--lora-r", description = "train a LoRA adapter of this rank instead of every weight (0 = full fine-tuning)")
+    int loraR;
+    @Option(names = "--lora-alpha", description = "LoRA alpha; scaling = alpha / r (default ${DEFAULT-VALUE})")
+    double loraAlpha = 16;
+    @Option(names = "--lora-dropout", description = "dropout on the LoRA input (default ${DEFAULT-VALUE})")
+    double loraDropout = 0.05;
+    @Option(names = "--lora-target-modules", split = ",",
+            description = "module names (q_proj,v_proj) or all-linear (default ${DEFAULT-VALUE})")
+    List<String> loraTargets = List.of("q_proj", "v_proj");
+    @Option(names = "--use-rslora", description = "scaling = alpha / sqrt(r) (rank-stabilised LoRA)")
+    boolean useRslora;
+    @Option(names = "--adapter", description = "PEFT adapter folder to continue training (its adapter_config.json gives the LoRA settings)")
+    Path adapter;
+
     @Mixin
     DeviceOption device;
 
     @Override
     public Integer call() {
         SftRun.Summary s = SftRun.run(SftRun.Options.of(model, data, output, config()).withResume(resume)
-                .withDevice(device.device()).withOverlong(onOverlong));
+                .withDevice(device.device()).withOverlong(onOverlong).withLora(lora(), adapter));
         if (s.result().interrupted()) {
             System.out.printf("interrupted at step %d; checkpoint %s (continue with --resume)%n",
                     s.result().globalStep(), s.result().lastCheckpoint());
@@ -79,9 +97,19 @@ public final class TrainCommand implements Callable<Integer> {
         }
         var log = s.result().log();
         double last = log.isEmpty() ? Double.NaN : log.get(log.size() - 1).loss();
-        System.out.printf("trained %d steps on %d examples (%d truncated), final loss %.4f; model in %s%n",
-                s.result().globalStep(), s.examples(), s.truncated(), last, output);
+        System.out.printf("trained %d steps on %d examples (%d truncated), final loss %.4f; %s in %s%n",
+                s.result().globalStep(), s.examples(), s.truncated(), last, loraR > 0 || adapter != null ? "adapter" : "model", output);
         return 0;
+    }
+
+    /** The fresh adapter --lora-r asks for, or null. */
+    LoraConfig lora() {
+        if (loraR <= 0) return null;
+        try {
+            return LoraConfig.of(loraR, loraAlpha, loraDropout, loraTargets, useRslora);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
     }
 
     /** The recipe the flags give (also how reproduce reads its --train-flag values). */
@@ -92,7 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .maxGradNorm(maxGradNorm).weightDecay(weightDecay).epochs(epochs).maxSteps(maxSteps)
                     .maxLength(maxLength).seed(seed).shuffle(shuffle).groupByLength(groupByLength)
                     .precision(precision).gradientCheckpointing(checkpointing)
-                    .saveSteps(saveSteps).loggingSteps(loggingSteps).build();
+                    .saveSteps(saveSteps).loggingSteps(loggingSteps).packing(packing).build();
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }

@@ -25,6 +25,9 @@ public interface CausalLM extends AutoCloseable {
      */
     Map<String, NDArray> parameters();
 
+    /** The Linear modules by Hugging Face path, where a LoRA adapter attaches ({@code linears().attach(adapter)}). */
+    Linears linears();
+
     /** The number of weights, the tied output matrix counted once. */
     default long parameterCount() {
         return parameters().values().stream().mapToLong(p -> p.getShape().size()).sum();

@@ -23,11 +23,14 @@ final class Backprop {
     private final CausalLM model;
     private final boolean checkpointing;
     private final long seed;
+    /** False when only an adapter trains: nothing below the first layer then needs a gradient. */
+    private final boolean embeddingsTrained;
 
-    Backprop(CausalLM model, boolean checkpointing, long seed) {
+    Backprop(CausalLM model, boolean checkpointing, long seed, boolean embeddingsTrained) {
         this.model = model;
         this.checkpointing = checkpointing;
         this.seed = seed;
+        this.embeddingsTrained = embeddingsTrained;
     }
 
     /**
@@ -85,7 +88,7 @@ final class Backprop {
                 NDScope.register(gx);
                 g = gx;
             }
-            gc.backward(e.hidden().mul(g).sum());
+            if (embeddingsTrained) gc.backward(e.hidden().mul(g).sum());
             return value;
         }
     }

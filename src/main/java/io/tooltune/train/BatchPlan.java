@@ -56,7 +56,7 @@ public final class BatchPlan {
                         int labelTokens, int tokens, List<String> exampleIds) {}
 
     /**
-     * Pads the examples on the right with {@code padId}. {@code targets[t]} is the label of position t+1 (the causal
+     * Pads the examples on the right with {@code padId}; the mask numbers a packed row's examples (see CausalMask). {@code targets[t]} is the label of position t+1 (the causal
      * shift), with weight 1 where it is a real label and 0 (target 0) elsewhere.
      */
     public static Batch collate(List<SftExample> data, int[] indices, int padId) {
@@ -76,8 +76,8 @@ public final class BatchPlan {
             names.add(e.id());
             for (int t = 0; t < e.length(); t++) {
                 ids[r * cols + t] = e.inputIds()[t];
-                mask[r * cols + t] = 1;
-                if (t + 1 < e.length() && e.labels()[t + 1] != SftExample.IGNORE) {
+                mask[r * cols + t] = e.sequence(t);
+                if (t + 1 < e.length() && e.isTarget(t + 1)) {
                     targets[r * cols + t] = e.labels()[t + 1];
                     weights[r * cols + t] = 1f;
                     labelTokens++;

@@ -25,6 +25,7 @@ package io.tooltune.train;
  * @param gradientCheckpointing     recomputes decoder layers during backward to save memory (true)
  * @param saveSteps                 writes a checkpoint every N optimizer steps, 0 = only at the end (500)
  * @param loggingSteps              adds a trainer_state log_history entry every N steps (10)
+ * @param packing                   packs examples into rows of maxLength tokens (best-fit decreasing) (false)
  */
 public record SftConfig(
         double learningRate,
@@ -46,7 +47,8 @@ public record SftConfig(
         Precision precision,
         boolean gradientCheckpointing,
         int saveSteps,
-        int loggingSteps) {
+        int loggingSteps,
+        boolean packing) {
 
     /** Computation precision: plain float32, or float16 working weights with float32 masters and loss scaling. */
     public enum Precision { FP32, FP16 }
@@ -67,7 +69,7 @@ public record SftConfig(
      */
     public static SftConfig paper() {
         return new SftConfig(5e-5, 100, LrSchedule.LINEAR, 8, 4, 0.3, 0.01, 0.9, 0.999, 1e-8, 1, -1, 1024, 42,
-                true, false, Precision.FP16, true, 500, 10);
+                true, false, Precision.FP16, true, 500, 10, false);
     }
 
     /**
@@ -139,6 +141,7 @@ public record SftConfig(
         private boolean gradientCheckpointing;
         private int saveSteps;
         private int loggingSteps;
+        private boolean packing;
 
         private Builder(SftConfig c) {
             learningRate = c.learningRate;
@@ -161,6 +164,7 @@ public record SftConfig(
             gradientCheckpointing = c.gradientCheckpointing;
             saveSteps = c.saveSteps;
             loggingSteps = c.loggingSteps;
+            packing = c.packing;
         }
 
         public Builder learningRate(double v) { learningRate = v; return this; }
@@ -183,12 +187,13 @@ public record SftConfig(
         public Builder gradientCheckpointing(boolean v) { gradientCheckpointing = v; return this; }
         public Builder saveSteps(int v) { saveSteps = v; return this; }
         public Builder loggingSteps(int v) { loggingSteps = v; return this; }
+        public Builder packing(boolean v) { packing = v; return this; }
 
         /** The config; invalid combinations throw IllegalArgumentException as the constructor does. */
         public SftConfig build() {
             return new SftConfig(learningRate, warmupSteps, scheduler, batchSize, gradientAccumulationSteps,
                     maxGradNorm, weightDecay, adamBeta1, adamBeta2, adamEpsilon, epochs, maxSteps, maxLength, seed,
-                    shuffle, groupByLength, precision, gradientCheckpointing, saveSteps, loggingSteps);
+                    shuffle, groupByLength, precision, gradientCheckpointing, saveSteps, loggingSteps, packing);
         }
     }
 }

@@ -7,6 +7,9 @@ import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.ToolLlamaExample;
 import io.tooltune.model.CausalLM;
 import io.tooltune.model.Device;
+import io.tooltune.model.LoraAdapter;
+import io.tooltune.model.LoraConfig;
+import io.tooltune.model.io.AdapterFolder;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.io.ModelFolder;
 import io.tooltune.report.LossCurve;
@@ -19,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * One {@code tooltune train} run: loads the model (or, with resume, the latest checkpoint under the output
@@ -49,32 +54,47 @@ public final class SftRun {
      * @param callbacks extra listeners (such as a {@link DeadlineFitter}), called after the log writer and before
      *                  the checkpointer and the progress bar
      * @param overlong  examples longer than the model's context: truncated (counted and warned) or refused
+     * @param lora      a fresh LoRA adapter to train instead of every weight (null: full fine-tuning, or the
+     *                  adapter's own settings when {@code adapter} is set)
+     * @param adapter   a PEFT adapter folder to continue training (null: none)
      */
     public record Options(Path model, Path data, Path output, SftConfig config, boolean resume, Device device,
-                          List<TrainerCallback> callbacks, Overlong overlong) {
+                          List<TrainerCallback> callbacks, Overlong overlong, LoraConfig lora, Path adapter) {
         public Options {
             callbacks = List.copyOf(callbacks);
+            if (lora != null && adapter != null) {
+                throw new BadInputException("give either LoRA settings or --adapter (whose adapter_config.json has them), not both");
+            }
         }
 
         /** A fresh run on the CPU without extra listeners, truncating examples longer than the model's context. */
         public static Options of(Path model, Path data, Path output, SftConfig config) {
-            return new Options(model, data, output, config, false, Device.CPU, List.of(), Overlong.TRUNCATE);
+            return new Options(model, data, output, config, false, Device.CPU, List.of(), Overlong.TRUNCATE, null, null);
         }
 
         public Options withResume(boolean on) {
-            return new Options(model, data, output, config, on, device, callbacks, overlong);
+            return new Options(model, data, output, config, on, device, callbacks, overlong, lora, adapter);
         }
 
         public Options withDevice(Device d) {
-            return new Options(model, data, output, config, resume, d, callbacks, overlong);
+            return new Options(model, data, output, config, resume, d, callbacks, overlong, lora, adapter);
         }
 
         public Options withCallbacks(List<TrainerCallback> c) {
-            return new Options(model, data, output, config, resume, device, c, overlong);
+            return new Options(model, data, output, config, resume, device, c, overlong, lora, adapter);
+        }
+
+        /** Trains a LoRA adapter: a fresh one of {@code settings}, or (settings null) the one in {@code folder}. */
+        public Options withLora(LoraConfig settings, Path folder) {
+            return new Options(model, data, output, config, resume, device, callbacks, overlong, settings, folder);
+        }
+
+        boolean trainsAdapter() {
+            return lora != null || adapter != null;
         }
 
         public Options withOverlong(Overlong o) {
-            return new Options(model, data, output, config, resume, device, callbacks, o);
+            return new Options(model, data, output, config, resume, device, callbacks, o, lora, adapter);
         }
     }
 
@@ -87,7 +107,8 @@ public final class SftRun {
             System.err.println("tooltune train: --resume: no checkpoint under " + outputDir + ", starting from " + o.model());
         }
         if (checkpoint.isPresent()) checkSameModel(outputDir, o.model());
-        Path source = checkpoint.orElse(o.model());
+        // a LoRA checkpoint holds only the adapter: the base always comes from --model
+        Path source = o.trainsAdapter() ? o.model() : checkpoint.orElse(o.model());
         try (LoadedModel loaded = ModelFolder.load(source, o.device())) {
             CausalLM model = loaded.model();
             int context = model.config().maxPositionEmbeddings();
@@ -96,15 +117,30 @@ public final class SftRun {
                     limit, SftRun::renderConversations);
             checkVocabulary(data.examples(), model.config().vocabSize(), o.data());
             if (o.overlong() == Overlong.ERROR) refuseOverlong(data.examples(), context, o.data());
+            Set<Integer> stop = StopTokens.of(model.config(), loaded.tokenizer());
+            if (StopTokens.examplesLabelled(data.examples(), stop) == 0) {
+                System.err.println("tooltune train: warning: no example has a labelled end-of-sequence or end-of-turn token "
+                        + stop + ", so the model will not learn to stop (check the labels of the final EOS)");
+            }
+            List<SftExample> examples = data.examples();
+            if (cfg.packing()) {
+                examples = Packing.pack(data.examples(), cfg.maxLength());
+                System.err.println("tooltune train: " + Packing.summarize(data.examples(), examples, cfg).describe(cfg.maxLength()));
+            }
             if (data.truncated() > 0) {
                 System.err.printf("tooltune train: warning: %d of %d examples were longer than %d tokens (--max-length %d,"
                                 + " the model's context %d) and were truncated%n",
                         data.truncated(), data.examples().size(), limit, cfg.maxLength(), context);
             }
             if (checkpoint.isEmpty()) recordSourceModel(outputDir, o.model());
+            LoraAdapter adapter = o.trainsAdapter() ? adapter(o, checkpoint, model) : null;
+            model.linears().attach(adapter);
+            String base = o.adapter() != null ? AdapterFolder.baseModel(o.adapter()) : o.model().toString();
+            BiConsumer<CausalLM, Path> writer = adapter != null ? (m, dir) -> AdapterFolder.save(adapter, m, base, dir)
+                    : (m, dir) -> ModelFolder.save(m, loaded.tokenizer(), dir);
             SftTrainer trainer = new SftTrainer(model, cfg).addCallback(new TrainingLogWriter(outputDir));
             o.callbacks().forEach(trainer::addCallback);
-            trainer.addCallback(new Checkpointer(outputDir, cfg.saveSteps(), (m, dir) -> ModelFolder.save(m, loaded.tokenizer(), dir)))
+            trainer.addCallback(new Checkpointer(outputDir, cfg.saveSteps(), writer))
                     .addCallback(new ProgressReporter(System::nanoTime));
             checkpoint.ifPresent(trainer::resumeFrom);
             SignalHandler previous = null;
@@ -115,13 +151,20 @@ public final class SftRun {
             }
             SftTrainer.Result result;
             try {
-                result = trainer.train(data.examples());
+                result = trainer.train(examples);
             } finally {
                 if (previous != null) Signal.handle(new Signal("INT"), previous);
             }
             writeLossCurve(outputDir);
             return new Summary(result, data.examples().size(), data.truncated(), outputDir);
         }
+    }
+
+    /** The adapter to train: the resumed checkpoint's, else --adapter's, else a fresh one drawn from the run's seed. */
+    private static LoraAdapter adapter(Options o, Optional<Path> checkpoint, CausalLM model) {
+        if (checkpoint.isPresent()) return AdapterFolder.load(checkpoint.get(), model);
+        if (o.adapter() != null) return AdapterFolder.load(o.adapter(), model);
+        return LoraAdapter.initialize(model, o.lora(), o.config().seed());
     }
 
     /** ToolLLaMA's training rendering ("Role: text\n" per turn, "</s>" after the last), as ToolBench trains on it. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import io.tooltune.BadInputException;
 import io.tooltune.model.CausalLM;
+import io.tooltune.model.LoraAdapter;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,19 +51,25 @@ public final class SftTrainer {
     private final List<Map<String, Object>> history = new ArrayList<>();
     private final List<StepLog> sinceLastLog = new ArrayList<>();
 
-    /** @param master the float32 model being trained (updated in place); FP16 trains a float16 copy of it */
+    /**
+     * @param master the float32 model being trained (updated in place); FP16 trains a float16 copy of it. With a
+     *               LoRA adapter attached ({@code master.linears()}), only the adapter's matrices are trained: FP16
+     *               then runs the frozen base and a copy of the adapter in float16 and updates the float32 adapter
+     */
     public SftTrainer(CausalLM master, SftConfig cfg) {
         this.master = master;
         this.cfg = cfg;
-        this.masterParams = master.parameters();
+        LoraAdapter adapter = master.linears().adapter();
         boolean half = cfg.precision() == SftConfig.Precision.FP16;
         this.working = half ? master.copyAs(DataType.FLOAT16) : master;
-        this.workingParams = working.parameters();
+        if (adapter != null && half) working.linears().attach(adapter.copyAs(DataType.FLOAT16));
+        this.masterParams = adapter != null ? adapter.parameters() : master.parameters();
+        this.workingParams = adapter != null ? working.linears().adapter().parameters() : working.parameters();
         this.stateManager = master.manager().newSubManager();
         this.optimizer = new AdamW(stateManager, masterParams, cfg.adamBeta1(), cfg.adamBeta2(), cfg.adamEpsilon(),
                 cfg.weightDecay());
         this.scaler = new LossScaler(half ? LossScaler.INITIAL : 1.0, 0);
-        this.backprop = new Backprop(working, cfg.gradientCheckpointing(), cfg.seed());
+        this.backprop = new Backprop(working, cfg.gradientCheckpointing(), cfg.seed(), adapter == null);
         for (NDArray p : workingParams.values()) p.setRequiresGradient(true);
     }
 
@@ -226,16 +233,19 @@ public final class SftTrainer {
                 grads.put(e.getKey(), g);
             }
             norm = Gradients.globalNorm(grads.values());
+            boolean overflow = !Double.isFinite(norm);
             if (half) {
-                boolean overflow = !Double.isFinite(norm);
                 scaler.update(overflow);
                 if (overflow) skipped = "fp16 overflow, loss scale now " + scaler.scale();
+            } else if (overflow) {
+                skipped = "gradient norm is " + norm;
+                System.err.println("tooltune train: step " + globalStep + " skipped: " + skipped);
             }
             if (skipped == null) {
                 Gradients.clip(grads.values(), cfg.maxGradNorm(), norm);
                 optimizer.step(masterParams, grads, lr);
                 schedulerSteps++;
-                if (half) copyMastersToWorking();
+                if (working != master) copyMastersToWorking();
             }
         }
         return new StepLog(globalStep, loss, norm, lr, tokens, labelTokens, secondsSince(started), skipped);

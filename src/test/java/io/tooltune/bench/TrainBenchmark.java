@@ -3,6 +3,8 @@ package io.tooltune.bench;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import io.tooltune.Json;
+import io.tooltune.model.LoraAdapter;
+import io.tooltune.model.LoraConfig;
 import io.tooltune.model.opt.OptConfig;
 import io.tooltune.model.opt.OptModel;
 import io.tooltune.train.SftConfig;
@@ -44,6 +46,8 @@ public final class TrainBenchmark implements Callable<Integer> {
     boolean fp16;
     @Option(names = "--tiny", description = "a 2-layer, 64-wide model of the same layout (a quick check)")
     boolean tiny;
+    @Option(names = "--lora-r", description = "train a LoRA adapter of this rank on every Linear (alpha 2r) instead of every weight")
+    int loraR;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new TrainBenchmark()).execute(args));
@@ -66,6 +70,10 @@ public final class TrainBenchmark implements Callable<Integer> {
                 .gradientCheckpointing(checkpointing).saveSteps(0).loggingSteps(0).build();
         long modelStart = System.nanoTime();
         try (OptModel model = OptModel.random(cfg, 7)) {
+            if (loraR > 0) {
+                model.linears().attach(LoraAdapter.initialize(model,
+                        LoraConfig.of(loraR, 2 * loraR, 0, List.of(LoraConfig.ALL_LINEAR), false), 7));
+            }
             System.err.printf("model ready in %.1fs%n", (System.nanoTime() - modelStart) / 1e9);
             // no log writer, checkpointer or progress listener: the steps alone are measured
             List<StepLog> log = new SftTrainer(model, sc).train(data).log();
@@ -77,6 +85,7 @@ public final class TrainBenchmark implements Callable<Integer> {
                     + " threads)");
             res.put("precision", fp16 ? "fp16" : "fp32");
             res.put("gradient_checkpointing", checkpointing);
+            res.put("trained", loraR > 0 ? "LoRA r " + loraR + ", all linear" : "every weight");
             res.put("batch", batch + "x" + seq);
             res.put("step_seconds", log.stream().map(s -> Math.round(s.seconds() * 1000) / 1000.0).toList());
             res.put("median_step_s", median);

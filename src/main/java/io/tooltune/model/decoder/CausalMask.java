@@ -6,6 +6,9 @@ package io.tooltune.model.decoder;
  * padding the real tokens get 0..n-1, as when no position ids are passed). A query sees the keys at or before it
  * that are not pads and, with a sliding window, fewer than {@code window} places back.
  *
+ * <p>A mask may also number packed sequences (1, 1, 2, 2, 2, 0 for pads): positions then restart at each
+ * sequence and a token sees only keys of its own sequence, so each sequence is computed as if alone.
+ *
  * @param positions [B*T] row-major
  * @param bias      [B*1*T*(past+T)] row-major: 0 where visible, {@code hidden} elsewhere
  */
@@ -18,16 +21,23 @@ record CausalMask(long[] positions, float[] bias) {
         for (int r = 0; r < batch; r++) {
             int rowStart = r * total;
             long realSoFar = 0;
+            long sequence = 0;
             for (int key = 0; key < total; key++) {
-                boolean real = fullMask[rowStart + key] != 0;
-                if (real) realSoFar++;
-                if (key >= past) positions[r * length + key - past] = real ? realSoFar - 1 : 1;
+                long id = fullMask[rowStart + key];
+                if (id != 0 && id != sequence) {
+                    sequence = id;
+                    realSoFar = 0;
+                }
+                if (id != 0) realSoFar++;
+                if (key >= past) positions[r * length + key - past] = id != 0 ? realSoFar - 1 : 1;
             }
             for (int i = 0; i < length; i++) {
                 int query = past + i;
+                long own = fullMask[rowStart + query];
                 int out = (r * length + i) * total;
                 for (int key = 0; key < total; key++) {
-                    boolean visible = key <= query && fullMask[rowStart + key] != 0 && (window <= 0 || query - key < window);
+                    long id = fullMask[rowStart + key];
+                    boolean visible = key <= query && id != 0 && (own == 0 || id == own) && (window <= 0 || query - key < window);
                     if (!visible) bias[out + key] = hidden;
                 }
             }

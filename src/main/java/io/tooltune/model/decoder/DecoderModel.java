@@ -14,6 +14,7 @@ import io.tooltune.model.CausalLM;
 import io.tooltune.model.Device;
 import io.tooltune.model.GraphScalar;
 import io.tooltune.model.KvCache;
+import io.tooltune.model.Linears;
 import io.tooltune.model.ParameterCopy;
 import io.tooltune.model.ParameterShapes;
 
@@ -41,6 +42,7 @@ public final class DecoderModel implements CausalLM {
     private final float eps;
     /** head_dim^-0.5, made once and owned by PyTorch: the backward of the scaling reads it (see GraphScalar). */
     private final NDArray queryScale;
+    private final Linears linears;
     private NDArray latestBias;
     private RotaryEmbedding.Tables latestTables;
 
@@ -53,6 +55,8 @@ public final class DecoderModel implements CausalLM {
         this.rotary = new RotaryEmbedding(config.rope(), config.headDim());
         this.eps = (float) config.rmsNormEps();
         this.queryScale = GraphScalar.of(params.get(EMBED), Math.pow(config.headDim(), -0.5));
+        this.linears = new Linears(shapes(config).keySet().stream().filter(n -> n.endsWith("_proj.weight"))
+                .map(n -> n.substring(0, n.length() - ".weight".length())).toList());
     }
 
     @Override
@@ -106,6 +110,11 @@ public final class DecoderModel implements CausalLM {
     }
 
     @Override
+    public Linears linears() {
+        return linears;
+    }
+
+    @Override
     public NDManager manager() {
         return manager;
     }
@@ -149,9 +158,9 @@ public final class DecoderModel implements CausalLM {
         long b = hidden.getShape().get(0);
         long t = hidden.getShape().get(1);
         NDArray h = RmsNorm.apply(hidden, w(l + "input_layernorm.weight"), eps);
-        NDArray q = heads(project(h, l + "self_attn.q_proj", config.qkvBias()), b, t, config.numHeads());
-        NDArray k = heads(project(h, l + "self_attn.k_proj", config.qkvBias()), b, t, config.numKvHeads());
-        NDArray v = heads(project(h, l + "self_attn.v_proj", config.qkvBias()), b, t, config.numKvHeads());
+        NDArray q = heads(project(h, l + "self_attn.q_proj", config.qkvBias(), training), b, t, config.numHeads());
+        NDArray k = heads(project(h, l + "self_attn.k_proj", config.qkvBias(), training), b, t, config.numKvHeads());
+        NDArray v = heads(project(h, l + "self_attn.v_proj", config.qkvBias(), training), b, t, config.numKvHeads());
         if (config.qkNorm()) {
             q = RmsNorm.apply(q, w(l + "self_attn.q_norm.weight"), eps);
             k = RmsNorm.apply(k, w(l + "self_attn.k_norm.weight"), eps);
@@ -165,11 +174,11 @@ public final class DecoderModel implements CausalLM {
             v = kv[1];
         }
         NDArray attended = attention(q, k, v, attentionBias, training);
-        NDArray x = hidden.add(project(attended, l + "self_attn.o_proj", config.attentionBias()));
+        NDArray x = hidden.add(project(attended, l + "self_attn.o_proj", config.attentionBias(), training));
         h = RmsNorm.apply(x, w(l + "post_attention_layernorm.weight"), eps);
-        NDArray gate = project(h, l + "mlp.gate_proj", config.mlpBias());
-        NDArray up = project(h, l + "mlp.up_proj", config.mlpBias());
-        return x.add(project(gate.mul(Activation.sigmoid(gate)).mul(up), l + "mlp.down_proj", config.mlpBias()));
+        NDArray gate = project(h, l + "mlp.gate_proj", config.mlpBias(), training);
+        NDArray up = project(h, l + "mlp.up_proj", config.mlpBias(), training);
+        return x.add(project(gate.mul(Activation.sigmoid(gate)).mul(up), l + "mlp.down_proj", config.mlpBias(), training));
     }
 
     /**
@@ -208,8 +217,8 @@ public final class DecoderModel implements CausalLM {
         return x.reshape(b, t, count, -1);
     }
 
-    private NDArray project(NDArray x, String name, boolean bias) {
-        return Linear.linear(x, w(name + ".weight"), bias ? w(name + ".bias") : null).singletonOrThrow();
+    private NDArray project(NDArray x, String name, boolean bias, boolean training) {
+        return linears.apply(x, name, w(name + ".weight"), bias ? w(name + ".bias") : null, training);
     }
 
     @Override

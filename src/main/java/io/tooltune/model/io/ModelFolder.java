@@ -56,6 +56,18 @@ public final class ModelFolder {
         }
     }
 
+    /** As {@link #load(Path, Device)}, with the PEFT LoRA adapter in {@code adapter} attached (null: none). */
+    public static LoadedModel load(Path dir, Device device, Path adapter) {
+        LoadedModel m = load(dir, device);
+        try {
+            AdapterFolder.attach(adapter, m.model());
+            return m;
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
     /**
      * config.json read by the family its {@code model_type} names, with generation_config.json's
      * {@code eos_token_id} in place of config.json's and its bos/pad ids where config.json has none (as generate).

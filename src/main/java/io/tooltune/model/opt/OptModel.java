@@ -16,6 +16,7 @@ import io.tooltune.model.CausalLM;
 import io.tooltune.model.Device;
 import io.tooltune.model.GraphScalar;
 import io.tooltune.model.KvCache;
+import io.tooltune.model.Linears;
 import io.tooltune.model.ParameterCopy;
 import io.tooltune.model.Seeds;
 
@@ -40,6 +41,7 @@ public final class OptModel implements CausalLM {
     private final Map<String, NDArray> params;
     /** head_dim^-0.5, made once and owned by PyTorch: the backward of the scaling reads it (see GraphScalar). */
     private final NDArray queryScale;
+    private final Linears linears;
 
     /** Wraps {@code params} (owned by {@code manager}); the names and shapes must be those of {@link #shapes}. */
     public OptModel(OptConfig config, NDManager manager, Map<String, NDArray> params) {
@@ -52,6 +54,10 @@ public final class OptModel implements CausalLM {
             if (!p.getShape().equals(shape)) throw new IllegalArgumentException(name + " has shape " + p.getShape() + ", expected " + shape);
         });
         this.queryScale = GraphScalar.of(w("embed_tokens.weight"), Math.pow(config.headDim(), -0.5));
+        this.linears = new Linears(shapes(config).keySet().stream().filter(n -> n.endsWith(".weight"))
+                .map(n -> n.substring(0, n.length() - ".weight".length()))
+                .filter(m -> m.endsWith("_proj") || m.endsWith(".fc1") || m.endsWith(".fc2") || m.endsWith("project_in")
+                        || m.endsWith("project_out")).toList());
     }
 
     /** Every parameter's name and shape, in transformers' module order. */
@@ -136,6 +142,11 @@ public final class OptModel implements CausalLM {
     }
 
     @Override
+    public Linears linears() {
+        return linears;
+    }
+
+    @Override
     public NDManager manager() {
         return manager;
     }
@@ -155,7 +166,8 @@ public final class OptModel implements CausalLM {
 
     /**
      * Positions are {@code cumsum(mask) * mask - 1} over the cached and new tokens (pads get -1), looked up at +2; the
-     * bias is 0 where a query may attend and the dtype's minimum where the key is later or a pad.
+     * bias is 0 where a query may attend and the dtype's minimum where the key is later or a pad. A mask numbering
+     * packed sequences (1, 1, 2, 2, 0) restarts the positions at each sequence and hides the other sequences.
      */
     @Override
     public Embedded embed(NDArray inputIds, NDArray attentionMask, KvCache cache) {
@@ -178,21 +190,28 @@ public final class OptModel implements CausalLM {
         float[] bias = new float[b * t * total];
         for (int r = 0; r < b; r++) {
             long seen = 0;
+            long sequence = 0;
             for (int j = 0; j < total; j++) {
-                boolean real = mask[r * total + j] != 0;
-                if (real) seen++;
-                if (j >= past) pos[r * t + j - past] = (real ? seen - 1 : -1) + OptConfig.POSITION_OFFSET;
+                long id = mask[r * total + j];
+                if (id != 0 && id != sequence) {
+                    sequence = id;
+                    seen = 0;
+                }
+                if (id != 0) seen++;
+                if (j >= past) pos[r * t + j - past] = (id != 0 ? seen - 1 : -1) + OptConfig.POSITION_OFFSET;
             }
             for (int i = 0; i < t; i++) {
                 int row = (r * t + i) * total;
+                long own = mask[r * total + past + i];
                 for (int j = 0; j < total; j++) {
-                    if (j > past + i || mask[r * total + j] == 0) bias[row + j] = min;
+                    long id = mask[r * total + j];
+                    if (j > past + i || id == 0 || (own != 0 && id != own)) bias[row + j] = min;
                 }
             }
         }
         NDManager m = inputIds.getManager();
         NDArray x = tokenEmbedding(inputIds);
-        if (config.hasProjection()) x = Linear.linear(x, w("project_in.weight"), null).singletonOrThrow();
+        if (config.hasProjection()) x = linears.apply(x, PREFIX + "project_in", w("project_in.weight"), null, false);
         NDArray positionTable = w("embed_positions.weight");
         NDArray positions = m.create(pos, new Shape(b, t));
         x = x.add(Embedding.embedding(positions, positionTable, SparseFormat.DENSE).singletonOrThrow());
@@ -224,9 +243,9 @@ public final class OptModel implements CausalLM {
         long t = hidden.getShape().get(1);
         boolean pre = config.doLayerNormBefore();
         NDArray h = pre ? norm(hidden, l + "self_attn_layer_norm") : hidden;
-        NDArray q = heads(lin(h, l + "self_attn.q_proj").mul(queryScale), b, t);
-        NDArray k = heads(lin(h, l + "self_attn.k_proj"), b, t);
-        NDArray v = heads(lin(h, l + "self_attn.v_proj"), b, t);
+        NDArray q = heads(lin(h, l + "self_attn.q_proj", training).mul(queryScale), b, t);
+        NDArray k = heads(lin(h, l + "self_attn.k_proj", training), b, t);
+        NDArray v = heads(lin(h, l + "self_attn.v_proj", training), b, t);
         if (cache != null) {
             NDArray[] kv = cache.append(index, k, v);
             k = kv[0];
@@ -235,10 +254,10 @@ public final class OptModel implements CausalLM {
         NDArray probs = q.matMul(k.transpose(0, 1, 3, 2)).add(attentionBias).softmax(-1);
         probs = dropout(probs, config.attentionDropout(), training);
         NDArray a = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.hiddenSize());
-        NDArray x = hidden.add(dropout(lin(a, l + "self_attn.out_proj"), config.dropout(), training));
+        NDArray x = hidden.add(dropout(lin(a, l + "self_attn.out_proj", training), config.dropout(), training));
         if (!pre) x = norm(x, l + "self_attn_layer_norm");
         h = pre ? norm(x, l + "final_layer_norm") : x;
-        h = lin(activation(lin(h, l + "fc1")), l + "fc2");
+        h = lin(activation(lin(h, l + "fc1", training)), l + "fc2", training);
         x = x.add(dropout(h, config.dropout(), training));
         return pre ? x : norm(x, l + "final_layer_norm");
     }
@@ -247,7 +266,7 @@ public final class OptModel implements CausalLM {
     public NDArray head(NDArray hidden) {
         NDArray h = hidden;
         if (config.hasFinalLayerNorm()) h = norm(h, "final_layer_norm");
-        if (config.hasProjection()) h = Linear.linear(h, w("project_out.weight"), null).singletonOrThrow();
+        if (config.hasProjection()) h = linears.apply(h, PREFIX + "project_out", w("project_out.weight"), null, false);
         return Linear.linear(h, outputMatrix(), null).singletonOrThrow();
     }
 
@@ -264,8 +283,8 @@ public final class OptModel implements CausalLM {
         return Dropout.dropout(x, (float) p, true).singletonOrThrow();
     }
 
-    private NDArray lin(NDArray x, String name) {
-        return Linear.linear(x, w(name + ".weight"), config.enableBias() ? w(name + ".bias") : null).singletonOrThrow();
+    private NDArray lin(NDArray x, String name, boolean training) {
+        return linears.apply(x, PREFIX + name, w(name + ".weight"), config.enableBias() ? w(name + ".bias") : null, training);
     }
 
     private NDArray norm(NDArray x, String name) {

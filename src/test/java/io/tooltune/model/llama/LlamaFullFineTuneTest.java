@@ -5,14 +5,13 @@ import io.tooltune.Json;
 import io.tooltune.Shared;
 import io.tooltune.cli.Main;
 import io.tooltune.model.io.Safetensors;
+import io.tooltune.model.lora.LoraFixtures;
 import io.tooltune.train.AdamW;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -37,23 +36,12 @@ class LlamaFullFineTuneTest {
         for (JsonNode n : expected.get("decay_parameters")) assertTrue(AdamW.decays(n.asText()), n.asText());
         for (JsonNode n : expected.get("no_decay_parameters")) assertTrue(!AdamW.decays(n.asText()), n.asText());
 
-        List<String> lines = new ArrayList<>();
-        int i = 0;
-        for (String line : Files.readAllLines(fixture.resolve("train.jsonl"))) {
-            JsonNode e = Json.MAPPER.readTree(line);
-            lines.add(Json.MAPPER.writeValueAsString(Map.of("id", "ex" + i++, "input_ids", e.get("input_ids"), "labels", e.get("labels"))));
-        }
-        Path data = Files.write(tmp.resolve("data.jsonl"), lines);
+        Path data = LoraFixtures.trainingData(fixture, tmp.resolve("data.jsonl"));
         JsonNode c = expected.get("config");
         Path out = tmp.resolve("out");
-        assertEquals(0, Main.run("train", "--model", model.toString(), "--data", data.toString(), "--output", out.toString(),
-                "--learning-rate", c.get("learning_rate").asText(), "--warmup-steps", c.get("warmup_steps").asText(),
-                "--lr-scheduler", "linear", "--batch-size", "2", "--gradient-accumulation-steps", "2", "--epochs", "2",
-                "--max-grad-norm", c.get("max_grad_norm").asText(), "--weight-decay", c.get("weight_decay").asText(),
-                "--no-shuffle", "--save-steps", "0", "--logging-steps", "1", "--precision", "fp32", checkpointing));
+        assertEquals(0, Main.run(LoraFixtures.trainArgs(model, data, out, c, checkpointing)));
 
-        List<JsonNode> log = new ArrayList<>();
-        for (String l : Files.readAllLines(out.resolve("training_log.jsonl"))) if (!l.isBlank()) log.add(Json.MAPPER.readTree(l));
+        List<JsonNode> log = LoraFixtures.log(out);
         JsonNode ref = expected.get("log");
         assertEquals(ref.size(), log.size());
         for (int s = 0; s < ref.size(); s++) {
