@@ -59,6 +59,12 @@ public final class DecoderModel implements CausalLM {
                 .map(n -> n.substring(0, n.length() - ".weight".length())).toList());
     }
 
+    /** Its float16 forward casts to float32 around RMSNorm and softmax, and DJL's casts record no gradient. */
+    @Override
+    public boolean trainsInHalfPrecision() {
+        return false;
+    }
+
     @Override
     public DecoderModel copyAs(DataType type) {
         ParameterCopy c = ParameterCopy.of(params, Device.of(manager), type);
