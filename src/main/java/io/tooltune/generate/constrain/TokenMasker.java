@@ -21,6 +21,7 @@ public final class TokenMasker {
     private static final char REPLACEMENT = '\uFFFD';
 
     private final VocabularyTrie trie;
+    private final String[] tokenTexts;
     private final int vocabSize;
     private final int eosId;
     private final int maxCached;
@@ -43,6 +44,7 @@ public final class TokenMasker {
             if (tokenTexts[id] != null && tokenTexts[id].indexOf(REPLACEMENT) >= 0) skip.set(id);
         }
         this.trie = new VocabularyTrie(tokenTexts, skip);
+        this.tokenTexts = tokenTexts;
         this.vocabSize = tokenTexts.length;
         this.eosId = eosId;
         this.maxCached = maxCachedMasks;
@@ -59,6 +61,32 @@ public final class TokenMasker {
             cache.put(s, mask);
         }
         return (BitSet) mask.clone();
+    }
+
+    /** The end-of-sequence id, allowed exactly when the document is complete. */
+    public int eosId() {
+        return eosId;
+    }
+
+    /**
+     * Clears from {@code mask} (ids allowed after {@code matcher}) those after which the document can no longer end
+     * within {@code tokensLeft} tokens, this one included (see {@link Matcher#tokensToEnd()}), so that a sequence
+     * about to run out of tokens closes its document instead. Leaves the mask as it is when that would empty it.
+     */
+    public void keepFinishable(Matcher matcher, BitSet mask, int tokensLeft) {
+        BitSet keep = (BitSet) mask.clone();
+        MatchState from = matcher.state();
+        for (int id = keep.nextSetBit(0); id >= 0; id = keep.nextSetBit(id + 1)) {
+            if (id == eosId) continue;
+            MatchState s = from;
+            String t = tokenTexts[id];
+            for (int i = 0; i < t.length() && !s.isDead(); i++) s = s.next(t.charAt(i));
+            if (s.isDead() || s.tokensToEnd() > tokensLeft - 1) keep.clear(id);
+        }
+        if (!keep.isEmpty()) {
+            mask.clear();
+            mask.or(keep);
+        }
     }
 
     /** Walks the prefix tree from state {@code s} (see {@link VocabularyTrie} for the subtrees it skips or takes whole). */
