@@ -84,15 +84,23 @@ public final class AgentRun {
 
     /**
      * A local model folder as the agent's model, decoding as ToolLLaMA does (sampling without top-k/top-p, stop at
-     * EOS only); {@code lockstep}: batches independent of thread timing (see {@link LocalToolLlamaBackend#lockstep}).
+     * EOS only); {@code lockstep}: batches independent of thread timing (see {@link LocalToolLlamaBackend#lockstep});
+     * {@code constrainCalls}: every reply a valid call of an offered function (see {@link LocalToolLlamaBackend#constrain}).
      */
     public record LocalModel(Path dir, int maxNewTokens, double temperature, long seed, int batchSize,
-                             boolean constrainFunctionNames, boolean lockstep, Device device) {
+                             boolean constrainFunctionNames, boolean lockstep, Device device, boolean constrainCalls) {
+        public LocalModel(Path dir, int maxNewTokens, double temperature, long seed, int batchSize,
+                          boolean constrainFunctionNames, boolean lockstep, Device device) {
+            this(dir, maxNewTokens, temperature, seed, batchSize, constrainFunctionNames, lockstep, device, false);
+        }
+
         public LocalToolLlamaBackend open() {
             GenerationConfig cfg = GenerationConfig.toolLlama().withMaxNewTokens(maxNewTokens).withTemperature(temperature)
                     .withSeed(seed);
-            return LocalToolLlamaBackend.load(dir, cfg, batchSize, device).constrainFunctionNames(constrainFunctionNames)
-                    .lockstep(lockstep);
+            LocalToolLlamaBackend.Constraint c = constrainCalls ? LocalToolLlamaBackend.Constraint.CALLS
+                    : constrainFunctionNames ? LocalToolLlamaBackend.Constraint.FUNCTION_NAMES
+                    : LocalToolLlamaBackend.Constraint.NONE;
+            return LocalToolLlamaBackend.load(dir, cfg, batchSize, device).constrain(c).lockstep(lockstep);
         }
     }
 
