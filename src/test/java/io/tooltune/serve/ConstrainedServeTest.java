@@ -2,7 +2,6 @@ package io.tooltune.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -55,13 +54,14 @@ class ConstrainedServeTest {
     static void start() throws Exception {
         backend = LocalModelBackend.load(Shared.path("fixtures/llama/tiny-llama-linear"), MODEL, 4, Device.CPU);
         server = ServeTestSupport.start(backend);
-        client = OpenAIOkHttpClient.builder().baseUrl(ServeTestSupport.baseUrl(server)).apiKey("x").maxRetries(0).build();
+        client = ServeTestSupport.client(server);
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) server.close();
-        if (backend != null) backend.close();
+        try (LocalModelBackend b = backend; ChatServer s = server) {
+            // closes the server, then the backend and its model
+        }
     }
 
     private static ChatCompletionFunctionTool tool(String name, Map<String, Object> schema) {
