@@ -21,7 +21,6 @@ public final class TokenMasker {
     private static final char REPLACEMENT = '\uFFFD';
 
     private final VocabularyTrie trie;
-    private final String[] tokenTexts;
     private final int vocabSize;
     private final int eosId;
     private final int maxCached;
@@ -44,7 +43,6 @@ public final class TokenMasker {
             if (tokenTexts[id] != null && tokenTexts[id].indexOf(REPLACEMENT) >= 0) skip.set(id);
         }
         this.trie = new VocabularyTrie(tokenTexts, skip);
-        this.tokenTexts = tokenTexts;
         this.vocabSize = tokenTexts.length;
         this.eosId = eosId;
         this.maxCached = maxCachedMasks;
@@ -74,23 +72,21 @@ public final class TokenMasker {
      * about to run out of tokens closes its document instead. Leaves the mask as it is when that would empty it.
      */
     public void keepFinishable(Matcher matcher, BitSet mask, int tokensLeft) {
-        BitSet keep = (BitSet) mask.clone();
-        MatchState from = matcher.state();
-        for (int id = keep.nextSetBit(0); id >= 0; id = keep.nextSetBit(id + 1)) {
-            if (id == eosId) continue;
-            MatchState s = from;
-            String t = tokenTexts[id];
-            for (int i = 0; i < t.length() && !s.isDead(); i++) s = s.next(t.charAt(i));
-            if (s.isDead() || s.tokensToEnd() > tokensLeft - 1) keep.clear(id);
-        }
-        if (!keep.isEmpty()) {
-            mask.clear();
-            mask.or(keep);
-        }
+        BitSet keep = walk(matcher.state(), tokensLeft - 1);
+        keep.and(mask);
+        if (keep.isEmpty()) return;
+        mask.clear();
+        mask.or(keep);
     }
 
     /** Walks the prefix tree from state {@code s} (see {@link VocabularyTrie} for the subtrees it skips or takes whole). */
     BitSet compute(MatchState s) {
+        return walk(s, Integer.MAX_VALUE);
+    }
+
+    /** {@link #compute}, keeping only the tokens after which the document can end within {@code within} tokens. */
+    private BitSet walk(MatchState s, int within) {
+        boolean all = within == Integer.MAX_VALUE;
         BitSet mask = new BitSet(vocabSize);
         if (s.accepting) mask.set(eosId);
         MatchState[] at = new MatchState[trie.maxDepth + 1];
@@ -108,12 +104,16 @@ public final class TokenMasker {
             }
             // a self-loop is rare but for string bodies; there a subtree of plain characters is allowed whole
             if (next == from && trie.plainSubtree(i) && from.loopsOnPlain()) {
-                for (int k = tokenStart[i]; k < tokenStart[subtreeEnd[i]]; k++) mask.set(tokenIds[k]);
+                if (all || from.tokensToEnd() <= within) {
+                    for (int k = tokenStart[i]; k < tokenStart[subtreeEnd[i]]; k++) mask.set(tokenIds[k]);
+                }
                 i = subtreeEnd[i];
                 continue;
             }
             at[depth[i]] = next;
-            for (int k = tokenStart[i]; k < tokenStart[i + 1]; k++) mask.set(tokenIds[k]);
+            if (all || next.tokensToEnd() <= within) {
+                for (int k = tokenStart[i]; k < tokenStart[i + 1]; k++) mask.set(tokenIds[k]);
+            }
             i++;
         }
         return mask;
