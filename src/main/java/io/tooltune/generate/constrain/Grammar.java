@@ -104,8 +104,9 @@ public final class Grammar {
 
     /**
      * The fewest tokens that end the document from {@code s}, counting one per character (single characters are
-     * tokens) and one for the end of sequence unless the document is finished: the shortest way to empty one of its
-     * stacks, from the rules' shortest texts.
+     * tokens) and one for the end of sequence (0 once finished): the shortest way to empty one of its stacks, from
+     * the rules' shortest texts. An upper bound: the end of sequence is counted where the ending may finish the
+     * document without one.
      */
     int tokensToEnd(MatchState s) {
         if (s.isFinished()) return 0;

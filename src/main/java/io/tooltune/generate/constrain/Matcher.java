@@ -43,8 +43,7 @@ public final class Matcher {
 
     /**
      * The fewest tokens that end the document from here, counting a token per character and one for the end of
-     * sequence unless the document is finished (an upper bound on what a vocabulary with single-character tokens
-     * needs).
+     * sequence (0 once finished): an upper bound on what a vocabulary with single-character tokens needs.
      */
     public int tokensToEnd() {
         return state.tokensToEnd();
