@@ -11,7 +11,8 @@ import java.util.List;
  * Format-safe decoding of a ReAct reply's function name: once the reply has written {@code Action:}, the next tokens
  * may only spell one of the offered names (after an optional space) and the newline that ends the line; before and
  * after, decoding is free. ToolBench decodes freely, and a small model then calls functions that were never offered;
- * this keeps its choice among those that were, and leaves the choice itself to the model's logits.
+ * this keeps its choice among those that were, and leaves the choice itself to the model's logits. One instance per
+ * sequence: it keeps the sequence's text (its tokens' texts, concatenated).
  */
 public final class FunctionNameConstraint implements TokenConstraint {
     static final String MARK = "Action:";
