@@ -95,24 +95,25 @@ public final class AgentRun {
     /**
      * A local model folder as the agent's model, decoding as ToolLLaMA does (sampling without top-k/top-p, stop at
      * EOS only); {@code lockstep}: batches independent of thread timing (see {@link LocalToolLlamaBackend#lockstep});
-     * {@code adapter}: a PEFT LoRA folder applied to the model (null: none).
+     * {@code adapter}: a PEFT LoRA folder applied to the model (null: none); {@code constrainCalls}: every reply a
+     * valid call of an offered function (see {@link LocalToolLlamaBackend#constrain}).
      */
     public record LocalModel(Path dir, int maxNewTokens, double temperature, long seed, int batchSize,
-                             boolean constrainFunctionNames, boolean lockstep, Device device, Path adapter) {
+                             boolean constrainFunctionNames, boolean lockstep, Device device, Path adapter,
+                             boolean constrainCalls) {
         public LocalModel(Path dir, int maxNewTokens, double temperature, long seed, int batchSize,
                           boolean constrainFunctionNames, boolean lockstep, Device device) {
-            this(dir, maxNewTokens, temperature, seed, batchSize, constrainFunctionNames, lockstep, device, null);
-        }
-
-        public LocalModel withAdapter(Path folder) {
-            return new LocalModel(dir, maxNewTokens, temperature, seed, batchSize, constrainFunctionNames, lockstep, device, folder);
+            this(dir, maxNewTokens, temperature, seed, batchSize, constrainFunctionNames, lockstep, device, null, false);
         }
 
         public LocalToolLlamaBackend open() {
             GenerationConfig cfg = GenerationConfig.toolLlama().withMaxNewTokens(maxNewTokens).withTemperature(temperature)
                     .withSeed(seed);
-            return new LocalToolLlamaBackend(ModelFolder.load(dir, device, adapter), cfg, batchSize)
-                    .constrainFunctionNames(constrainFunctionNames).lockstep(lockstep);
+            LocalToolLlamaBackend.Constraint c = constrainCalls ? LocalToolLlamaBackend.Constraint.CALLS
+                    : constrainFunctionNames ? LocalToolLlamaBackend.Constraint.FUNCTION_NAMES
+                    : LocalToolLlamaBackend.Constraint.NONE;
+            return new LocalToolLlamaBackend(ModelFolder.load(dir, device, adapter), cfg, batchSize).constrain(c)
+                    .lockstep(lockstep);
         }
     }
 

@@ -8,6 +8,9 @@ import io.tooltune.data.ReactParser;
 import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.Turn;
 import io.tooltune.generate.GenerationConfig;
+import io.tooltune.generate.constrain.Grammar;
+import io.tooltune.generate.constrain.JsonSchemaGrammar;
+import io.tooltune.generate.constrain.ToolCallGrammar;
 import io.tooltune.inference.Completion;
 import io.tooltune.inference.InferenceRequest;
 import io.tooltune.inference.InferenceWorker;
@@ -18,7 +21,9 @@ import io.tooltune.model.io.ModelFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.IntSupplier;
@@ -34,9 +39,21 @@ public final class LocalToolLlamaBackend implements ChatBackend {
     /** How long the worker waits for more concurrent calls before running a partial batch. */
     public static final long LINGER_MILLIS = 20;
 
+    /** Grammars kept, one per distinct function list (a query's list is the same at every step). */
+    static final int CACHED_GRAMMARS = 64;
+
+    /** What decoding is held to: nothing (ToolBench), the Action's function name, or the whole call. */
+    public enum Constraint { NONE, FUNCTION_NAMES, CALLS }
+
     private final InferenceWorker worker;
     private final GenerationConfig cfg;
-    private boolean constrainFunctionNames;
+    private Constraint constraint = Constraint.NONE;
+    private final Map<String, Grammar> grammars = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Grammar> eldest) {
+            return size() > CACHED_GRAMMARS;
+        }
+    };
     private boolean lockstep;
     private IntSupplier callers;
 
@@ -61,7 +78,16 @@ public final class LocalToolLlamaBackend implements ChatBackend {
      * function's name; see {@link io.tooltune.generate.FunctionNameConstraint}.
      */
     public LocalToolLlamaBackend constrainFunctionNames(boolean on) {
-        constrainFunctionNames = on;
+        return constrain(on ? Constraint.FUNCTION_NAMES : Constraint.NONE);
+    }
+
+    /**
+     * {@link Constraint#CALLS}: every reply is "Thought: ...\nAction: f\nAction Input: {...}" with f an offered
+     * function (Finish included) and the input valid JSON for f's parameters ({@link ToolCallGrammar#reactReply}); a
+     * function list whose schemas the matcher cannot handle fails the call with the keyword named.
+     */
+    public LocalToolLlamaBackend constrain(Constraint c) {
+        constraint = c;
         return this;
     }
 
@@ -101,11 +127,13 @@ public final class LocalToolLlamaBackend implements ChatBackend {
     @Override
     public Reply chat(List<ObjectNode> messages, ArrayNode functions) throws IOException {
         List<String> names = null;
-        if (constrainFunctionNames && functions != null) {
+        if (constraint == Constraint.FUNCTION_NAMES && functions != null) {
             names = new ArrayList<>();
             for (JsonNode f : functions) names.add(f.path("name").asText());
         }
-        CompletableFuture<Completion> future = worker.submit(new InferenceRequest(prompt(messages, functions), cfg, names));
+        Grammar grammar = constraint == Constraint.CALLS && functions != null ? grammar(functions) : null;
+        CompletableFuture<Completion> future = worker.submit(
+                new InferenceRequest(prompt(messages, functions), cfg, names, grammar));
         Completion c;
         try {
             c = future.get();
@@ -120,6 +148,21 @@ public final class LocalToolLlamaBackend implements ChatBackend {
         ObjectNode msg = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", c.text());
         msg.putObject("function_call").put("name", parsed.action()).put("arguments", parsed.actionInput());
         return new Reply(msg, 0, c.promptTokens() + c.completionTokens());
+    }
+
+    /** The ReAct reply grammar for a function list, compiled once per distinct list. */
+    private Grammar grammar(ArrayNode functions) {
+        String key = functions.toString();
+        synchronized (grammars) {
+            Grammar g = grammars.get(key);
+            if (g != null) return g;
+        }
+        Grammar g = ToolCallGrammar.reactReply(ToolCallGrammar.functions(functions, "function list"), "function list",
+                JsonSchemaGrammar.DEFAULT_MAX_WHITESPACE);
+        synchronized (grammars) {
+            grammars.put(key, g);
+        }
+        return g;
     }
 
     /** Stops the worker (a call still decoding fails), then frees the model. */

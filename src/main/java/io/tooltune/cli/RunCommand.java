@@ -80,11 +80,18 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--constrain-function-names", description = "Local model: format-safe decoding, after \"Action:\" "
             + "only an offered function's name (Finish included) may follow; ToolBench decodes freely (default off).")
     boolean constrainFunctionNames;
+    @Option(names = "--constrain", description = "Local model: schema-constrained decoding, every Action an offered "
+            + "function (Finish included) and every Action Input valid JSON for its parameters (default off).")
+    boolean constrainCalls;
 
     @Override
     public Integer call() throws Exception {
         if (constrainFunctionNames && model.dir == null) {
             throw new BadInputException("--constrain-function-names needs a local --model");
+        }
+        if (constrainCalls && model.dir == null) throw new BadInputException("--constrain needs a local --model");
+        if (constrainCalls && constrainFunctionNames) {
+            throw new BadInputException("--constrain already covers --constrain-function-names; give one of them");
         }
         AgentRun.Options o = new AgentRun.Options(method, passAt, maxSteps, maxIterations, 2, maxQueryCount, batchSize,
                 System.getenv().getOrDefault("TOOLBENCH_KEY", ""));
@@ -112,6 +119,6 @@ public final class RunCommand implements Callable<Integer> {
                     Duration.ofSeconds(300), retry), openaiModel, sampling.temperature, openaiMaxTokens);
         }
         return new AgentRun.LocalModel(model.dir, sampling.maxNewTokens, sampling.temperature, seed.value(), batchSize,
-                constrainFunctionNames, false, device.device()).withAdapter(adapter.dir).open();
+                constrainFunctionNames, false, device.device(), adapter.dir, constrainCalls).open();
     }
 }

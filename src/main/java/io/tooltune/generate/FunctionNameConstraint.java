@@ -6,18 +6,20 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Format-safe decoding of a ReAct reply's function name: once the reply has written {@code Action:}, the next tokens
  * may only spell one of the offered names (after an optional space) and the newline that ends the line; before and
  * after, decoding is free. ToolBench decodes freely, and a small model then calls functions that were never offered;
- * this keeps its choice among those that were, and leaves the choice itself to the model's logits.
+ * this keeps its choice among those that were, and leaves the choice itself to the model's logits. One instance per
+ * sequence: it keeps the sequence's text (its tokens' texts, concatenated).
  */
-public final class FunctionNameConstraint implements Function<String, BitSet> {
+public final class FunctionNameConstraint implements TokenConstraint {
     static final String MARK = "Action:";
     private final String[] tokenTexts;
     private final List<String> targets = new ArrayList<>();
+    /** The sequence's text so far, its tokens' texts concatenated. */
+    private final StringBuilder generated = new StringBuilder();
 
     /** @param tokenTexts each token id's text, from {@link #tokenTexts(Tokenizer, int)} (computed once per model) */
     public FunctionNameConstraint(String[] tokenTexts, Collection<String> names) {
@@ -40,8 +42,7 @@ public final class FunctionNameConstraint implements Function<String, BitSet> {
      * mark, once the name's line is complete, and (so that decoding never dead-ends) when the text after the mark is
      * not on the way to any offered name.
      */
-    @Override
-    public BitSet apply(String generated) {
+    public BitSet allowedAfter(String generated) {
         int at = generated.indexOf(MARK);
         if (at < 0) return null;
         String partial = generated.substring(at + MARK.length());
@@ -59,5 +60,15 @@ public final class FunctionNameConstraint implements Function<String, BitSet> {
             }
         }
         return allowed.isEmpty() ? null : allowed;
+    }
+
+    @Override
+    public BitSet allowed(int tokensLeft) {
+        return allowedAfter(generated.toString());
+    }
+
+    @Override
+    public void accept(int tokenId) {
+        generated.append(tokenTexts[tokenId]);
     }
 }

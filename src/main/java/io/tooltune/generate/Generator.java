@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Function;
 import java.util.function.IntPredicate;
 
 /**
@@ -75,12 +74,12 @@ public final class Generator {
     }
 
     /**
-     * As {@link #generate(List, GenerationConfig, IntPredicate)}, where {@code allowedNext.get(i)} (the list, or an
-     * entry, may be null: free decoding) gives the tokens sequence {@code i} may take next from its text so far
-     * (null: any); the others' logits are set to minus infinity before the pick.
+     * As {@link #generate(List, GenerationConfig, IntPredicate)}, where {@code constraints.get(i)} (the list, or an
+     * entry, may be null: free decoding) gives the tokens sequence {@code i} may take next; the others' logits are
+     * set to minus infinity before the pick, and a constraint that says it is finished ends its sequence.
      */
     public List<Output> generate(List<long[]> prompts, GenerationConfig cfg, IntPredicate abandoned,
-                                 List<? extends Function<String, BitSet>> allowedNext) {
+                                 List<? extends TokenConstraint> constraints) {
         int maxPos = model.config().maxPositionEmbeddings();
         for (int i = 0; i < prompts.size(); i++) {
             int n = prompts.get(i).length;
@@ -90,7 +89,7 @@ public final class Generator {
             }
         }
         try (GradMode.Scope noGrad = GradMode.noGrad()) {
-            return new Run(prompts, cfg, abandoned, allowedNext).decode();
+            return new Run(prompts, cfg, abandoned, constraints).decode();
         }
     }
 
@@ -98,7 +97,7 @@ public final class Generator {
     private final class Run {
         private final GenerationConfig cfg;
         private final IntPredicate abandoned;
-        private final List<? extends Function<String, BitSet>> allowedNext;
+        private final List<? extends TokenConstraint> constraints;
         private final int b;
         private final int pad = model.config().padTokenId();
         private final List<long[]> prompts;
@@ -114,11 +113,11 @@ public final class Generator {
         private long[][] mask;
 
         Run(List<long[]> prompts, GenerationConfig cfg, IntPredicate abandoned,
-            List<? extends Function<String, BitSet>> allowedNext) {
+            List<? extends TokenConstraint> constraints) {
             this.prompts = prompts;
             this.cfg = cfg;
             this.abandoned = abandoned;
-            this.allowedNext = allowedNext;
+            this.constraints = constraints;
             this.b = prompts.size();
             texts = new String[b];
             done = new boolean[b];
@@ -182,20 +181,36 @@ public final class Generator {
             return out;
         }
 
+        private TokenConstraint constraint(int i) {
+            return constraints == null ? null : constraints.get(i);
+        }
+
         private void constrain(int i, float[] logits, int from, int vocab) {
-            Function<String, BitSet> c = allowedNext == null ? null : allowedNext.get(i);
-            BitSet allowed = c == null ? null : c.apply(texts[i]);
-            if (allowed == null) return;
-            for (int j = 0; j < vocab; j++) if (!allowed.get(j)) logits[from + j] = Float.NEGATIVE_INFINITY;
+            TokenConstraint c = constraint(i);
+            BitSet allowed = c == null ? null : c.allowed(tokensLeft(i));
+            if (allowed == null || allowed.isEmpty()) return;
+            for (int j = allowed.nextClearBit(0); j < vocab; j = allowed.nextClearBit(j + 1)) {
+                logits[from + j] = Float.NEGATIVE_INFINITY;
+            }
+        }
+
+        /** New tokens sequence {@code i} may still take (the token limit and the model's positions), at least 1. */
+        private int tokensLeft(int i) {
+            int n = generated.get(i).size();
+            return Math.max(1, Math.min(cfg.maxNewTokens() - n,
+                    model.config().maxPositionEmbeddings() - prompts.get(i).length - n));
         }
 
         private void accept(int i, long token) {
             List<Long> g = generated.get(i);
             g.add(token);
+            TokenConstraint c = constraint(i);
+            if (c != null) c.accept((int) token);
             if (cfg.stopAtEos() && model.config().eosTokenIds().contains((int) token)) {
                 done[i] = true;
                 return;
             }
+            if (c != null && c.finished()) done[i] = true;
             texts[i] = tokenizer.decode(g.stream().mapToLong(Long::longValue).toArray(), true);
             for (String s : cfg.stopStrings()) {
                 int at = texts[i].indexOf(s);

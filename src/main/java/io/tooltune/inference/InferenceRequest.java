@@ -1,19 +1,38 @@
 package io.tooltune.inference;
 
 import io.tooltune.generate.GenerationConfig;
+import io.tooltune.generate.constrain.Grammar;
 
 import java.util.List;
 
 /**
- * One completion request: the full prompt, its decoding settings, and the function names its Action line may call
- * (format-safe decoding, see {@link io.tooltune.generate.FunctionNameConstraint}; null: free decoding).
+ * One completion request: the full prompt, its decoding settings, and at most one constraint on what it may
+ * generate: the function names its Action line may call (format-safe decoding, see
+ * {@link io.tooltune.generate.FunctionNameConstraint}), or a grammar the whole completion must match (see
+ * {@link io.tooltune.generate.GrammarConstraint}); both null: free decoding. Grammars are model-independent and
+ * shareable, so callers compile them (and report a schema they cannot handle) before queueing, and cache them.
  */
-public record InferenceRequest(String prompt, GenerationConfig config, List<String> functionNames) {
-    public InferenceRequest(String prompt, GenerationConfig config) {
-        this(prompt, config, null);
+public record InferenceRequest(String prompt, GenerationConfig config, List<String> functionNames, Grammar grammar) {
+    public InferenceRequest {
+        if (functionNames != null && grammar != null) {
+            throw new IllegalArgumentException("a request has function names or a grammar, not both");
+        }
     }
 
-    /** Requests that can share a batch: the same decoding settings (the function names may differ per sequence). */
+    public InferenceRequest(String prompt, GenerationConfig config) {
+        this(prompt, config, null, null);
+    }
+
+    public InferenceRequest(String prompt, GenerationConfig config, List<String> functionNames) {
+        this(prompt, config, functionNames, null);
+    }
+
+    /** A request whose completion must be a document of {@code grammar}. */
+    public static InferenceRequest constrained(String prompt, GenerationConfig config, Grammar grammar) {
+        return new InferenceRequest(prompt, config, null, grammar);
+    }
+
+    /** Requests that can share a batch: the same decoding settings (constraints may differ per sequence). */
     boolean batchesWith(InferenceRequest other) {
         return config.equals(other.config);
     }

@@ -11,12 +11,13 @@ import java.util.Set;
 
 /**
  * A validated OpenAI Chat Completions request (the subset this server implements). Anything it cannot honour
- * faithfully (n > 1, logprobs, the legacy functions API, JSON-schema output) is refused with a 400 rather than
- * silently ignored.
+ * faithfully (n > 1, logprobs, the legacy functions API) is refused with a 400 rather than silently ignored.
+ * {@code responseFormat} is the {@code response_format} object when it asks for JSON ({@code json_object}, or
+ * {@code json_schema} with its {@code json_schema.schema}); null for text.
  */
 public record ChatRequest(String model, List<Message> messages, List<Tool> tools, ToolChoice toolChoice,
                           Double temperature, Double topP, Integer maxTokens, List<String> stop, Long seed,
-                          boolean stream, boolean includeUsage) {
+                          boolean stream, boolean includeUsage, JsonNode responseFormat) {
 
     /** One message; {@code content} may be null for an assistant message that only calls tools. */
     public record Message(String role, String content, List<ToolCall> toolCalls, String toolCallId) {}
@@ -48,10 +49,7 @@ public record ChatRequest(String model, List<Message> messages, List<Tool> tools
         for (String legacy : List.of("functions", "function_call")) {
             if (present(body.get(legacy))) throw ApiException.invalid("unsupported_parameter", legacy + ": the legacy functions API is not supported; use tools");
         }
-        JsonNode format = body.get("response_format");
-        if (present(format) && !"text".equals(format.path("type").asText())) {
-            throw ApiException.invalid("unsupported_parameter", "response_format: only {\"type\":\"text\"} is supported");
-        }
+        JsonNode format = parseResponseFormat(body.get("response_format"));
         List<Tool> tools = parseTools(body.get("tools"));
         ToolChoice choice = parseToolChoice(body.get("tool_choice"), tools);
         Integer maxTokens = optInt(body, "max_completion_tokens");
@@ -66,7 +64,39 @@ public record ChatRequest(String model, List<Message> messages, List<Tool> tools
         JsonNode streamOptions = body.get("stream_options");
         return new ChatRequest(model, parseMessages(body.get("messages")), tools, choice, temperature, topP, maxTokens,
                 parseStop(body.get("stop")), present(seed) ? seed.asLong() : null, body.path("stream").asBoolean(false),
-                present(streamOptions) && streamOptions.path("include_usage").asBoolean(false));
+                present(streamOptions) && streamOptions.path("include_usage").asBoolean(false), format);
+    }
+
+    /** null for text; the object for json_object, and for json_schema once its schema is there. */
+    private static JsonNode parseResponseFormat(JsonNode format) {
+        if (!present(format)) return null;
+        if (!format.isObject()) throw ApiException.invalid("invalid_type", "response_format: must be an object");
+        String type = format.path("type").asText("");
+        switch (type) {
+            case "text" -> {
+                return null;
+            }
+            case "json_object" -> {
+                return format;
+            }
+            case "json_schema" -> {
+                JsonNode js = format.get("json_schema");
+                if (!present(js) || !js.isObject() || !js.path("name").isTextual()) {
+                    throw ApiException.invalid("invalid_value", "response_format.json_schema: an object with a name is required");
+                }
+                JsonNode schema = js.get("schema");
+                if (present(schema) && !schema.isObject()) {
+                    throw ApiException.invalid("invalid_type", "response_format.json_schema.schema: must be an object");
+                }
+                JsonNode strict = js.get("strict");
+                if (present(strict) && !strict.isBoolean()) {
+                    throw ApiException.invalid("invalid_type", "response_format.json_schema.strict: must be a boolean");
+                }
+                return format;
+            }
+            default -> throw ApiException.invalid("invalid_value",
+                    "response_format.type: must be text, json_object or json_schema, not '" + type + "'");
+        }
     }
 
     private static List<Message> parseMessages(JsonNode node) {

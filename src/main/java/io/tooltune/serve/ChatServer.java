@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tooltune.HttpServers;
 import io.tooltune.Json;
+import io.tooltune.generate.constrain.Grammar;
 import io.tooltune.inference.Completion;
 
 import java.io.IOException;
@@ -116,6 +117,7 @@ public final class ChatServer implements AutoCloseable {
         if (!req.model().equals(backend.modelId())) {
             throw new ApiException(404, "invalid_request_error", "model_not_found", "The model '" + req.model() + "' does not exist; this server serves '" + backend.modelId() + "'");
         }
+        Grammar grammar = Constraints.grammar(req);
         int context = backend.contextLength();
         PromptMapper.Rendered rendered = PromptMapper.render(req);
         RequestLimits.checkCheapBounds(req.messages().size(), rendered.prompt().length(), context);
@@ -133,18 +135,18 @@ public final class ChatServer implements AutoCloseable {
             maxTokens = Math.min(DEFAULT_MAX_TOKENS, context - promptTokens);
         }
         ModelBackend.Job job = new ModelBackend.Job(rendered.prompt(), maxTokens, req.temperature() == null ? 1.0 : req.temperature(),
-                req.topP() == null ? 1.0 : req.topP(), req.seed(), req.stop());
+                req.topP() == null ? 1.0 : req.topP(), req.seed(), req.stop(), grammar);
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         CompletableFuture<Completion> future = backend.complete(job);
         if (req.stream()) {
             stream(ex, req, rendered, id, created, future);
         } else {
-            respond(ex, rendered, id, created, future);
+            respond(ex, req, rendered, id, created, future);
         }
     }
 
-    private void respond(HttpExchange ex, PromptMapper.Rendered rendered, String id, long created,
+    private void respond(HttpExchange ex, ChatRequest req, PromptMapper.Rendered rendered, String id, long created,
                          CompletableFuture<Completion> future) throws IOException {
         OutputStream[] out = {null};
         Completion c;
@@ -164,7 +166,7 @@ public final class ChatServer implements AutoCloseable {
             out[0].write(Json.MAPPER.writeValueAsBytes(errorBody(err)));
             return;
         }
-        AssistantReply reply = ReplyMapper.map(rendered.prefill() + c.text(), rendered.callable(), c.hitMaxTokens());
+        AssistantReply reply = Constraints.reply(req, rendered, c);
         ObjectNode body = Json.MAPPER.createObjectNode().put("id", id).put("object", "chat.completion").put("created", created)
                 .put("model", backend.modelId());
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
@@ -212,7 +214,7 @@ public final class ChatServer implements AutoCloseable {
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        AssistantReply reply = ReplyMapper.map(rendered.prefill() + c.text(), rendered.callable(), c.hitMaxTokens());
+        AssistantReply reply = Constraints.reply(req, rendered, c);
         if (reply.hasToolCalls()) {
             for (int i = 0; i < reply.toolCalls().size(); i++) {
                 ChatRequest.ToolCall call = reply.toolCalls().get(i);

@@ -50,7 +50,7 @@ public final class LocalModelBackend implements ModelBackend {
 
     @Override
     public CompletableFuture<Completion> complete(Job job) {
-        return worker.submit(new InferenceRequest(job.prompt(), config(job)));
+        return worker.submit(InferenceRequest.constrained(job.prompt(), config(job), job.grammar()));
     }
 
     /** A job's sampling settings (no top-k; stop at EOS). */

@@ -1,5 +1,6 @@
 package io.tooltune.serve;
 
+import io.tooltune.generate.constrain.Grammar;
 import io.tooltune.inference.Completion;
 
 import java.util.List;
@@ -29,6 +30,14 @@ public interface ModelBackend extends AutoCloseable {
     @Override
     void close();
 
-    /** One completion request: the full prompt and the sampling settings. */
-    record Job(String prompt, int maxTokens, double temperature, double topP, Long seed, List<String> stop) {}
+    /**
+     * One completion request: the full prompt, the sampling settings, and the grammar the completion must match
+     * (null: free). A backend that decodes honours the grammar; a scripted one replays its text as written.
+     */
+    record Job(String prompt, int maxTokens, double temperature, double topP, Long seed, List<String> stop,
+               Grammar grammar) {
+        public Job(String prompt, int maxTokens, double temperature, double topP, Long seed, List<String> stop) {
+            this(prompt, maxTokens, temperature, topP, seed, stop, null);
+        }
+    }
 }

@@ -12,6 +12,7 @@ import io.tooltune.data.format.DataFiles;
 import io.tooltune.data.format.Query;
 import io.tooltune.eval.AnswerConverter;
 import io.tooltune.generate.GenerationConfig;
+import io.tooltune.generate.constrain.SchemaCheck;
 import io.tooltune.inference.InferenceRequest;
 import io.tooltune.inference.InferenceWorker;
 import io.tooltune.inference.ModelBatchDecoder;
@@ -201,6 +202,45 @@ class RunCommandTest {
         String table = Files.readString(out.resolve("table2.csv"));
         assertTrue(sum > 0 && sum < 3, "the two answered queries score, the unanswered one does not: " + pr);
         assertTrue(table.contains(String.format(Locale.ROOT, "run,SoPR,%.1f±", sum / 3 * 100)), table);
+    }
+
+    /**
+     * The same queries with {@code --constrain}: the random model's replies are garbage text, yet every Action is an
+     * offered function and every Action Input parses and is valid for that function's parameters, so no step is a
+     * hallucinated-function or unparsable-input error. The token limit leaves room for the shortest valid reply only
+     * because decoding closes the call as the limit nears.
+     */
+    @Test
+    void constrainedRunHasNoInvalidActionInputs(@TempDir Path dir) throws Exception {
+        Path stb = Shared.path("data/stabletoolbench");
+        Path model = Shared.path("fixtures/opt/tiny-opt-prenorm");
+        writeTools(dir.resolve("tools"), recordedAnswers(stb));
+        Path out = dir.resolve("out");
+        String[] args = {"run", "--queries", stb.resolve("solvable_queries_example/test_instruction/G1_instruction.json").toString(),
+                "--model", model.toString(), "--method", "cot", "--api-embedded", "--cache", dir.resolve("cache.sqlite").toString(),
+                "--tools", dir.resolve("tools").toString(), "--output", out.toString(), "--max-new-tokens", "96",
+                "--max-iterations", "3", "--constrain"};
+        String summary = runCli(args);
+        assertTrue(summary.contains("3 queries (0 already done)") && summary.contains(" 0 errors"), summary);
+        int calls = 0;
+        for (String id : IDS) {
+            JsonNode mine = Json.MAPPER.readTree(out.resolve(id + "_CoT@1.json").toFile());
+            Map<String, JsonNode> offered = new HashMap<>();
+            for (JsonNode f : mine.at("/answer_generation/function")) offered.put(f.get("name").asText(), f.get("parameters"));
+            JsonNode chain = mine.at("/trys/0/chain");
+            for (int i = 0; i < chain.size(); i++) {
+                if (!chain.get(i).get("node_type").asText().equals("Action")) continue;
+                String name = chain.get(i).get("description").asText();
+                assertTrue(offered.containsKey(name), id + ": not offered: " + name);
+                JsonNode input = chain.get(i + 1);
+                assertEquals("Action Input", input.get("node_type").asText());
+                JsonNode arguments = Json.MAPPER.readTree(input.get("description").asText());
+                assertTrue(SchemaCheck.valid(offered.get(name), arguments), id + ": " + name + " " + arguments);
+                assertFalse(input.path("observation").asText().contains("No such function name"), id);
+                calls++;
+            }
+        }
+        assertTrue(calls >= 3, "every query made at least one call: " + calls);
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,13 +28,13 @@ class FunctionNameConstraintTest {
     @Test
     void onlyTheOfferedNamesMayFollowTheActionMark() {
         FunctionNameConstraint c = new FunctionNameConstraint(TOKENS, List.of("album_search_for_x", "Finish"));
-        assertNull(c.apply("Thought: I will search\n"), "free before the mark");
-        assertEquals(List.of(" album", "album", " ", "Fin", " Finish"), allowed(c.apply("Thought: \nAction:")));
-        assertEquals(List.of("_search"), allowed(c.apply("Thought: \nAction: album")));
-        assertEquals(List.of("\n"), allowed(c.apply("Thought: \nAction: album_search_for_x")));
-        assertEquals(List.of("ish"), allowed(c.apply("Action:Fin")));
-        assertNull(c.apply("Thought: \nAction: album_search_for_x\nAction Input: {"), "free after the name's line");
-        assertNull(c.apply("Thought: \nAction: weather"), "free when already off every name (never a dead end)");
+        assertNull(c.allowedAfter("Thought: I will search\n"), "free before the mark");
+        assertEquals(List.of(" album", "album", " ", "Fin", " Finish"), allowed(c.allowedAfter("Thought: \nAction:")));
+        assertEquals(List.of("_search"), allowed(c.allowedAfter("Thought: \nAction: album")));
+        assertEquals(List.of("\n"), allowed(c.allowedAfter("Thought: \nAction: album_search_for_x")));
+        assertEquals(List.of("ish"), allowed(c.allowedAfter("Action:Fin")));
+        assertNull(c.allowedAfter("Thought: \nAction: album_search_for_x\nAction Input: {"), "free after the name's line");
+        assertNull(c.allowedAfter("Thought: \nAction: weather"), "free when already off every name (never a dead end)");
     }
 
     /** Whatever allowed tokens a decoder picks, the line after the mark spells an offered name (real tokenizer). */
@@ -48,7 +47,7 @@ class FunctionNameConstraintTest {
             Random rnd = new Random(3);
             for (int trial = 0; trial < 50; trial++) {
                 String text = "Thought: \nAction:";
-                for (BitSet a = c.apply(text); a != null; a = c.apply(text)) {
+                for (BitSet a = c.allowedAfter(text); a != null; a = c.allowedAfter(text)) {
                     int[] ids = a.stream().toArray();
                     text += texts[ids[rnd.nextInt(ids.length)]];
                 }
@@ -80,18 +79,23 @@ class FunctionNameConstraintTest {
     }
 
     /** Forces {@code prefix}'s tokens one by one, then applies {@code then} (null: free). */
-    private static Function<String, BitSet> forcing(long[] prefix, String[] texts, Function<String, BitSet> then) {
-        return text -> {
-            StringBuilder sb = new StringBuilder();
-            for (int k = 0; k < prefix.length; k++) {
-                if (text.contentEquals(sb)) {
-                    BitSet only = new BitSet(texts.length);
-                    only.set((int) prefix[k]);
-                    return only;
-                }
-                sb.append(texts[(int) prefix[k]]);
+    private static TokenConstraint forcing(long[] prefix, String[] texts, TokenConstraint then) {
+        return new TokenConstraint() {
+            int k;
+
+            @Override
+            public BitSet allowed(int tokensLeft) {
+                if (k >= prefix.length) return then == null ? null : then.allowed(tokensLeft);
+                BitSet only = new BitSet(texts.length);
+                only.set((int) prefix[k]);
+                return only;
             }
-            return then == null ? null : then.apply(text);
+
+            @Override
+            public void accept(int tokenId) {
+                k++;
+                if (then != null) then.accept(tokenId);
+            }
         };
     }
 }

@@ -1,5 +1,8 @@
 package io.tooltune.serve;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +26,11 @@ final class ServeTestSupport {
 
     static String baseUrl(ChatServer server) {
         return "http://127.0.0.1:" + server.port() + "/v1";
+    }
+
+    /** An openai-java client for the server (any key, no retries). */
+    static OpenAIClient client(ChatServer server) {
+        return OpenAIOkHttpClient.builder().baseUrl(baseUrl(server)).apiKey("x").maxRetries(0).build();
     }
 
     static HttpResponse<String> post(ChatServer server, String path, String body) throws IOException, InterruptedException {

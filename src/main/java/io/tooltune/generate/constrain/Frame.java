@@ -9,6 +9,8 @@ final class Frame {
     final int index;
     final Frame parent;
     private final int hash;
+    /** {@link #remaining()}, once computed (-1: not yet). */
+    private int remaining = -1;
 
     Frame(Element[] alt, int index, Frame parent) {
         this.alt = alt;
@@ -20,6 +22,16 @@ final class Frame {
     /** The frame after this one's element is matched: the next element, or (tail position) the parent. */
     Frame advanced() {
         return index + 1 < alt.length ? new Frame(alt, index + 1, parent) : parent;
+    }
+
+    /** The length of the shortest text that empties this stack (see {@link Rule#minLength}). */
+    int remaining() {
+        int r = remaining;
+        if (r < 0) {
+            r = (int) Math.min((long) Rule.minLength(alt, index) + (parent == null ? 0 : parent.remaining()), Rule.NO_END);
+            remaining = r;
+        }
+        return r;
     }
 
     @Override

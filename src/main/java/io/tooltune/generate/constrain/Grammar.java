@@ -30,7 +30,7 @@ public final class Grammar {
 
     Grammar(Rule root) {
         BitSet cuts = new BitSet(Character.MAX_VALUE + 2);
-        collectClasses(root, cuts);
+        measure(collectClasses(root, cuts));
         int k = 0;
         for (int c = 0; c <= Character.MAX_VALUE; c++) {
             if (c > 0 && cuts.get(c)) k++;
@@ -102,6 +102,19 @@ public final class Grammar {
         return accepting;
     }
 
+    /**
+     * The fewest tokens that end the document from {@code s}, counting one per character (single characters are
+     * tokens) and one for the end of sequence (0 once finished): the shortest way to empty one of its stacks, from
+     * the rules' shortest texts. An upper bound: the end of sequence is counted where the ending may finish the
+     * document without one.
+     */
+    int tokensToEnd(MatchState s) {
+        if (s.isFinished()) return 0;
+        int best = s.accepting ? 1 : Rule.NO_END;
+        for (Frame f : s.frames) best = Math.min(best, f.remaining() + 1);
+        return best;
+    }
+
     private record StateKey(Set<Frame> frames, boolean accepting) {}
 
     private MatchState intern(Set<Frame> frames, boolean accepting) {
@@ -114,7 +127,23 @@ public final class Grammar {
         return s == null ? made : s;
     }
 
-    private static void collectClasses(Rule root, BitSet cuts) {
+    /** Sets every rule's {@link Rule#minLength}, by iterating to the fixed point. */
+    private static void measure(Set<Rule> rules) {
+        for (boolean changed = true; changed; ) {
+            changed = false;
+            for (Rule r : rules) {
+                int best = Rule.NO_END;
+                for (Element[] alt : r.alternatives()) best = Math.min(best, Rule.minLength(alt, 0));
+                if (best < r.minLength) {
+                    r.minLength = best;
+                    changed = true;
+                }
+            }
+        }
+    }
+
+    /** Adds the boundaries of every character class under {@code root} to {@code cuts}; returns the rules met. */
+    private static Set<Rule> collectClasses(Rule root, BitSet cuts) {
         Set<Rule> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Rule> todo = new ArrayDeque<>(List.of(root));
         seen.add(root);
@@ -126,5 +155,6 @@ public final class Grammar {
                 }
             }
         }
+        return seen;
     }
 }

@@ -12,6 +12,8 @@ final class MatchState {
     private final MatchState[] next;
     /** 0: not known yet, 1: every plain string character leads back here (a string body), 2: not. */
     private volatile byte plainLoop;
+    /** {@link #tokensToEnd()}, once known (-1: not yet). */
+    private volatile int toEnd = -1;
 
     MatchState(Grammar grammar, Frame[] frames, boolean accepting) {
         this.grammar = grammar;
@@ -39,6 +41,16 @@ final class MatchState {
             plainLoop = known;
         }
         return known == 1;
+    }
+
+    /** The fewest tokens that end the document from here (see {@link Grammar#tokensToEnd}), cached. */
+    int tokensToEnd() {
+        int known = toEnd;
+        if (known < 0) {
+            known = grammar.tokensToEnd(this);
+            toEnd = known;
+        }
+        return known;
     }
 
     boolean isDead() {

@@ -41,6 +41,14 @@ public final class Matcher {
         return state.isFinished();
     }
 
+    /**
+     * The fewest tokens that end the document from here, counting a token per character and one for the end of
+     * sequence (0 once finished): an upper bound on what a vocabulary with single-character tokens needs.
+     */
+    public int tokensToEnd() {
+        return state.tokensToEnd();
+    }
+
     public Matcher copy() {
         return new Matcher(state);
     }

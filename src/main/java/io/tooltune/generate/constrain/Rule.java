@@ -11,6 +11,10 @@ import java.util.List;
 final class Rule implements Element {
     final String name;
     private final List<Element[]> alternatives = new ArrayList<>();
+    /** The length of the shortest text the rule matches ({@link Grammar} sets it; a rule matching nothing finite:
+     * {@link #NO_END}). */
+    int minLength = NO_END;
+    static final int NO_END = Integer.MAX_VALUE / 4;
 
     Rule(String name) {
         this.name = name;
@@ -24,6 +28,13 @@ final class Rule implements Element {
 
     List<Element[]> alternatives() {
         return alternatives;
+    }
+
+    /** The shortest text length of {@code alt[from..]}. */
+    static int minLength(Element[] alt, int from) {
+        long n = 0;
+        for (int k = from; k < alt.length; k++) n += alt[k] instanceof Rule r ? r.minLength : 1;
+        return (int) Math.min(n, NO_END);
     }
 
     static Element[] seq(Object... parts) {

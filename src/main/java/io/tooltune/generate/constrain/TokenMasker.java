@@ -61,8 +61,32 @@ public final class TokenMasker {
         return (BitSet) mask.clone();
     }
 
+    /** The end-of-sequence id, allowed exactly when the document is complete. */
+    public int eosId() {
+        return eosId;
+    }
+
+    /**
+     * Clears from {@code mask} (ids allowed after {@code matcher}) those after which the document can no longer end
+     * within {@code tokensLeft} tokens, this one included (see {@link Matcher#tokensToEnd()}), so that a sequence
+     * about to run out of tokens closes its document instead. Leaves the mask as it is when that would empty it.
+     */
+    public void keepFinishable(Matcher matcher, BitSet mask, int tokensLeft) {
+        BitSet keep = walk(matcher.state(), tokensLeft - 1);
+        keep.and(mask);
+        if (keep.isEmpty()) return;
+        mask.clear();
+        mask.or(keep);
+    }
+
     /** Walks the prefix tree from state {@code s} (see {@link VocabularyTrie} for the subtrees it skips or takes whole). */
     BitSet compute(MatchState s) {
+        return walk(s, Integer.MAX_VALUE);
+    }
+
+    /** {@link #compute}, keeping only the tokens after which the document can end within {@code within} tokens. */
+    private BitSet walk(MatchState s, int within) {
+        boolean all = within == Integer.MAX_VALUE;
         BitSet mask = new BitSet(vocabSize);
         if (s.accepting) mask.set(eosId);
         MatchState[] at = new MatchState[trie.maxDepth + 1];
@@ -80,12 +104,16 @@ public final class TokenMasker {
             }
             // a self-loop is rare but for string bodies; there a subtree of plain characters is allowed whole
             if (next == from && trie.plainSubtree(i) && from.loopsOnPlain()) {
-                for (int k = tokenStart[i]; k < tokenStart[subtreeEnd[i]]; k++) mask.set(tokenIds[k]);
+                if (all || from.tokensToEnd() <= within) {
+                    for (int k = tokenStart[i]; k < tokenStart[subtreeEnd[i]]; k++) mask.set(tokenIds[k]);
+                }
                 i = subtreeEnd[i];
                 continue;
             }
             at[depth[i]] = next;
-            for (int k = tokenStart[i]; k < tokenStart[i + 1]; k++) mask.set(tokenIds[k]);
+            if (all || next.tokensToEnd() <= within) {
+                for (int k = tokenStart[i]; k < tokenStart[i + 1]; k++) mask.set(tokenIds[k]);
+            }
             i++;
         }
         return mask;

@@ -15,6 +15,8 @@
  * A decoding loop: {@code m = grammar.matcher()}; each step, mask the logits outside {@code masker.allowed(m)},
  * pick a token, stop on end of sequence, else {@code m.advance(tokenText)}. Grammars may be shared between threads
  * and requests (their states and masks are then cached across them); the package depends only on the tokenizer's
- * texts, Json and BadInputException.
+ * texts, Json and BadInputException. {@link io.tooltune.generate.GrammarConstraint} runs this loop inside the
+ * {@link io.tooltune.generate.Generator}, closing the document as the token limit nears
+ * ({@link io.tooltune.generate.constrain.Matcher#tokensToEnd()}).
  */
 package io.tooltune.generate.constrain;

@@ -221,4 +221,23 @@ class JsonSchemaGrammarTest {
             assertTrue(e.getMessage().startsWith("test: JSON schema"), e.getMessage());
         }
     }
+
+    /** The shortest ending, as constrained decoding uses it near the token limit: its characters plus one for the end
+     * of sequence (an upper bound: a document that finishes needs none), 0 once finished. */
+    @Test
+    void tokensToEndCountsTheShortestEnding() {
+        Grammar obj = grammar("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"integer\"}, "
+                + "\"b\": {\"type\": \"string\"}}, \"required\": [\"a\"]}");
+        Matcher m = obj.matcher();
+        assertEquals("{\"a\":0}".length() + 1, m.tokensToEnd());
+        assertTrue(m.advance("{\"a\":12"));
+        assertEquals(2, m.tokensToEnd(), "the closing brace");
+        assertTrue(m.advance(",\"b\":\"xy"));
+        assertEquals(3, m.tokensToEnd());
+        assertTrue(m.advance("\"}"));
+        assertEquals(0, m.tokensToEnd());
+        Matcher n = grammar("{\"type\": \"integer\"}").matcher();
+        assertTrue(n.advance("-"));
+        assertEquals(2, n.tokensToEnd(), "a digit, then the end of sequence (more digits could follow)");
+    }
 }

@@ -12,14 +12,14 @@ import java.util.Map;
  * (declared properties in schema order; no extra properties when "properties" is given without
  * "additionalProperties"), used to check what constrained decoding produces.
  */
-final class SchemaCheck {
+public final class SchemaCheck {
     private final JsonNode root;
 
     private SchemaCheck(JsonNode root) {
         this.root = root;
     }
 
-    static boolean valid(JsonNode schema, JsonNode value) {
+    public static boolean valid(JsonNode schema, JsonNode value) {
         return new SchemaCheck(schema).check(schema, value);
     }
 
