@@ -38,11 +38,18 @@ public final class ChatServer implements AutoCloseable {
     private static final int MAX_BODY_BYTES = 16 << 20;
 
     private final ModelBackend backend;
+    private final PromptFormat format;
     private final HttpServer http;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
+    /** A server speaking ToolLLaMA's ReAct prompt ({@link PromptFormat#REACT}). */
     public ChatServer(ModelBackend backend, String host, int port) throws IOException {
+        this(backend, PromptFormat.REACT, host, port);
+    }
+
+    public ChatServer(ModelBackend backend, PromptFormat format, String host, int port) throws IOException {
         this.backend = backend;
+        this.format = format;
         this.http = HttpServers.bind(host, port, 128);
         http.setExecutor(executor);
         http.createContext("/", this::handle);
@@ -111,7 +118,7 @@ public final class ChatServer implements AutoCloseable {
         if (!req.model().equals(backend.modelId())) {
             throw new ApiException(404, "invalid_request_error", "model_not_found", "The model '" + req.model() + "' does not exist; this server serves '" + backend.modelId() + "'");
         }
-        PromptMapper.Rendered rendered = PromptMapper.render(req);
+        PromptMapper.Rendered rendered = format.render(req);
         int promptTokens = backend.countTokens(rendered.prompt());
         int context = backend.contextLength();
         if (promptTokens >= context) {
@@ -158,7 +165,7 @@ public final class ChatServer implements AutoCloseable {
             out[0].write(Json.MAPPER.writeValueAsBytes(errorBody(err)));
             return;
         }
-        AssistantReply reply = ReplyMapper.map(rendered.prefill() + c.text(), rendered.callable(), c.hitMaxTokens());
+        AssistantReply reply = format.reply(rendered, c);
         ObjectNode body = Json.MAPPER.createObjectNode().put("id", id).put("object", "chat.completion").put("created", created)
                 .put("model", backend.modelId());
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
@@ -206,7 +213,7 @@ public final class ChatServer implements AutoCloseable {
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        AssistantReply reply = ReplyMapper.map(rendered.prefill() + c.text(), rendered.callable(), c.hitMaxTokens());
+        AssistantReply reply = format.reply(rendered, c);
         if (reply.hasToolCalls()) {
             for (int i = 0; i < reply.toolCalls().size(); i++) {
                 ChatRequest.ToolCall call = reply.toolCalls().get(i);
