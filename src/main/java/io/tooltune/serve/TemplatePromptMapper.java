@@ -15,15 +15,18 @@ import io.tooltune.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
  * OpenAI requests through the model's own chat template, as chat servers apply it: the messages as OpenAI writes them
- * (developer as system, assistant {@code tool_calls}, tool results with their {@code tool_call_id}), the tools as
+ * (developer as system, assistant {@code tool_calls}, tool results with their {@code tool_call_id} and the called
+ * function's {@code name}), the tools as
  * OpenAI tool dicts, and {@code add_generation_prompt}. The reply is parsed for the tool calls the template teaches
  * ({@link ToolCallFormat}); calls of offered tools become OpenAI tool calls (several per turn too), anything else
  * (free text, a malformed call, an unknown function) is plain content. tool_choice none offers no tools, a named
@@ -78,7 +81,11 @@ public final class TemplatePromptMapper implements PromptFormat {
         };
         ObjectNode input = Json.MAPPER.createObjectNode();
         ArrayNode messages = input.putArray("messages");
-        for (ChatRequest.Message m : req.messages()) messages.add(message(m));
+        Map<String, String> calledNames = new HashMap<>();
+        for (ChatRequest.Message m : req.messages()) {
+            m.toolCalls().forEach(c -> calledNames.put(c.id(), c.name()));
+            messages.add(message(m, calledNames));
+        }
         if (!offered.isEmpty()) {
             ArrayNode tools = input.putArray("tools");
             for (ChatRequest.Tool t : offered) tools.addObject().put("type", "function").set("function", ChatRequest.functionDict(t));
@@ -99,7 +106,8 @@ public final class TemplatePromptMapper implements PromptFormat {
         return new PromptMapper.Rendered(prompt, "", callable);
     }
 
-    private static ObjectNode message(ChatRequest.Message m) {
+    /** A message as OpenAI writes it; a tool result also gets the called function's {@code name} (Hermes needs it). */
+    private static ObjectNode message(ChatRequest.Message m, Map<String, String> calledNames) {
         ObjectNode o = Json.MAPPER.createObjectNode().put("role", m.role().equals("developer") ? "system" : m.role());
         o.put("content", m.content() == null && m.toolCalls().isEmpty() ? "" : m.content());
         if (!m.toolCalls().isEmpty()) {
@@ -109,7 +117,11 @@ public final class TemplatePromptMapper implements PromptFormat {
                 call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
             }
         }
-        if (m.toolCallId() != null) o.put("tool_call_id", m.toolCallId());
+        if (m.toolCallId() != null) {
+            o.put("tool_call_id", m.toolCallId());
+            String name = calledNames.get(m.toolCallId());
+            if (name != null) o.put("name", name);
+        }
         return o;
     }
 
