@@ -105,10 +105,17 @@ public final class LocalToolLlamaBackend implements ChatBackend {
             names = new ArrayList<>();
             for (JsonNode f : functions) names.add(f.path("name").asText());
         }
-        CompletableFuture<Completion> future = worker.submit(new InferenceRequest(prompt(messages, functions), cfg, names));
-        Completion c;
+        Completion c = await(worker.submit(new InferenceRequest(prompt(messages, functions), cfg, names)));
+        ReactParser.Parsed parsed = ReactParser.parse(c.text());
+        ObjectNode msg = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", c.text());
+        msg.putObject("function_call").put("name", parsed.action()).put("arguments", parsed.actionInput());
+        return new Reply(msg, 0, c.promptTokens() + c.completionTokens());
+    }
+
+    /** The completion; an interrupt cancels it, a failure is an IOException (a failed call for the agent). */
+    static Completion await(CompletableFuture<Completion> future) throws IOException {
         try {
-            c = future.get();
+            return future.get();
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
@@ -116,10 +123,6 @@ public final class LocalToolLlamaBackend implements ChatBackend {
         } catch (ExecutionException e) {
             throw new IOException("generation failed: " + e.getCause(), e.getCause());
         }
-        ReactParser.Parsed parsed = ReactParser.parse(c.text());
-        ObjectNode msg = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", c.text());
-        msg.putObject("function_call").put("name", parsed.action()).put("arguments", parsed.actionInput());
-        return new Reply(msg, 0, c.promptTokens() + c.completionTokens());
     }
 
     /** Stops the worker (a call still decoding fails), then frees the model. */

@@ -10,11 +10,11 @@ import io.tooltune.chat.ParsedReply;
 import io.tooltune.chat.TemplateRaisedException;
 import io.tooltune.chat.ToolCall;
 import io.tooltune.chat.ToolCallFormat;
+import io.tooltune.chat.TokenizerPrefix;
 import io.tooltune.inference.Completion;
 import io.tooltune.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,14 +36,10 @@ public final class TemplatePromptMapper implements PromptFormat {
     private final ChatTemplate plain;
     private final ChatTemplate withTools;
     private final Optional<ToolCallFormat> callFormat;
-    private final String tokenizerPrefix;
+    private final TokenizerPrefix tokenizerPrefix;
 
-    /**
-     * @param tokenizerPrefix what the tokenizer itself puts before every text (its BOS, or ""); a render that starts
-     *                        with it loses it, so that the prompt is tokenized once, as transformers tokenizes a
-     *                        rendered chat with add_special_tokens=False
-     */
-    public TemplatePromptMapper(ModelChatTemplates templates, String tokenizerPrefix) {
+    /** @param tokenizerPrefix what the backend's tokenizer puts before every prompt, stripped from renders */
+    public TemplatePromptMapper(ModelChatTemplates templates, TokenizerPrefix tokenizerPrefix) {
         this.plain = templates.select(false);
         this.withTools = templates.select(true);
         this.callFormat = ToolCallFormat.detect(withTools.source());
@@ -52,19 +48,7 @@ public final class TemplatePromptMapper implements PromptFormat {
 
     /** The model's chat template when it has one, else {@link PromptFormat#REACT}. */
     public static PromptFormat forModel(ModelChatTemplates templates, Tokenizer tokenizer) {
-        return templates.hasTemplate() ? new TemplatePromptMapper(templates, tokenizerPrefix(tokenizer)) : REACT;
-    }
-
-    /** The text of the special tokens the tokenizer adds in front of any text ("" when it adds none or appends). */
-    static String tokenizerPrefix(Tokenizer tokenizer) {
-        long[] bare = tokenizer.encode("a", false);
-        long[] full = tokenizer.encode("a", true);
-        int added = full.length - bare.length;
-        if (added <= 0) return "";
-        for (int i = 0; i < bare.length; i++) {
-            if (full[added + i] != bare[i]) return "";
-        }
-        return tokenizer.decode(Arrays.copyOf(full, added), false);
+        return templates.hasTemplate() ? new TemplatePromptMapper(templates, TokenizerPrefix.of(tokenizer)) : REACT;
     }
 
     public Optional<ToolCallFormat> callFormat() {
@@ -100,7 +84,7 @@ public final class TemplatePromptMapper implements PromptFormat {
         } catch (BadInputException e) {
             throw ApiException.invalid("invalid_value", e.getMessage());
         }
-        if (!tokenizerPrefix.isEmpty() && prompt.startsWith(tokenizerPrefix)) prompt = prompt.substring(tokenizerPrefix.length());
+        prompt = tokenizerPrefix.strip(prompt);
         Set<String> callable = new LinkedHashSet<>();
         offered.forEach(t -> callable.add(t.name()));
         return new PromptMapper.Rendered(prompt, "", callable);

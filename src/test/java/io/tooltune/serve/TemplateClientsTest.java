@@ -17,6 +17,7 @@ import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.service.AiServices;
 import io.tooltune.Shared;
 import io.tooltune.chat.ModelChatTemplates;
+import io.tooltune.chat.TokenizerPrefix;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class TemplateClientsTest {
     static void start() throws Exception {
         ModelChatTemplates templates = ModelChatTemplates.load(Shared.path("fixtures/llama/tiny-qwen2"), TemplateFixtureCases.FIXTURE_CLOCK);
         server = new ChatServer(ScriptedBackend.load(Path.of("src/test/resources/serve/template-script.json"), MODEL, 4096),
-                new TemplatePromptMapper(templates, ""), "127.0.0.1", 0);
+                new TemplatePromptMapper(templates, new TokenizerPrefix("")), "127.0.0.1", 0);
         server.start();
         client = OpenAIOkHttpClient.builder().baseUrl(ServeTestSupport.baseUrl(server)).apiKey("unused").maxRetries(0).build();
     }

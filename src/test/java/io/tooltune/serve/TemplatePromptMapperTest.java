@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.Json;
 import io.tooltune.Shared;
 import io.tooltune.chat.ModelChatTemplates;
+import io.tooltune.chat.TokenizerPrefix;
 import io.tooltune.chat.ToolCallFormat;
 import io.tooltune.inference.Completion;
 import io.tooltune.tokenizer.Tokenizer;
@@ -22,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TemplatePromptMapperTest {
 
     static TemplatePromptMapper mapper(String model) {
-        return new TemplatePromptMapper(ModelChatTemplates.load(Shared.path("fixtures/llama/" + model), TemplateFixtureCases.FIXTURE_CLOCK), "");
+        return new TemplatePromptMapper(ModelChatTemplates.load(Shared.path("fixtures/llama/" + model), TemplateFixtureCases.FIXTURE_CLOCK), new TokenizerPrefix(""));
     }
 
     static ChatRequest request(String json) throws Exception {
@@ -38,7 +39,7 @@ class TemplatePromptMapperTest {
         List<TemplateFixtureCases.Case> cases = TemplateFixtureCases.servable();
         assertTrue(cases.size() >= 12, "cases: " + cases.size());
         for (TemplateFixtureCases.Case c : cases) {
-            TemplatePromptMapper m = new TemplatePromptMapper(c.templates(), "");
+            TemplatePromptMapper m = new TemplatePromptMapper(c.templates(), new TokenizerPrefix(""));
             PromptMapper.Rendered r = m.render(ChatRequest.parse(c.request()));
             assertEquals(c.expected(), r.prompt(), c.template() + " / " + c.name());
             assertEquals("", r.prefill());
@@ -56,8 +57,8 @@ class TemplatePromptMapperTest {
     void theTokenizersOwnBosIsLeftToTheTokenizer() {
         try (Tokenizer llama = Tokenizer.load(Shared.path("fixtures/llama/tiny-llama"));
              Tokenizer qwen = Tokenizer.load(Shared.path("fixtures/llama/tiny-qwen2"))) {
-            assertEquals("<|begin_of_text|>", TemplatePromptMapper.tokenizerPrefix(llama));
-            assertEquals("", TemplatePromptMapper.tokenizerPrefix(qwen));
+            assertEquals("<|begin_of_text|>", TokenizerPrefix.of(llama).text());
+            assertEquals("", TokenizerPrefix.of(qwen).text());
         }
     }
 
