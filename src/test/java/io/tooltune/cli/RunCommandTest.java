@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * embedded virtual API server.
  */
 class RunCommandTest {
-    private static final String[] IDS = {"588", "608", "1073"};
+    static final String[] IDS = {"588", "608", "1073"};
 
     /**
      * The recorded assistant messages: from the final train_messages list when the run has one (a reply may be a
@@ -77,7 +77,7 @@ class RunCommandTest {
     }
 
     /** Runs the CLI, expecting exit code 0, and returns what it printed on stdout. */
-    private static String runCli(String[] args) {
+    static String runCli(String[] args) {
         PrintStream oldOut = System.out;
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
@@ -90,7 +90,7 @@ class RunCommandTest {
     }
 
     /** Tool JSONs carrying the descriptions the recorded system prompts show (the tool folder is external data). */
-    private static void writeTools(Path tools, Map<String, JsonNode> answers) throws Exception {
+    static void writeTools(Path tools, Map<String, JsonNode> answers) throws Exception {
         for (String id : new String[]{"608", "1073"}) {
             String sys = answers.get(id).at("/answer_generation/train_messages/0/0/content").asText();
             String line = sys.substring(sys.lastIndexOf("\n1.") + 3).strip();
@@ -103,7 +103,7 @@ class RunCommandTest {
         }
     }
 
-    private static Map<String, JsonNode> recordedAnswers(Path stb) throws Exception {
+    static Map<String, JsonNode> recordedAnswers(Path stb) throws Exception {
         Map<String, JsonNode> answers = new HashMap<>();
         for (String id : IDS) {
             answers.put(id, Json.MAPPER.readTree(stb.resolve("data_example/answer/virtual_chatgpt_cot/G1_instruction/" + id + "_CoT@1.json").toFile()));
