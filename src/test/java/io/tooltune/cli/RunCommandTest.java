@@ -103,6 +103,20 @@ class RunCommandTest {
         }
     }
 
+    /**
+     * The query's CoT raw answer file under {@code out}, after checking that it reads, that ToolEval's conversion
+     * accepts it, and that it lists the recorded functions.
+     */
+    static JsonNode acceptedCotAnswer(Path out, String id, Map<String, JsonNode> recorded) throws Exception {
+        Path f = out.resolve(id + "_CoT@1.json");
+        JsonNode mine = Json.MAPPER.readTree(f.toFile());
+        DataFiles.readRawAnswer(f);
+        JsonNode converted = new AnswerConverter(42).convert(mine, "CoT@1", id);
+        assertEquals(recorded.get(id).at("/answer_generation/function"), mine.at("/answer_generation/function"), id);
+        assertEquals(mine.at("/answer_generation/function"), converted.get("available_tools"), id);
+        return mine;
+    }
+
     static Map<String, JsonNode> recordedAnswers(Path stb) throws Exception {
         Map<String, JsonNode> answers = new HashMap<>();
         for (String id : IDS) {
@@ -131,12 +145,7 @@ class RunCommandTest {
         String summary = runCli(args);
         assertTrue(summary.contains("3 queries (0 already done): 0 answered, 0 gave up, 3 without answer, 0 errors"), summary);
         for (String id : IDS) {
-            Path f = out.resolve(id + "_CoT@1.json");
-            JsonNode mine = Json.MAPPER.readTree(f.toFile());
-            DataFiles.readRawAnswer(f);
-            JsonNode converted = new AnswerConverter(42).convert(mine, "CoT@1", id);
-            assertEquals(answers.get(id).at("/answer_generation/function"), mine.at("/answer_generation/function"), id);
-            assertEquals(mine.at("/answer_generation/function"), converted.get("available_tools"), id);
+            JsonNode mine = acceptedCotAnswer(out, id, answers);
             JsonNode chain = mine.at("/trys/0/chain");
             int errorSteps = 0;
             for (JsonNode n : chain) {

@@ -7,13 +7,9 @@ import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
-import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
-import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.service.AiServices;
 import io.tooltune.Shared;
 import io.tooltune.chat.ModelChatTemplates;
@@ -24,9 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,20 +62,7 @@ class TemplateClientsTest {
 
     @Test
     void toolCallThenFollowUp() {
-        ChatCompletionCreateParams.Builder params = ask("What is the weather in Paris?");
-        ChatCompletion.Choice choice = client.chat().completions().create(params.build()).choices().get(0);
-        assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, choice.finishReason());
-        assertTrue(choice.message().content().isEmpty());
-        ChatCompletionMessageFunctionToolCall call = choice.message().toolCalls().orElseThrow().get(0).asFunction();
-        assertEquals("get_weather", call.function().name());
-        assertEquals("{\"city\": \"Paris\"}", call.function().arguments());
-        assertTrue(call.id().startsWith("call_"));
-
-        params.addMessage(choice.message()).addMessage(ChatCompletionToolMessageParam.builder()
-                .toolCallId(call.id()).content("{\"temp_c\":18,\"sky\":\"sunny\"}").build());
-        ChatCompletion second = client.chat().completions().create(params.build());
-        assertEquals("It is 18 degrees and sunny.", second.choices().get(0).message().content().orElseThrow());
-        assertEquals(ChatCompletion.Choice.FinishReason.STOP, second.choices().get(0).finishReason());
+        OpenAiJavaClientTest.assertToolCallThenFollowUp(client, ask("What is the weather in Paris?"), "{\"city\": \"Paris\"}");
     }
 
     @Test
@@ -152,27 +133,8 @@ class TemplateClientsTest {
 
     @Test
     void langChain4jStreamedAnswer() throws Exception {
-        OpenAiStreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl(ServeTestSupport.baseUrl(server))
-                .apiKey("unused").modelName(MODEL).build();
         List<String> parts = new CopyOnWriteArrayList<>();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-        streaming.chat("Hello, stream please", new StreamingChatResponseHandler() {
-            @Override
-            public void onPartialResponse(String partial) {
-                parts.add(partial);
-            }
-
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                done.complete(response);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        });
-        ChatResponse response = done.get(30, TimeUnit.SECONDS);
+        ChatResponse response = LangChain4jClientTest.stream(server, MODEL, "Hello, stream please", parts);
         assertTrue(parts.size() > 3, "several partial responses: " + parts);
         assertEquals("Hello! How can I help you today?", response.aiMessage().text());
     }
