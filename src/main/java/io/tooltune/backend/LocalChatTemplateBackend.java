@@ -30,9 +30,13 @@ import java.util.SplittableRandom;
  * history goes through the template in OpenAI's tools form (as the ChatGPT function-calling baseline sends it), the
  * query's functions (Finish included) as the tools, and the reply is parsed for the template's native tool calls.
  * The first call becomes the reply's function_call, as ToolBench reads one call per turn; text without a call is a
- * thought; a malformed call is an error step (a call of no function, which the environment reports as such).
+ * thought; a malformed call is an error step: a call of {@link #MALFORMED_CALL}, which names no function (an empty
+ * name would not do: ToolBench's environment calls the first function whose name ends with the called one).
  */
 public final class LocalChatTemplateBackend implements ChatBackend {
+    /** The function name a malformed call is given; the environment answers "No such function name". */
+    public static final String MALFORMED_CALL = "<malformed tool call>";
+
     private final InferenceWorker worker;
     private final GenerationConfig cfg;
     private final ChatTemplate template;
@@ -91,7 +95,7 @@ public final class LocalChatTemplateBackend implements ChatBackend {
         ObjectNode msg = Json.MAPPER.createObjectNode().put("role", "assistant");
         if (parsed.failed()) {
             msg.put("content", c.text());
-            msg.putObject("function_call").put("name", "").put("arguments", "{}");
+            msg.putObject("function_call").put("name", MALFORMED_CALL).put("arguments", "{}");
         } else {
             if (parsed.content() != null) msg.put("content", parsed.content());
             if (parsed.hasToolCalls()) {

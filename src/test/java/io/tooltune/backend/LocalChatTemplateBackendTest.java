@@ -78,7 +78,7 @@ class LocalChatTemplateBackendTest {
             ChatBackend.Reply r = b.chat(history(), functions());
             assertEquals(0, r.errorCode());
             assertEquals(broken, r.message().get("content").asText());
-            assertEquals("", r.message().at("/function_call/name").asText());
+            assertEquals(LocalChatTemplateBackend.MALFORMED_CALL, r.message().at("/function_call/name").asText());
         }
     }
 
