@@ -132,11 +132,17 @@ public final class LocalToolLlamaBackend implements ChatBackend {
             for (JsonNode f : functions) names.add(f.path("name").asText());
         }
         Grammar grammar = constraint == Constraint.CALLS && functions != null ? grammar(functions) : null;
-        CompletableFuture<Completion> future = worker.submit(
-                new InferenceRequest(prompt(messages, functions), cfg, names, grammar));
-        Completion c;
+        Completion c = await(worker.submit(new InferenceRequest(prompt(messages, functions), cfg, names, grammar)));
+        ReactParser.Parsed parsed = ReactParser.parse(c.text());
+        ObjectNode msg = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", c.text());
+        msg.putObject("function_call").put("name", parsed.action()).put("arguments", parsed.actionInput());
+        return new Reply(msg, 0, c.promptTokens() + c.completionTokens());
+    }
+
+    /** The completion; an interrupt cancels it, a failure is an IOException (a failed call for the agent). */
+    static Completion await(CompletableFuture<Completion> future) throws IOException {
         try {
-            c = future.get();
+            return future.get();
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
@@ -144,10 +150,6 @@ public final class LocalToolLlamaBackend implements ChatBackend {
         } catch (ExecutionException e) {
             throw new IOException("generation failed: " + e.getCause(), e.getCause());
         }
-        ReactParser.Parsed parsed = ReactParser.parse(c.text());
-        ObjectNode msg = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", c.text());
-        msg.putObject("function_call").put("name", parsed.action()).put("arguments", parsed.actionInput());
-        return new Reply(msg, 0, c.promptTokens() + c.completionTokens());
     }
 
     /** The ReAct reply grammar for a function list, compiled once per distinct list. */

@@ -39,23 +39,8 @@ public final class OpenAiBackend implements ChatBackend {
     @Override
     public Reply chat(List<ObjectNode> messages, ArrayNode functions) throws IOException {
         ObjectNode body = Json.MAPPER.createObjectNode().put("model", model);
-        ArrayNode out = body.putArray("messages");
-        int callId = 0;
-        for (ObjectNode m : messages) {
-            if (m.has("valid") && !m.get("valid").asBoolean(true)) continue;
-            String role = m.path("role").asText();
-            ObjectNode o = out.addObject().put("role", role.equals("function") ? "tool" : role);
-            JsonNode content = m.get("content");
-            if (content == null || content.isNull()) o.putNull("content");
-            else o.put("content", content.asText());
-            if (m.has("function_call")) {
-                ObjectNode call = o.putArray("tool_calls").addObject().put("id", "call_" + (++callId)).put("type", "function");
-                call.set("function", m.get("function_call").deepCopy());
-            }
-            if (role.equals("function")) o.put("tool_call_id", "call_" + callId);
-        }
-        ArrayNode tools = body.putArray("tools");
-        for (JsonNode f : functions) tools.addObject().put("type", "function").set("function", f);
+        body.set("messages", AgentMessages.openAiMessages(messages, false));
+        body.set("tools", AgentMessages.tools(functions));
         body.put("max_tokens", maxTokens).put("temperature", temperature).put("frequency_penalty", 0).put("presence_penalty", 0);
 
         JsonNode resp = send(body);

@@ -28,7 +28,9 @@ public final class PrepareCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Option(names = "--format", defaultValue = "tokens", description = "tokens (default) or conversations (untokenized)")
+    @Option(names = "--format", defaultValue = "tokens", description = "tokens (default), conversations (untokenized), "
+            + "or chat: through the model's chat template, loss on every assistant turn and its end-of-turn token "
+            + "(input may also be OpenAI-style {\"messages\",\"tools\"} JSON Lines)")
     Prepare.Format format;
 
     @Option(names = "--loss-on", defaultValue = "final",
@@ -71,7 +73,9 @@ public final class PrepareCommand implements Callable<Integer> {
                 tools, strict), System.err);
         boolean tokens = format == Prepare.Format.TOKENS;
         System.out.print(r.sources().summary());
-        System.out.println("instances: " + r.instances() + (tokens ? " (loss on " + lossOn + ")" : ""));
+        System.out.println("instances: " + r.instances() + (tokens ? " (loss on " + lossOn + ")"
+                : format == Prepare.Format.CHAT ? " (loss on every assistant turn)" : ""));
+        if (format == Prepare.Format.CHAT) System.out.print(r.lengths().render());
         if (tokens) {
             System.out.println("truncated to --max-length " + maxLength + ": " + r.cutInstances() + " instances, "
                     + r.cutTokens() + " context tokens cut");

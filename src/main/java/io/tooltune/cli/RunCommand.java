@@ -3,6 +3,7 @@ package io.tooltune.cli;
 import io.tooltune.BadInputException;
 import io.tooltune.agent.AgentRun;
 import io.tooltune.backend.ChatBackend;
+import io.tooltune.backend.LocalChatTemplateBackend;
 import io.tooltune.backend.OpenAiBackend;
 import io.tooltune.backend.OpenAiClient;
 import io.tooltune.generate.GenerationConfig;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -84,8 +86,21 @@ public final class RunCommand implements Callable<Integer> {
             + "function (Finish included) and every Action Input valid JSON for its parameters (default off).")
     boolean constrainCalls;
 
+    @Option(names = "--prompt-format", defaultValue = "react", description = "Local model: react (ToolLLaMA's ReAct "
+            + "prompt) or chat-template (the model's chat template and native tool calls, Finish offered as a tool) "
+            + "(default ${DEFAULT-VALUE}).")
+    String promptFormat;
+
     @Override
     public Integer call() throws Exception {
+        if (!promptFormat.equals("react") && !promptFormat.equals("chat-template")) {
+            throw new BadInputException("--prompt-format: react or chat-template, not '" + promptFormat + "'");
+        }
+        boolean chatTemplate = promptFormat.equals("chat-template");
+        if (chatTemplate && model.dir == null) throw new BadInputException("--prompt-format chat-template needs a local --model");
+        if (chatTemplate && (constrainFunctionNames || constrainCalls)) {
+            throw new BadInputException("--constrain and --constrain-function-names apply to the ReAct prompt, not to --prompt-format chat-template");
+        }
         if (constrainFunctionNames && model.dir == null) {
             throw new BadInputException("--constrain-function-names needs a local --model");
         }
@@ -117,6 +132,11 @@ public final class RunCommand implements Callable<Integer> {
             OpenAiClient.Retry retry = new OpenAiClient.Retry(openaiAttempts, Duration.ofMillis(openaiBackoffMs));
             return new OpenAiBackend(new OpenAiClient(model.openaiUrl, OpenAiClient.keyFromEnvironment(),
                     Duration.ofSeconds(300), retry), openaiModel, sampling.temperature, openaiMaxTokens);
+        }
+        if (promptFormat.equals("chat-template")) {
+            GenerationConfig cfg = GenerationConfig.toolLlama().withMaxNewTokens(sampling.maxNewTokens)
+                    .withTemperature(sampling.temperature).withSeed(seed.value());
+            return LocalChatTemplateBackend.load(model.dir, adapter.dir, cfg, batchSize, device.device(), Clock.systemDefaultZone());
         }
         return new AgentRun.LocalModel(model.dir, sampling.maxNewTokens, sampling.temperature, seed.value(), batchSize,
                 constrainFunctionNames, false, device.device(), adapter.dir, constrainCalls).open();

@@ -1,18 +1,22 @@
 package io.tooltune.cli;
 
 import io.tooltune.BadInputException;
+import io.tooltune.chat.ModelChatTemplates;
 import io.tooltune.model.io.ModelFolder;
 import io.tooltune.serve.ChatServer;
 import io.tooltune.serve.LocalModelBackend;
 import io.tooltune.serve.ModelBackend;
+import io.tooltune.serve.PromptFormat;
 import io.tooltune.serve.RequestLimits;
 import io.tooltune.serve.ScriptedBackend;
+import io.tooltune.serve.TemplatePromptMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -59,12 +63,20 @@ public final class ServeCommand implements Callable<Integer> {
         if (model == null && scripted == null) throw new BadInputException("serve: give --model DIR or --scripted FILE");
         listen.warnIfReachable(System.err);
         String id = modelId != null ? modelId : model != null ? model.toAbsolutePath().normalize().getFileName().toString() : "scripted";
-        ModelBackend backend = scripted != null ? ScriptedBackend.load(scripted, id, context)
-                : new LocalModelBackend(ModelFolder.load(model, device.device(), adapter.dir), id, maxBatch);
-        try (backend; ChatServer server = new ChatServer(backend, listen.host, listen.port,
+        ModelBackend backend;
+        PromptFormat format = PromptFormat.REACT;
+        if (scripted != null) {
+            backend = ScriptedBackend.load(scripted, id, context);
+        } else {
+            LocalModelBackend local = new LocalModelBackend(ModelFolder.load(model, device.device(), adapter.dir), id, maxBatch);
+            backend = local;
+            format = TemplatePromptMapper.forModel(ModelChatTemplates.load(model, Clock.systemUTC()), local.tokenizer());
+        }
+        try (backend; ChatServer server = new ChatServer(backend, format, listen.host, listen.port,
                 new RequestLimits(maxRequestBytes, corsOrigins))) {
             server.start();
-            System.out.println("serving '" + id + "' on http://" + listen.host + ":" + server.port() + "/v1");
+            System.out.println("serving '" + id + "' on http://" + listen.host + ":" + server.port() + "/v1 ("
+                    + (format == PromptFormat.REACT ? "ToolLLaMA ReAct prompt" : "the model's chat template") + ")");
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();

@@ -4,26 +4,36 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tooltune.BadInputException;
 import io.tooltune.Json;
+import io.tooltune.chat.ModelChatTemplates;
 import io.tooltune.data.format.JsonArrayWriter;
+import io.tooltune.data.format.JsonRecords;
 import io.tooltune.data.format.RecordLog;
+import io.tooltune.model.io.ModelFolder;
 import io.tooltune.tokenizer.Tokenizer;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * The prepare stage: ToolBench trajectories (raw answers, ToolLLaMA json/jsonl or converted answers) to SFT records
- * ({@code {"id","input_ids","labels"}}, labels -100 where there is no loss) or to the ToolLLaMA instances themselves.
+ * ({@code {"id","input_ids","labels"}}, labels -100 where there is no loss) or to the ToolLLaMA instances themselves;
+ * with {@link Format#CHAT}, token records through the model's chat template, from ToolBench data or OpenAI-style
+ * conversations.
  */
 public final class Prepare {
     private Prepare() {}
 
-    public enum Format { TOKENS, CONVERSATIONS }
+    /** Token records on ToolLLaMA's prompt, the ToolLLaMA instances themselves, or token records through the model's chat template. */
+    public enum Format { TOKENS, CONVERSATIONS, CHAT }
 
     /** The raw answers ToolBench trains on: DFSDT trees of width 2, unfiltered. */
     public static final String TOOLBENCH_METHOD = "DFS_woFilter_w2";
@@ -37,7 +47,7 @@ public final class Prepare {
     public record Options(Path input, Path model, Path output, Format format, SftEncoder.LossOn lossOn, int maxLength,
                           String method, Path tools, boolean strict) {
         public Options {
-            if (format == Format.TOKENS && model == null) {
+            if (format != Format.CONVERSATIONS && model == null) {
                 throw new BadInputException("--model is required to tokenize (or use --format conversations)");
             }
             if (maxLength < 0) throw new BadInputException("--max-length must be >= 0");
@@ -61,6 +71,7 @@ public final class Prepare {
     public static Result run(Options o, PrintStream err) {
         if (!Files.exists(o.input())) throw new BadInputException(o.input() + ": no such file or folder");
         if (Files.isDirectory(o.output())) throw new BadInputException(o.output() + ": is a folder; --output takes a file name");
+        if (o.format() == Format.CHAT) return runChat(o, err);
         boolean tokens = o.format() == Format.TOKENS;
         RecordLog log = new RecordLog(o.strict(), err);
         LengthHistogram hist = new LengthHistogram();
@@ -111,6 +122,63 @@ public final class Prepare {
             throw new UncheckedIOException("cannot move " + partial + " to " + o.output(), e);
         }
         return new Result(stats, counts[0], counts[1], counts[2], hist, log);
+    }
+
+    /**
+     * {@link Format#CHAT}: OpenAI-style {@code {"messages", "tools"}} JSON Lines, or any ToolBench input, through the
+     * model's chat template ({@link ChatSftEncoder}); {@code lossOn} does not apply (loss on every assistant turn),
+     * and an instance over {@code maxLength} is skipped rather than cut.
+     */
+    private static Result runChat(Options o, PrintStream err) {
+        ModelChatTemplates templates = ModelChatTemplates.load(o.model(), Clock.systemDefaultZone());
+        if (!templates.hasTemplate()) {
+            throw new BadInputException(o.model() + ": --format chat needs a model with a chat template; this one has none");
+        }
+        RecordLog log = new RecordLog(o.strict(), err);
+        LengthHistogram hist = new LengthHistogram();
+        long[] instances = {0};
+        TrainingSources.Stats stats = new TrainingSources.Stats();
+        try (Tokenizer tok = Tokenizer.load(o.model()); JsonArrayWriter out = new JsonArrayWriter(o.output(), true)) {
+            ChatSftEncoder encoder = new ChatSftEncoder(tok, templates,
+                    ChatSftEncoder.endOfTurnTexts(tok, templates, ModelFolder.readConfig(o.model()).eosTokenIds()), o.maxLength());
+            BiConsumer<String, Supplier<SftEncoder.Encoded>> write = (where, encode) -> {
+                instances[0]++;
+                SftEncoder.Encoded e;
+                try {
+                    e = encode.get();
+                } catch (BadInputException problem) {
+                    log.skip(where + ": " + problem.getMessage());
+                    return;
+                }
+                out.write(record(e));
+                log.written(1);
+                hist.add(e.inputIds().length);
+            };
+            if (isOpenAiJsonLines(o.input())) {
+                JsonRecords.forEach(o.input(), log, item -> write.accept(o.input() + " line " + (item.index() + 1),
+                        () -> encoder.encode(item.node().path("id").asText("line " + (item.index() + 1)), item.node())));
+            } else {
+                Map<String, String> descriptions = o.tools() == null ? Map.of() : TrainingSources.toolDescriptions(o.tools());
+                String method = o.method() == null || o.method().isEmpty() ? null : o.method();
+                stats = TrainingSources.forEach(o.input(), method, descriptions, log, ex -> write.accept(
+                        o.input() + " instance " + instances[0] + " (\"" + abbreviate(ex.id()) + "\")", () -> encoder.encode(ex)));
+            }
+        }
+        return new Result(stats, instances[0], 0, 0, hist, log);
+    }
+
+    /** A .jsonl file whose first record has "messages" (OpenAI style) rather than ToolLLaMA's "conversations". */
+    private static boolean isOpenAiJsonLines(Path input) {
+        if (Files.isDirectory(input) || !input.getFileName().toString().endsWith(".jsonl")) return false;
+        try (BufferedReader r = Files.newBufferedReader(input)) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.isBlank()) continue;
+                return Json.MAPPER.readTree(line).has("messages");
+            }
+            return false;
+        } catch (IOException e) {
+            return false; // the reader reports it
+        }
     }
 
     private static ObjectNode record(SftEncoder.Encoded e) {

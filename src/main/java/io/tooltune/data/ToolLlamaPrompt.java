@@ -76,6 +76,11 @@ public final class ToolLlamaPrompt {
         return systemMessage.replace(STEP_ANCHOR, STEP_ANCHOR + FORMAT_HINT) + FUNCTIONS_PREFIX + PythonRepr.repr(functions);
     }
 
+    /** A processed system message's text before its function list, without the ReAct format hint. */
+    public static String withoutFormatHint(String systemMessage) {
+        return systemMessage.replace(STEP_ANCHOR + FORMAT_HINT, STEP_ANCHOR);
+    }
+
     /** The full ToolLLaMA system prompt for a query. */
     public static String systemPrompt(String taskDescription, JsonNode functions) {
         return processSystemMessage(rawSystemMessage(taskDescription), functions);

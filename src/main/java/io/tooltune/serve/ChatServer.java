@@ -39,15 +39,26 @@ public final class ChatServer implements AutoCloseable {
 
     private final ModelBackend backend;
     private final RequestLimits limits;
+    private final PromptFormat format;
     private final HttpServer http;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
+    /** A server speaking ToolLLaMA's ReAct prompt ({@link PromptFormat#REACT}). */
     public ChatServer(ModelBackend backend, String host, int port) throws IOException {
-        this(backend, host, port, RequestLimits.defaults());
+        this(backend, PromptFormat.REACT, host, port, RequestLimits.defaults());
     }
 
     public ChatServer(ModelBackend backend, String host, int port, RequestLimits limits) throws IOException {
+        this(backend, PromptFormat.REACT, host, port, limits);
+    }
+
+    public ChatServer(ModelBackend backend, PromptFormat format, String host, int port) throws IOException {
+        this(backend, format, host, port, RequestLimits.defaults());
+    }
+
+    public ChatServer(ModelBackend backend, PromptFormat format, String host, int port, RequestLimits limits) throws IOException {
         this.backend = backend;
+        this.format = format;
         this.limits = limits;
         this.http = HttpServers.bind(host, port, 128);
         http.setExecutor(executor);
@@ -117,9 +128,10 @@ public final class ChatServer implements AutoCloseable {
         if (!req.model().equals(backend.modelId())) {
             throw new ApiException(404, "invalid_request_error", "model_not_found", "The model '" + req.model() + "' does not exist; this server serves '" + backend.modelId() + "'");
         }
-        Grammar grammar = Constraints.grammar(req);
+        // JSON output is the same text whatever the prompt; a forced tool call has a grammar only in the ReAct shape
+        Grammar grammar = format == PromptFormat.REACT || req.responseFormat() != null ? Constraints.grammar(req) : null;
         int context = backend.contextLength();
-        PromptMapper.Rendered rendered = PromptMapper.render(req);
+        PromptMapper.Rendered rendered = format.render(req);
         RequestLimits.checkCheapBounds(req.messages().size(), rendered.prompt().length(), context);
         int promptTokens = backend.countTokens(rendered.prompt());
         if (promptTokens >= context) {
@@ -166,7 +178,7 @@ public final class ChatServer implements AutoCloseable {
             out[0].write(Json.MAPPER.writeValueAsBytes(errorBody(err)));
             return;
         }
-        AssistantReply reply = Constraints.reply(req, rendered, c);
+        AssistantReply reply = reply(req, rendered, c);
         ObjectNode body = Json.MAPPER.createObjectNode().put("id", id).put("object", "chat.completion").put("created", created)
                 .put("model", backend.modelId());
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
@@ -189,6 +201,12 @@ public final class ChatServer implements AutoCloseable {
         } else {
             out[0].write(Json.MAPPER.writeValueAsBytes(body));
         }
+    }
+
+    /** JSON output and the ReAct prompt's forced calls through {@link Constraints}; otherwise the prompt format's mapping. */
+    private AssistantReply reply(ChatRequest req, PromptMapper.Rendered rendered, Completion c) {
+        return format == PromptFormat.REACT || req.responseFormat() != null ? Constraints.reply(req, rendered, c)
+                : format.reply(rendered, c);
     }
 
     private void stream(HttpExchange ex, ChatRequest req, PromptMapper.Rendered rendered, String id, long created,
@@ -214,7 +232,7 @@ public final class ChatServer implements AutoCloseable {
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        AssistantReply reply = Constraints.reply(req, rendered, c);
+        AssistantReply reply = reply(req, rendered, c);
         if (reply.hasToolCalls()) {
             for (int i = 0; i < reply.toolCalls().size(); i++) {
                 ChatRequest.ToolCall call = reply.toolCalls().get(i);

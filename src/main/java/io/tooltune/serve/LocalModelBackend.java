@@ -7,6 +7,7 @@ import io.tooltune.inference.InferenceWorker;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.Device;
 import io.tooltune.model.io.ModelFolder;
+import io.tooltune.tokenizer.Tokenizer;
 
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +58,10 @@ public final class LocalModelBackend implements ModelBackend {
     static GenerationConfig config(Job job) {
         return GenerationConfig.sampling(job.maxTokens(), job.temperature()).withTopP(job.topP()).withSeed(job.seed())
                 .withStopStrings(job.stop());
+    }
+
+    public Tokenizer tokenizer() {
+        return loaded.tokenizer();
     }
 
     public InferenceWorker.Stats stats() {

@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Canned model outputs for deterministic tool calls in tests and demos. The script is a JSON array of
  * {@code {"when": "...", "output": "..."}}: a request gets the output of the first entry whose {@code when} occurs
- * in the last message of its prompt (entries without {@code when} match everything). Token counts are
+ * in the last message of its prompt (the whole prompt when it is not ToolLLaMA's, e.g. a chat template's; entries
+ * without {@code when} match everything). Token counts are
  * whitespace-separated words, and a completion is cut to max_tokens words.
  */
 public final class ScriptedBackend implements ModelBackend {

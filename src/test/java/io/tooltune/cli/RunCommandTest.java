@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * embedded virtual API server.
  */
 class RunCommandTest {
-    private static final String[] IDS = {"588", "608", "1073"};
+    static final String[] IDS = {"588", "608", "1073"};
 
     /**
      * The recorded assistant messages: from the final train_messages list when the run has one (a reply may be a
@@ -79,7 +79,7 @@ class RunCommandTest {
     }
 
     /** Runs the CLI, expecting exit code 0, and returns what it printed on stdout. */
-    private static String runCli(String[] args) {
+    static String runCli(String[] args) {
         PrintStream oldOut = System.out;
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
@@ -92,7 +92,7 @@ class RunCommandTest {
     }
 
     /** Tool JSONs carrying the descriptions the recorded system prompts show (the tool folder is external data). */
-    private static void writeTools(Path tools, Map<String, JsonNode> answers) throws Exception {
+    static void writeTools(Path tools, Map<String, JsonNode> answers) throws Exception {
         for (String id : new String[]{"608", "1073"}) {
             String sys = answers.get(id).at("/answer_generation/train_messages/0/0/content").asText();
             String line = sys.substring(sys.lastIndexOf("\n1.") + 3).strip();
@@ -105,7 +105,21 @@ class RunCommandTest {
         }
     }
 
-    private static Map<String, JsonNode> recordedAnswers(Path stb) throws Exception {
+    /**
+     * The query's CoT raw answer file under {@code out}, after checking that it reads, that ToolEval's conversion
+     * accepts it, and that it lists the recorded functions.
+     */
+    static JsonNode acceptedCotAnswer(Path out, String id, Map<String, JsonNode> recorded) throws Exception {
+        Path f = out.resolve(id + "_CoT@1.json");
+        JsonNode mine = Json.MAPPER.readTree(f.toFile());
+        DataFiles.readRawAnswer(f);
+        JsonNode converted = new AnswerConverter(42).convert(mine, "CoT@1", id);
+        assertEquals(recorded.get(id).at("/answer_generation/function"), mine.at("/answer_generation/function"), id);
+        assertEquals(mine.at("/answer_generation/function"), converted.get("available_tools"), id);
+        return mine;
+    }
+
+    static Map<String, JsonNode> recordedAnswers(Path stb) throws Exception {
         Map<String, JsonNode> answers = new HashMap<>();
         for (String id : IDS) {
             answers.put(id, Json.MAPPER.readTree(stb.resolve("data_example/answer/virtual_chatgpt_cot/G1_instruction/" + id + "_CoT@1.json").toFile()));
@@ -133,12 +147,7 @@ class RunCommandTest {
         String summary = runCli(args);
         assertTrue(summary.contains("3 queries (0 already done): 0 answered, 0 gave up, 3 without answer, 0 errors"), summary);
         for (String id : IDS) {
-            Path f = out.resolve(id + "_CoT@1.json");
-            JsonNode mine = Json.MAPPER.readTree(f.toFile());
-            DataFiles.readRawAnswer(f);
-            JsonNode converted = new AnswerConverter(42).convert(mine, "CoT@1", id);
-            assertEquals(answers.get(id).at("/answer_generation/function"), mine.at("/answer_generation/function"), id);
-            assertEquals(mine.at("/answer_generation/function"), converted.get("available_tools"), id);
+            JsonNode mine = acceptedCotAnswer(out, id, answers);
             JsonNode chain = mine.at("/trys/0/chain");
             int errorSteps = 0;
             for (JsonNode n : chain) {

@@ -66,13 +66,12 @@ class LangChain4jClientTest {
         assertEquals(List.of("Paris"), tools.calls);
     }
 
-    @Test
-    void streamedAnswer() throws Exception {
+    /** Streams one answer from {@code model} on {@code server}, collecting the partial responses into {@code parts}. */
+    static ChatResponse stream(ChatServer server, String model, String message, List<String> parts) throws Exception {
         OpenAiStreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl(ServeTestSupport.baseUrl(server))
-                .apiKey("unused").modelName("opt-tools").build();
-        List<String> parts = new CopyOnWriteArrayList<>();
+                .apiKey("unused").modelName(model).build();
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-        streaming.chat("Hello, stream please", new StreamingChatResponseHandler() {
+        streaming.chat(message, new StreamingChatResponseHandler() {
             @Override
             public void onPartialResponse(String partial) {
                 parts.add(partial);
@@ -88,7 +87,13 @@ class LangChain4jClientTest {
                 done.completeExceptionally(error);
             }
         });
-        ChatResponse response = done.get(30, TimeUnit.SECONDS);
+        return done.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void streamedAnswer() throws Exception {
+        List<String> parts = new CopyOnWriteArrayList<>();
+        ChatResponse response = stream(server, "opt-tools", "Hello, stream please", parts);
         assertTrue(parts.size() > 3, "several partial responses: " + parts);
         assertEquals("Hello! How can I help you today?", String.join("", parts));
         assertEquals("Hello! How can I help you today?", response.aiMessage().text());

@@ -61,15 +61,19 @@ class OpenAiJavaClientTest {
 
     @Test
     void toolCallThenFollowUp() {
-        ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder().model("opt-tools")
-                .addTool(weatherTool()).addUserMessage("What is the weather in Paris?");
+        assertToolCallThenFollowUp(client, ChatCompletionCreateParams.builder().model("opt-tools")
+                .addTool(weatherTool()).addUserMessage("What is the weather in Paris?"), "{\"city\":\"Paris\"}");
+    }
+
+    /** A get_weather call for Paris with {@code arguments}, then, given the tool's result, the scripted answer. */
+    static void assertToolCallThenFollowUp(OpenAIClient client, ChatCompletionCreateParams.Builder params, String arguments) {
         ChatCompletion first = client.chat().completions().create(params.build());
         ChatCompletion.Choice choice = first.choices().get(0);
         assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, choice.finishReason());
         assertTrue(choice.message().content().isEmpty());
         ChatCompletionMessageFunctionToolCall call = choice.message().toolCalls().orElseThrow().get(0).asFunction();
         assertEquals("get_weather", call.function().name());
-        assertEquals("{\"city\":\"Paris\"}", call.function().arguments());
+        assertEquals(arguments, call.function().arguments());
         assertTrue(call.id().startsWith("call_"));
 
         params.addMessage(choice.message()).addMessage(ChatCompletionToolMessageParam.builder()
