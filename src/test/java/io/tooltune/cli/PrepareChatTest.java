@@ -57,7 +57,8 @@ class PrepareChatTest {
         assertTrue(r.err().contains("line 3: no assistant turn"), r.err());
 
         CliRun t = CliRun.of("train", "--model", Shared.path("fixtures/llama/tiny-qwen2").toString(), "--data", out.toString(),
-                "--output", tmp.resolve("trained").toString(), "--max-steps", "2", "--batch-size", "1", "--gradient-accumulation-steps", "1");
+                "--output", tmp.resolve("trained").toString(), "--max-steps", "2", "--batch-size", "1", "--gradient-accumulation-steps", "1",
+                "--precision", "fp32");
         assertEquals(0, t.code(), t.err());
         assertTrue(Files.exists(tmp.resolve("trained/config.json")), t.out());
     }
