@@ -77,8 +77,7 @@ public final class Prepare {
         LengthHistogram hist = new LengthHistogram();
         long[] counts = new long[3]; // instances produced, instances cut, tokens cut
         TrainingSources.Stats stats;
-        // written beside the output and moved into place at the end, so that a failed run leaves no partial file
-        Path partial = o.output().resolveSibling(o.output().getFileName() + ".partial");
+        Path partial = partial(o);
         try (Tokenizer tok = tokens ? Tokenizer.load(o.model()) : null;
              JsonArrayWriter out = tokens ? new JsonArrayWriter(partial, true) : new JsonArrayWriter(partial)) {
             SftEncoder encoder = tokens ? new SftEncoder(tok, o.lossOn(), o.maxLength()) : null;
@@ -110,6 +109,17 @@ public final class Prepare {
             deleteQuietly(partial);
             throw e;
         }
+        publish(partial, o, log);
+        return new Result(stats, counts[0], counts[1], counts[2], hist, log);
+    }
+
+    /** The output written so far, beside the real one: moved into place at the end, so a failed run leaves no partial file. */
+    private static Path partial(Options o) {
+        return o.output().resolveSibling(o.output().getFileName() + ".partial");
+    }
+
+    /** Moves the finished partial file into place; a run that wrote no record is refused and leaves no file. */
+    private static void publish(Path partial, Options o, RecordLog log) {
         if (log.writtenCount() == 0) {
             deleteQuietly(partial);
             throw new BadInputException(o.input() + ": no training records (" + log.readCount() + " read, "
@@ -121,7 +131,6 @@ public final class Prepare {
             deleteQuietly(partial);
             throw new UncheckedIOException("cannot move " + partial + " to " + o.output(), e);
         }
-        return new Result(stats, counts[0], counts[1], counts[2], hist, log);
     }
 
     /**
@@ -138,7 +147,8 @@ public final class Prepare {
         LengthHistogram hist = new LengthHistogram();
         long[] instances = {0};
         TrainingSources.Stats stats = new TrainingSources.Stats();
-        try (Tokenizer tok = Tokenizer.load(o.model()); JsonArrayWriter out = new JsonArrayWriter(o.output(), true)) {
+        Path partial = partial(o);
+        try (Tokenizer tok = Tokenizer.load(o.model()); JsonArrayWriter out = new JsonArrayWriter(partial, true)) {
             ChatSftEncoder encoder = new ChatSftEncoder(tok, templates,
                     ChatSftEncoder.endOfTurnTexts(tok, templates, ModelFolder.readConfig(o.model()).eosTokenIds()), o.maxLength());
             BiConsumer<String, Supplier<SftEncoder.Encoded>> write = (where, encode) -> {
@@ -163,7 +173,11 @@ public final class Prepare {
                 stats = TrainingSources.forEach(o.input(), method, descriptions, log, ex -> write.accept(
                         o.input() + " instance " + instances[0] + " (\"" + abbreviate(ex.id()) + "\")", () -> encoder.encode(ex)));
             }
+        } catch (RuntimeException e) {
+            deleteQuietly(partial);
+            throw e;
         }
+        publish(partial, o, log);
         return new Result(stats, instances[0], 0, 0, hist, log);
     }
 
