@@ -40,7 +40,7 @@ public final class ApisCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        listen.warnIfReachable(System.err);
+        listen.warnIfReachable(System.err, false);
         ApiCatalog catalog = VirtualApis.catalog(tools, queries == null ? List.of() : AgentRun.readQueries(queries, System.err));
         ToolExecutor real = toolbenchUrl == null ? null : VirtualApis.passThrough(toolbenchUrl, System.getenv("TOOLBENCH_KEY"));
         try (VirtualApis.Running server = VirtualApis.start(new VirtualApis.ServerOptions(listen.host, listen.port, cache, importCache,

@@ -15,7 +15,8 @@ final class ListenOptions {
     String host;
 
     /** A server bound beyond loopback answers anyone who can reach the machine, without a key: say so. */
-    void warnIfReachable(PrintStream err) {
+    void warnIfReachable(PrintStream err, boolean apiKeyRequired) {
+        if (apiKeyRequired) return;
         boolean loopback;
         try {
             loopback = InetAddress.getByName(host).isLoopbackAddress();

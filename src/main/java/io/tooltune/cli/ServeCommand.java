@@ -58,10 +58,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     AdapterOption adapter;
 
+    @Option(names = "--api-key", description = "require 'Authorization: Bearer KEY' on the API (default: $TOOLTUNE_API_KEY, else none)")
+    String apiKey;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (model == null && scripted == null) throw new BadInputException("serve: give --model DIR or --scripted FILE");
-        listen.warnIfReachable(System.err);
+        String key = apiKey != null ? apiKey : System.getenv("TOOLTUNE_API_KEY");
+        listen.warnIfReachable(System.err, key != null && !key.isEmpty());
         String id = modelId != null ? modelId : model != null ? model.toAbsolutePath().normalize().getFileName().toString() : "scripted";
         ModelBackend backend;
         PromptFormat format = PromptFormat.REACT;
@@ -74,7 +78,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         try (backend; ChatServer server = new ChatServer(backend, format, listen.host, listen.port,
                 new RequestLimits(maxRequestBytes, corsOrigins))) {
-            server.start();
+            server.requireApiKey(key).start();
             System.out.println("serving '" + id + "' on http://" + listen.host + ":" + server.port() + "/v1 ("
                     + (format == PromptFormat.REACT ? "ToolLLaMA ReAct prompt" : "the model's chat template") + ")");
             CountDownLatch stop = new CountDownLatch(1);

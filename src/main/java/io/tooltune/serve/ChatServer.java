@@ -14,6 +14,7 @@ import io.tooltune.inference.Completion;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -41,6 +42,7 @@ public final class ChatServer implements AutoCloseable {
     private final RequestLimits limits;
     private final PromptFormat format;
     private final HttpServer http;
+    private volatile String apiKey;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     /** A server speaking ToolLLaMA's ReAct prompt ({@link PromptFormat#REACT}). */
@@ -63,6 +65,15 @@ public final class ChatServer implements AutoCloseable {
         this.http = HttpServers.bind(host, port, 128);
         http.setExecutor(executor);
         http.createContext("/", this::handle);
+    }
+
+    /**
+     * Requires {@code Authorization: Bearer KEY} on the API routes (OpenAI's 401 otherwise); null: no key. /health
+     * and CORS preflights need none. Call before {@link #start()}.
+     */
+    public ChatServer requireApiKey(String key) {
+        this.apiKey = key == null || key.isEmpty() ? null : key;
+        return this;
     }
 
     public void start() {
@@ -93,6 +104,12 @@ public final class ChatServer implements AutoCloseable {
             limits.checkOrigin(ex);
             if (method.equals("OPTIONS")) {
                 RequestLimits.preflight(ex);
+            } else if (path.equals("/health") && method.equals("GET")) {
+                // the model is loaded before the server binds, so a server that answers is ready
+                sendJson(ex, 200, Json.MAPPER.createObjectNode().put("status", "ok").put("model", backend.modelId()));
+            } else if (!authorized(ex)) {
+                throw new ApiException(401, "invalid_request_error", "invalid_api_key",
+                        "Incorrect API key provided. Send it as 'Authorization: Bearer KEY'.");
             } else if (path.equals("/v1/models") && method.equals("GET")) {
                 ObjectNode body = Json.MAPPER.createObjectNode().put("object", "list");
                 body.putArray("data").addObject().put("id", backend.modelId()).put("object", "model")
@@ -114,6 +131,14 @@ public final class ChatServer implements AutoCloseable {
         } catch (RuntimeException e) {
             sendError(ex, new ApiException(500, "server_error", "internal_error", "internal error: " + e));
         }
+    }
+
+    private boolean authorized(HttpExchange ex) {
+        String key = apiKey;
+        if (key == null) return true;
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        return header != null && MessageDigest.isEqual(header.strip().getBytes(StandardCharsets.UTF_8),
+                ("Bearer " + key).getBytes(StandardCharsets.UTF_8));
     }
 
     private void chat(HttpExchange ex) throws IOException {

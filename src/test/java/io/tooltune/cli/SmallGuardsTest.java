@@ -22,10 +22,14 @@ class SmallGuardsTest {
     }
 
     private static String warning(String host) {
+        return warning(host, false);
+    }
+
+    private static String warning(String host, boolean apiKeyRequired) {
         ListenOptions l = new ListenOptions();
         l.host = host;
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        l.warnIfReachable(new PrintStream(b, true, StandardCharsets.UTF_8));
+        l.warnIfReachable(new PrintStream(b, true, StandardCharsets.UTF_8), apiKeyRequired);
         return b.toString(StandardCharsets.UTF_8);
     }
 
@@ -35,5 +39,6 @@ class SmallGuardsTest {
         assertEquals("", warning("127.0.0.1"));
         assertEquals("", warning("localhost"));
         assertEquals("", warning("::1"));
+        assertEquals("", warning("0.0.0.0", true), "a server that requires an API key is meant to be reachable");
     }
 }
