@@ -18,6 +18,7 @@ import io.tooltune.model.GraphScalar;
 import io.tooltune.model.KvCache;
 import io.tooltune.model.Linears;
 import io.tooltune.model.ParameterCopy;
+import io.tooltune.model.ParameterShapes;
 import io.tooltune.model.Seeds;
 
 import java.util.Arrays;
@@ -48,11 +49,7 @@ public final class OptModel implements CausalLM {
         this.config = config;
         this.manager = manager;
         this.params = params;
-        shapes(config).forEach((name, shape) -> {
-            NDArray p = params.get(name);
-            if (p == null) throw new IllegalArgumentException("missing parameter " + name);
-            if (!p.getShape().equals(shape)) throw new IllegalArgumentException(name + " has shape " + p.getShape() + ", expected " + shape);
-        });
+        ParameterShapes.require(shapes(config), params);
         this.queryScale = GraphScalar.of(w("embed_tokens.weight"), Math.pow(config.headDim(), -0.5));
         this.linears = new Linears(shapes(config).keySet().stream().filter(n -> n.endsWith(".weight"))
                 .map(n -> n.substring(0, n.length() - ".weight".length()))
