@@ -9,6 +9,7 @@ import io.tooltune.data.ToolLlamaPrompt;
 import io.tooltune.data.format.Turn;
 import io.tooltune.generate.GenerationConfig;
 import io.tooltune.generate.constrain.Grammar;
+import io.tooltune.generate.constrain.GrammarCache;
 import io.tooltune.generate.constrain.JsonSchemaGrammar;
 import io.tooltune.generate.constrain.ToolCallGrammar;
 import io.tooltune.inference.Completion;
@@ -21,9 +22,7 @@ import io.tooltune.model.io.ModelFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.IntSupplier;
@@ -48,12 +47,7 @@ public final class LocalToolLlamaBackend implements ChatBackend {
     private final InferenceWorker worker;
     private final GenerationConfig cfg;
     private Constraint constraint = Constraint.NONE;
-    private final Map<String, Grammar> grammars = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Grammar> eldest) {
-            return size() > CACHED_GRAMMARS;
-        }
-    };
+    private final GrammarCache grammars = new GrammarCache(CACHED_GRAMMARS);
     private boolean lockstep;
     private IntSupplier callers;
 
@@ -154,17 +148,8 @@ public final class LocalToolLlamaBackend implements ChatBackend {
 
     /** The ReAct reply grammar for a function list, compiled once per distinct list. */
     private Grammar grammar(ArrayNode functions) {
-        String key = functions.toString();
-        synchronized (grammars) {
-            Grammar g = grammars.get(key);
-            if (g != null) return g;
-        }
-        Grammar g = ToolCallGrammar.reactReply(ToolCallGrammar.functions(functions, "function list"), "function list",
-                JsonSchemaGrammar.DEFAULT_MAX_WHITESPACE);
-        synchronized (grammars) {
-            grammars.put(key, g);
-        }
-        return g;
+        return grammars.get(functions.toString(), () -> ToolCallGrammar.reactReply(
+                ToolCallGrammar.functions(functions, "function list"), "function list", JsonSchemaGrammar.DEFAULT_MAX_WHITESPACE));
     }
 
     /** Stops the worker (a call still decoding fails), then frees the model. */

@@ -78,7 +78,6 @@ public final class BfclCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (batchSize < 1) throw new BadInputException("--batch-size must be at least 1");
             BfclRun.Options o = new BfclRun.Options(data, BfclRun.categories(categories), output.resolve("results"), batchSize);
             BfclRun.Summary s;
             if (model.openaiUrl != null) {

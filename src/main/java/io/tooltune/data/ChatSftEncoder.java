@@ -28,7 +28,8 @@ import java.util.List;
  */
 public final class ChatSftEncoder {
     private final Tokenizer tokenizer;
-    private final ModelChatTemplates templates;
+    /** Parsed once: selecting builds a Jinjava environment and parses the template. */
+    private final ChatTemplate plain, withTools;
     private final List<String> endOfTurn;
     private final int maxLength;
 
@@ -37,9 +38,9 @@ public final class ChatSftEncoder {
      * @param maxLength longer instances are refused (0: no limit)
      */
     public ChatSftEncoder(Tokenizer tokenizer, ModelChatTemplates templates, List<String> endOfTurn, int maxLength) {
-        if (!templates.hasTemplate()) templates.select(false); // throws, naming the folder
         this.tokenizer = tokenizer;
-        this.templates = templates;
+        this.plain = templates.select(false); // a folder without a template throws here, naming it
+        this.withTools = templates.select(true);
         this.endOfTurn = List.copyOf(endOfTurn);
         this.maxLength = maxLength;
     }
@@ -51,7 +52,7 @@ public final class ChatSftEncoder {
         JsonNode messages = input.get("messages");
         if (messages == null || !messages.isArray()) throw new BadInputException("\"messages\" is missing or not an array");
         boolean tools = input.path("tools").isArray() && !input.get("tools").isEmpty();
-        ChatTemplate template = templates.select(tools);
+        ChatTemplate template = tools ? withTools : plain;
         PieceTokens out = new PieceTokens();
         String done = "";
         int assistants = 0;

@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.tooltune.BadInputException;
 import io.tooltune.generate.constrain.Grammar;
+import io.tooltune.generate.constrain.GrammarCache;
 import io.tooltune.generate.constrain.JsonSchemaGrammar;
 import io.tooltune.generate.constrain.ToolCallGrammar;
 import io.tooltune.inference.Completion;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -26,12 +25,7 @@ import java.util.function.Supplier;
  */
 final class Constraints {
     static final int CACHED_GRAMMARS = 64;
-    private static final Map<String, Grammar> CACHE = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Grammar> eldest) {
-            return size() > CACHED_GRAMMARS;
-        }
-    };
+    private static final GrammarCache CACHE = new GrammarCache(CACHED_GRAMMARS);
 
     private Constraints() {}
 
@@ -79,19 +73,10 @@ final class Constraints {
     }
 
     private static Grammar cached(String key, Supplier<Grammar> compile) {
-        synchronized (CACHE) {
-            Grammar g = CACHE.get(key);
-            if (g != null) return g;
-        }
-        Grammar g;
         try {
-            g = compile.get();
+            return CACHE.get(key, compile);
         } catch (BadInputException e) {
             throw ApiException.invalid("unsupported_schema", e.getMessage());
         }
-        synchronized (CACHE) {
-            CACHE.put(key, g);
-        }
-        return g;
     }
 }

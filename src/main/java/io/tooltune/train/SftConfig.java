@@ -102,18 +102,6 @@ public record SftConfig(
         return maxSteps > 0 ? maxSteps : stepsPerEpoch(examples) * epochs;
     }
 
-    public SftConfig withPrecision(Precision p) {
-        return toBuilder().precision(p).build();
-    }
-
-    public SftConfig withGradientCheckpointing(boolean on) {
-        return toBuilder().gradientCheckpointing(on).build();
-    }
-
-    public SftConfig withSaveSteps(int steps) {
-        return toBuilder().saveSteps(steps).build();
-    }
-
     /** A builder holding this config's values. */
     public Builder toBuilder() {
         return new Builder(this);
