@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Generate text from a Hugging Face OPT model folder (greedy unless --temperature > 0).")
+        description = "Generate text from a Hugging Face model folder of any registered family (greedy unless --temperature > 0).")
 public final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,7 +28,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     AdapterOption adapter;
 
-    @Option(names = "--prompt", required = true, description = "prompt text (</s> is prepended, as OPT's tokenizer does)")
+    @Option(names = "--prompt", required = true, description = "prompt text, tokenized as the model's tokenizer does (OPT's and Llama's prepend their BOS token)")
     String prompt;
 
     @Mixin
