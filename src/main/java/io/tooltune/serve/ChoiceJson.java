@@ -39,9 +39,8 @@ final class ChoiceJson {
         return choice;
     }
 
-    /** OpenAI's logprobs object over the tokens of {@code pieces}; null when {@code pieces} is null. */
-    static JsonNode logprobs(List<VisibleTokens.Piece> pieces) {
-        if (pieces == null) return Json.MAPPER.nullNode();
+    /** OpenAI's logprobs object over the tokens of {@code pieces}. */
+    static ObjectNode logprobs(List<VisibleTokens.Piece> pieces) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         ArrayNode content = o.putArray("content");
         for (VisibleTokens.Piece p : pieces) {
