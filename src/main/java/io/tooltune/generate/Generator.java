@@ -56,9 +56,14 @@ public final class Generator {
 
     /**
      * One sequence's result: the new ids (an EOS that ended it included), their text without special tokens and cut
-     * before a stop string, and whether the token or position limit ended it.
+     * before a stop string, whether the token or position limit ended it, and one log-probability per new id when the
+     * config asks for them (else empty).
      */
-    public record Output(long[] ids, String text, boolean hitMaxTokens) {}
+    public record Output(long[] ids, String text, boolean hitMaxTokens, List<TokenLogprob> logprobs) {
+        public Output(long[] ids, String text, boolean hitMaxTokens) {
+            this(ids, text, hitMaxTokens, List.of());
+        }
+    }
 
     public Output generate(String prompt, GenerationConfig cfg) {
         return generate(List.of(tokenizer.encode(prompt)), cfg).get(0);
@@ -81,6 +86,10 @@ public final class Generator {
     public List<Output> generate(List<long[]> prompts, GenerationConfig cfg, IntPredicate abandoned,
                                  List<? extends TokenConstraint> constraints) {
         int maxPos = model.config().maxPositionEmbeddings();
+        int vocab = model.config().vocabSize();
+        for (int id : cfg.logitBias().keySet()) {
+            if (id >= vocab) throw new BadInputException("logit bias: token id " + id + " is not below the vocabulary size " + vocab);
+        }
         for (int i = 0; i < prompts.size(); i++) {
             int n = prompts.get(i).length;
             if (n == 0) throw new BadInputException("prompt " + i + ": empty");
@@ -104,6 +113,7 @@ public final class Generator {
         /** Leading tokens of every prompt taken from the prefix cache instead of this batch's first pass. */
         private final int shared;
         private final List<List<Long>> generated = new ArrayList<>();
+        private final List<List<TokenLogprob>> logprobs = new ArrayList<>();
         private final String[] texts;
         private final boolean[] done;
         private final boolean[] hitMax;
@@ -134,6 +144,7 @@ public final class Generator {
                 System.arraycopy(p, shared, ids[i], len - n, n);
                 Arrays.fill(mask[i], len - n, len, 1);
                 generated.add(new ArrayList<>());
+                logprobs.add(new ArrayList<>());
                 texts[i] = "";
                 rngs[i] = cfg.seed() != null ? new Random(cfg.seed()) : new Random();
                 done[i] = cfg.maxNewTokens() == 0;
@@ -162,9 +173,11 @@ public final class Generator {
                             continue;
                         }
                         constrain(i, logits, i * vocab, vocab);
-                        next[i] = Sampler.next(logits, i * vocab, vocab, cfg, rngs[i]);
+                        Sampler.Pick pick = Sampler.pick(logits, i * vocab, vocab, cfg, rngs[i], generated.get(i));
+                        next[i] = pick.token();
                         nextMask[i] = 1;
                         accept(i, next[i]);
+                        if (pick.scores() != null) logprobs.get(i).add(pick.scores().named(Generator.this::tokenText, texts[i].length()));
                     }
                     stepIds = column(next);
                     stepMask = column(nextMask);
@@ -176,7 +189,8 @@ public final class Generator {
             }
             List<Output> out = new ArrayList<>();
             for (int i = 0; i < b; i++) {
-                out.add(new Output(generated.get(i).stream().mapToLong(Long::longValue).toArray(), texts[i], hitMax[i]));
+                out.add(new Output(generated.get(i).stream().mapToLong(Long::longValue).toArray(), texts[i], hitMax[i],
+                        List.copyOf(logprobs.get(i))));
             }
             return out;
         }
@@ -238,6 +252,11 @@ public final class Generator {
             NDArray h = forward(m, m.create(flat(src), new Shape(b, t)), m.create(flat(srcMask), new Shape(b, t)), cache);
             return model.head(h.get(":, -1:, :")).toFloatArray();
         }
+    }
+
+    /** One id's text on its own, special tokens included. */
+    private String tokenText(int id) {
+        return tokenizer.decode(new long[] {id}, false);
     }
 
     /**

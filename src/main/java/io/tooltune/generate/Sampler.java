@@ -1,11 +1,28 @@
 package io.tooltune.generate;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
-/** Picks the next token from one row of logits as transformers' warpers do: temperature, top-k, top-p, draw. */
+/**
+ * Picks the next token from one row of logits: OpenAI's logit adjustments first ({@link LogitsProcessors}), then as
+ * transformers' warpers do: temperature, top-k, top-p, draw; scores the pick when log-probabilities are asked for.
+ */
 final class Sampler {
     private Sampler() {}
+
+    /** The token picked and, when {@code cfg} asks for log-probabilities, its scores (else null). */
+    record Pick(int token, TokenScores scores) {}
+
+    /**
+     * One sequence's step: adjusts {@code logits[from, from + vocab)} in place for {@code generated} (the sequence's
+     * new tokens so far), picks, and scores the pick against the adjusted logits (before temperature).
+     */
+    static Pick pick(float[] logits, int from, int vocab, GenerationConfig cfg, Random rng, List<Long> generated) {
+        LogitsProcessors.apply(logits, from, vocab, cfg, generated);
+        int token = next(logits, from, vocab, cfg, rng);
+        return new Pick(token, cfg.logprobs() ? TokenScores.of(logits, from, vocab, token, cfg.topLogprobs()) : null);
+    }
 
     static int next(float[] logits, int from, int vocab, GenerationConfig cfg, Random rng) {
         int best = from;

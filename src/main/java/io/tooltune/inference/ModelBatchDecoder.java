@@ -53,7 +53,7 @@ public final class ModelBatchDecoder implements BatchDecoder {
         List<Completion> result = new ArrayList<>();
         for (int i = 0; i < out.size(); i++) {
             Generator.Output o = out.get(i);
-            result.add(new Completion(o.text(), ids.get(i).length, o.ids().length, o.hitMaxTokens()));
+            result.add(new Completion(o.text(), ids.get(i).length, o.ids().length, o.hitMaxTokens(), o.logprobs()));
         }
         return result;
     }

@@ -6,18 +6,34 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * A validated OpenAI Chat Completions request (the subset this server implements). Anything it cannot honour
- * faithfully (n > 1, logprobs, the legacy functions API) is refused with a 400 rather than silently ignored.
+ * faithfully (the legacy functions API, for one) is refused with a 400 rather than silently ignored.
  * {@code responseFormat} is the {@code response_format} object when it asks for JSON ({@code json_object}, or
- * {@code json_schema} with its {@code json_schema.schema}); null for text.
+ * {@code json_schema} with its {@code json_schema.schema}); null for text. {@code n} choices (1 to {@link #MAX_N});
+ * {@code presencePenalty} and {@code frequencyPenalty} in [-2, 2] (0 when absent); {@code logitBias} from token id
+ * to a bias in [-100, 100] (whether the ids exist is the model's to say: {@link #checkLogitBias}); {@code topLogprobs}
+ * is null without {@code logprobs}, else 0 to {@link #MAX_TOP_LOGPROBS}.
  */
 public record ChatRequest(String model, List<Message> messages, List<Tool> tools, ToolChoice toolChoice,
                           Double temperature, Double topP, Integer maxTokens, List<String> stop, Long seed,
-                          boolean stream, boolean includeUsage, JsonNode responseFormat) {
+                          boolean stream, boolean includeUsage, JsonNode responseFormat, int n,
+                          double presencePenalty, double frequencyPenalty, Map<Integer, Double> logitBias,
+                          Integer topLogprobs) {
+    /** The most choices one request may ask for (each is a sequence of its own in the batch). */
+    public static final int MAX_N = 16;
+    /** OpenAI's limit on top_logprobs. */
+    public static final int MAX_TOP_LOGPROBS = 20;
+
+    public ChatRequest {
+        logitBias = Map.copyOf(logitBias);
+    }
 
     /** One message; {@code content} may be null for an assistant message that only calls tools. */
     public record Message(String role, String content, List<ToolCall> toolCalls, String toolCallId) {}
@@ -39,13 +55,12 @@ public record ChatRequest(String model, List<Message> messages, List<Tool> tools
     public static ChatRequest parse(JsonNode body) {
         if (body == null || !body.isObject()) throw ApiException.invalid("invalid_request", "the request body must be a JSON object");
         String model = requiredText(body, "model");
-        JsonNode n = body.get("n");
-        if (present(n) && !(n.canConvertToInt() && n.asInt() == 1)) {
-            throw ApiException.invalid("unsupported_parameter", "n: only n=1 is supported");
-        }
-        if (present(body.get("logprobs")) && body.get("logprobs").asBoolean()) {
-            throw ApiException.invalid("unsupported_parameter", "logprobs: not supported");
-        }
+        Integer n = optInt(body, "n");
+        if (n != null && (n < 1 || n > MAX_N)) throw ApiException.invalidParam("n", "invalid_value", "must be in [1, " + MAX_N + "]");
+        double presence = penalty(body, "presence_penalty");
+        double frequency = penalty(body, "frequency_penalty");
+        Map<Integer, Double> bias = parseLogitBias(body.get("logit_bias"));
+        Integer topLogprobs = parseLogprobs(body);
         for (String legacy : List.of("functions", "function_call")) {
             if (present(body.get(legacy))) throw ApiException.invalid("unsupported_parameter", legacy + ": the legacy functions API is not supported; use tools");
         }
@@ -64,7 +79,64 @@ public record ChatRequest(String model, List<Message> messages, List<Tool> tools
         JsonNode streamOptions = body.get("stream_options");
         return new ChatRequest(model, parseMessages(body.get("messages")), tools, choice, temperature, topP, maxTokens,
                 parseStop(body.get("stop")), present(seed) ? seed.asLong() : null, body.path("stream").asBoolean(false),
-                present(streamOptions) && streamOptions.path("include_usage").asBoolean(false), format);
+                present(streamOptions) && streamOptions.path("include_usage").asBoolean(false), format,
+                n == null ? 1 : n, presence, frequency, bias, topLogprobs);
+    }
+
+    /** Refuses a logit_bias key that is not a token id of a vocabulary of {@code vocabularySize} ids. */
+    public void checkLogitBias(int vocabularySize) {
+        for (int id : logitBias.keySet()) {
+            if (id >= vocabularySize) {
+                throw ApiException.invalidParam("logit_bias", "invalid_value", "token id " + id
+                        + " is not in this model's vocabulary (ids 0 to " + (vocabularySize - 1) + ")");
+            }
+        }
+    }
+
+    private static double penalty(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (!present(v)) return 0;
+        if (!v.isNumber()) throw ApiException.invalidParam(field, "invalid_type", "must be a number");
+        double d = v.asDouble();
+        if (!(d >= -2 && d <= 2)) throw ApiException.invalidParam(field, "invalid_value", "must be in [-2, 2], not " + d);
+        return d;
+    }
+
+    /** OpenAI's logit_bias: an object from token ids (as strings) to biases in [-100, 100]. */
+    private static Map<Integer, Double> parseLogitBias(JsonNode node) {
+        if (!present(node)) return Map.of();
+        if (!node.isObject()) throw ApiException.invalidParam("logit_bias", "invalid_type", "must be an object from token ids to numbers");
+        Map<Integer, Double> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            int id;
+            try {
+                id = Integer.parseInt(e.getKey());
+            } catch (NumberFormatException ex) {
+                id = -1;
+            }
+            if (id < 0) throw ApiException.invalidParam("logit_bias", "invalid_value", "key '" + e.getKey() + "' is not a token id");
+            JsonNode v = e.getValue();
+            if (!v.isNumber() || !(v.asDouble() >= -100 && v.asDouble() <= 100)) {
+                throw ApiException.invalidParam("logit_bias", "invalid_value", "the bias of token " + id + " must be a number in [-100, 100]");
+            }
+            out.put(id, v.asDouble());
+        }
+        return out;
+    }
+
+    /** null without logprobs; else top_logprobs (0 when absent), which needs logprobs true. */
+    private static Integer parseLogprobs(JsonNode body) {
+        JsonNode lp = body.get("logprobs");
+        if (present(lp) && !lp.isBoolean()) throw ApiException.invalidParam("logprobs", "invalid_type", "must be a boolean");
+        boolean on = present(lp) && lp.asBoolean();
+        Integer top = optInt(body, "top_logprobs");
+        if (top == null) return on ? 0 : null;
+        if (!on) throw ApiException.invalidParam("top_logprobs", "invalid_value", "requires logprobs to be true");
+        if (top < 0 || top > MAX_TOP_LOGPROBS) {
+            throw ApiException.invalidParam("top_logprobs", "invalid_value", "must be in [0, " + MAX_TOP_LOGPROBS + "]");
+        }
+        return top;
     }
 
     /** null for text; the object for json_object, and for json_schema once its schema is there. */
@@ -218,7 +290,7 @@ public record ChatRequest(String model, List<Message> messages, List<Tool> tools
     private static Integer optInt(JsonNode body, String field) {
         JsonNode v = body.get(field);
         if (!present(v)) return null;
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) throw ApiException.invalid("invalid_type", field + ": must be an integer");
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) throw ApiException.invalidParam(field, "invalid_type", "must be an integer");
         return v.asInt();
     }
 

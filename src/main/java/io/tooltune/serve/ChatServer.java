@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -24,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The OpenAI-compatible HTTP front: POST /v1/chat/completions (plain and streamed) and GET /v1/models, on the
@@ -153,6 +155,7 @@ public final class ChatServer implements AutoCloseable {
         if (!req.model().equals(backend.modelId())) {
             throw new ApiException(404, "invalid_request_error", "model_not_found", "The model '" + req.model() + "' does not exist; this server serves '" + backend.modelId() + "'");
         }
+        req.checkLogitBias(backend.vocabularySize());
         // JSON output is the same text whatever the prompt; a forced tool call has a grammar only in the ReAct shape
         Grammar grammar = format == PromptFormat.REACT || req.responseFormat() != null ? Constraints.grammar(req) : null;
         int context = backend.contextLength();
@@ -171,11 +174,15 @@ public final class ChatServer implements AutoCloseable {
         } else {
             maxTokens = Math.min(DEFAULT_MAX_TOKENS, context - promptTokens);
         }
+        // stop strings apply to the visible reply (AssistantReply.stoppedAt); in ReAct text they would cut the scaffolding
+        List<String> generatorStops = format == PromptFormat.REACT ? List.of() : req.stop();
+        ModelBackend.Scoring scoring = new ModelBackend.Scoring(req.presencePenalty(), req.frequencyPenalty(),
+                req.logitBias(), req.topLogprobs() == null ? ModelBackend.Scoring.NONE.topLogprobs() : req.topLogprobs());
         ModelBackend.Job job = new ModelBackend.Job(rendered.prompt(), maxTokens, req.temperature() == null ? 1.0 : req.temperature(),
-                req.topP() == null ? 1.0 : req.topP(), req.seed(), req.stop(), grammar);
+                req.topP() == null ? 1.0 : req.topP(), req.seed(), generatorStops, grammar, scoring);
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
-        CompletableFuture<Completion> future = backend.complete(job);
+        CompletableFuture<List<Completion>> future = completeAll(job, req.n());
         if (req.stream()) {
             stream(ex, req, rendered, id, created, future);
         } else {
@@ -184,11 +191,11 @@ public final class ChatServer implements AutoCloseable {
     }
 
     private void respond(HttpExchange ex, ChatRequest req, PromptMapper.Rendered rendered, String id, long created,
-                         CompletableFuture<Completion> future) throws IOException {
+                         CompletableFuture<List<Completion>> future) throws IOException {
         OutputStream[] out = {null};
-        Completion c;
+        List<Completion> completions;
         try {
-            c = await(future, () -> {
+            completions = await(future, () -> {
                 if (out[0] == null) {
                     ex.getResponseHeaders().set("Content-Type", "application/json");
                     ex.sendResponseHeaders(200, 0);
@@ -203,24 +210,16 @@ public final class ChatServer implements AutoCloseable {
             out[0].write(Json.MAPPER.writeValueAsBytes(errorBody(err)));
             return;
         }
-        AssistantReply reply = reply(req, rendered, c);
         ObjectNode body = Json.MAPPER.createObjectNode().put("id", id).put("object", "chat.completion").put("created", created)
                 .put("model", backend.modelId());
-        ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
-        ObjectNode msg = choice.putObject("message").put("role", "assistant");
-        if (reply.hasToolCalls()) {
-            msg.putNull("content");
-            ArrayNode calls = msg.putArray("tool_calls");
-            for (ChatRequest.ToolCall call : reply.toolCalls()) {
-                ObjectNode o = calls.addObject().put("id", call.id()).put("type", "function");
-                o.putObject("function").put("name", call.name()).put("arguments", call.arguments());
-            }
-        } else {
-            msg.put("content", reply.content());
+        ArrayNode choices = body.putArray("choices");
+        for (int i = 0; i < completions.size(); i++) {
+            Completion c = completions.get(i);
+            AssistantReply reply = reply(req, rendered, c);
+            choices.add(ChoiceJson.choice(i, reply, VisibleTokens.pieces(reply.content(), c.text(), c.logprobs()),
+                    req.topLogprobs() != null));
         }
-        choice.putNull("logprobs");
-        choice.put("finish_reason", reply.finishReason());
-        body.set("usage", usage(c));
+        body.set("usage", ChoiceJson.usage(completions));
         if (out[0] == null) {
             sendJson(ex, 200, body);
         } else {
@@ -228,27 +227,45 @@ public final class ChatServer implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code n} completions of {@code job}, choice i drawing from seed + i (when seeded) so that the choices differ
+     * and each is reproducible; cancelling the result cancels them all.
+     */
+    private CompletableFuture<List<Completion>> completeAll(ModelBackend.Job job, int n) {
+        List<CompletableFuture<Completion>> parts = new ArrayList<>();
+        for (int i = 0; i < n; i++) parts.add(backend.complete(job.seed() == null ? job : job.withSeed(job.seed() + i)));
+        CompletableFuture<List<Completion>> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(v -> parts.stream().map(CompletableFuture::join).toList());
+        all.whenComplete((r, e) -> {
+            if (e != null) parts.forEach(p -> p.cancel(true));
+        });
+        return all;
+    }
+
     /** JSON output and the ReAct prompt's forced calls through {@link Constraints}; otherwise the prompt format's mapping. */
     private AssistantReply reply(ChatRequest req, PromptMapper.Rendered rendered, Completion c) {
-        return format == PromptFormat.REACT || req.responseFormat() != null ? Constraints.reply(req, rendered, c)
-                : format.reply(rendered, c);
+        AssistantReply mapped = format == PromptFormat.REACT || req.responseFormat() != null
+                ? Constraints.reply(req, rendered, c) : format.reply(rendered, c);
+        return mapped.stoppedAt(req.stop());
     }
 
     private void stream(HttpExchange ex, ChatRequest req, PromptMapper.Rendered rendered, String id, long created,
-                        CompletableFuture<Completion> future) throws IOException {
+                        CompletableFuture<List<Completion>> future) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0);
         OutputStream out = ex.getResponseBody();
-        Completion c;
+        List<Completion> completions;
         try {
-            sendChunk(out, chunk(id, created, d -> d.put("role", "assistant").put("content", ""), null));
+            for (int i = 0; i < req.n(); i++) {
+                sendChunk(out, chunk(id, created, i, d -> d.put("role", "assistant").put("content", ""), null, null));
+            }
         } catch (IOException e) {
             future.cancel(true);
             throw e;
         }
         try {
-            c = await(future, () -> {
+            completions = await(future, () -> {
                 out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
                 out.flush();
             });
@@ -257,35 +274,50 @@ public final class ChatServer implements AutoCloseable {
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        AssistantReply reply = reply(req, rendered, c);
-        if (reply.hasToolCalls()) {
-            for (int i = 0; i < reply.toolCalls().size(); i++) {
-                ChatRequest.ToolCall call = reply.toolCalls().get(i);
-                int index = i;
-                sendChunk(out, chunk(id, created, d -> {
-                    ObjectNode tc = d.putArray("tool_calls").addObject().put("index", index).put("id", call.id()).put("type", "function");
-                    tc.putObject("function").put("name", call.name()).put("arguments", "");
-                }, null));
-                for (String piece : slices(call.arguments(), 8)) {
-                    sendChunk(out, chunk(id, created, d -> d.putArray("tool_calls").addObject().put("index", index)
-                            .putObject("function").put("arguments", piece), null));
-                }
-            }
-        } else {
-            for (String piece : pieces(reply.content())) {
-                sendChunk(out, chunk(id, created, d -> d.put("content", piece), null));
-            }
+        for (int choice = 0; choice < completions.size(); choice++) {
+            Completion c = completions.get(choice);
+            AssistantReply reply = reply(req, rendered, c);
+            streamChoice(out, req, id, created, choice, reply, c);
+            sendChunk(out, chunk(id, created, choice, d -> {}, null, reply.finishReason()));
         }
-        sendChunk(out, chunk(id, created, d -> {}, reply.finishReason()));
         if (req.includeUsage()) {
             ObjectNode u = Json.MAPPER.createObjectNode().put("id", id).put("object", "chat.completion.chunk")
                     .put("created", created).put("model", backend.modelId());
             u.putArray("choices");
-            u.set("usage", usage(c));
+            u.set("usage", ChoiceJson.usage(completions));
             sendChunk(out, u);
         }
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /** One choice's deltas: its tool calls, or its content (token by token, with their logprobs, when asked for). */
+    private void streamChoice(OutputStream out, ChatRequest req, String id, long created, int choice,
+                              AssistantReply reply, Completion c) throws IOException {
+        boolean logprobs = req.topLogprobs() != null;
+        if (reply.hasToolCalls()) {
+            for (int i = 0; i < reply.toolCalls().size(); i++) {
+                ChatRequest.ToolCall call = reply.toolCalls().get(i);
+                int index = i;
+                sendChunk(out, chunk(id, created, choice, d -> {
+                    ObjectNode tc = d.putArray("tool_calls").addObject().put("index", index).put("id", call.id()).put("type", "function");
+                    tc.putObject("function").put("name", call.name()).put("arguments", "");
+                }, null, null));
+                for (String piece : slices(call.arguments(), 8)) {
+                    sendChunk(out, chunk(id, created, choice, d -> d.putArray("tool_calls").addObject().put("index", index)
+                            .putObject("function").put("arguments", piece), null, null));
+                }
+            }
+        } else if (logprobs) {
+            for (VisibleTokens.Piece piece : VisibleTokens.pieces(reply.content(), c.text(), c.logprobs())) {
+                sendChunk(out, chunk(id, created, choice, d -> d.put("content", piece.text()),
+                        ChoiceJson.logprobs(List.of(piece)), null));
+            }
+        } else {
+            for (String piece : pieces(reply.content())) {
+                sendChunk(out, chunk(id, created, choice, d -> d.put("content", piece), null, null));
+            }
+        }
     }
 
     /** Writes a heartbeat; fails once the client has gone. */
@@ -297,7 +329,7 @@ public final class ChatServer implements AutoCloseable {
      * Waits for the completion, sending a heartbeat every second; a failed heartbeat (client gone) or an interrupt
      * cancels the completion. A failed or cancelled completion comes out as ExecutionException.
      */
-    private static Completion await(CompletableFuture<Completion> future, Heartbeat heartbeat)
+    private static <T> T await(CompletableFuture<T> future, Heartbeat heartbeat)
             throws IOException, ExecutionException {
         try {
             while (true) {
@@ -337,15 +369,9 @@ public final class ChatServer implements AutoCloseable {
         return out;
     }
 
-    private ObjectNode chunk(String id, long created, java.util.function.Consumer<ObjectNode> delta, String finish) {
-        ObjectNode o = Json.MAPPER.createObjectNode().put("id", id).put("object", "chat.completion.chunk")
-                .put("created", created).put("model", backend.modelId());
-        ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
-        delta.accept(choice.putObject("delta"));
-        choice.putNull("logprobs");
-        if (finish == null) choice.putNull("finish_reason");
-        else choice.put("finish_reason", finish);
-        return o;
+    private ObjectNode chunk(String id, long created, int choice, Consumer<ObjectNode> delta, JsonNode logprobs,
+                             String finish) {
+        return ChoiceJson.chunk(id, created, backend.modelId(), choice, delta, logprobs, finish);
     }
 
     private static void sendChunk(OutputStream out, JsonNode node) throws IOException {
@@ -353,15 +379,11 @@ public final class ChatServer implements AutoCloseable {
         out.flush();
     }
 
-    private static ObjectNode usage(Completion c) {
-        return Json.MAPPER.createObjectNode().put("prompt_tokens", c.promptTokens()).put("completion_tokens", c.completionTokens())
-                .put("total_tokens", c.promptTokens() + c.completionTokens());
-    }
-
     private static ObjectNode errorBody(ApiException e) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         ObjectNode err = body.putObject("error").put("message", e.getMessage()).put("type", e.type());
-        err.putNull("param");
+        if (e.param() == null) err.putNull("param");
+        else err.put("param", e.param());
         err.put("code", e.code());
         return body;
     }

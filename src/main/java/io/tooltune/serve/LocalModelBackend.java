@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The real model behind the server: each job goes to the {@link InferenceWorker}, which batches concurrent jobs with
  * the same sampling settings (no lingering: a lone client is served at once); a job cancelled mid-batch stops
- * decoding at the next step. Generation stops at EOS ("</s>", as ToolLLaMA's inference does), a stop string or
+ * decoding at the next step. Penalties, logit bias and log-probabilities go to the generator with the sampling
+ * settings (so only jobs that agree on them share a batch). Generation stops at EOS ("</s>", as ToolLLaMA's inference does), a stop string or
  * max_tokens.
  */
 public final class LocalModelBackend implements ModelBackend {
@@ -45,6 +46,11 @@ public final class LocalModelBackend implements ModelBackend {
     }
 
     @Override
+    public int vocabularySize() {
+        return loaded.model().config().vocabSize();
+    }
+
+    @Override
     public int countTokens(String prompt) {
         return loaded.tokenizer().encode(prompt).length;
     }
@@ -56,8 +62,10 @@ public final class LocalModelBackend implements ModelBackend {
 
     /** A job's sampling settings (no top-k; stop at EOS). */
     static GenerationConfig config(Job job) {
+        ModelBackend.Scoring s = job.scoring();
         return GenerationConfig.sampling(job.maxTokens(), job.temperature()).withTopP(job.topP()).withSeed(job.seed())
-                .withStopStrings(job.stop());
+                .withStopStrings(job.stop()).withPresencePenalty(s.presencePenalty())
+                .withFrequencyPenalty(s.frequencyPenalty()).withLogitBias(s.logitBias()).withLogprobs(s.topLogprobs());
     }
 
     public Tokenizer tokenizer() {

@@ -4,6 +4,7 @@ import io.tooltune.generate.constrain.Grammar;
 import io.tooltune.inference.Completion;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -18,6 +19,11 @@ public interface ModelBackend extends AutoCloseable {
     /** Context length in tokens (prompt plus completion). */
     int contextLength();
 
+    /** How many token ids the model scores (logit_bias keys must be below it); a backend without one takes any id. */
+    default int vocabularySize() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Token count of a prompt as this backend will see it. */
     int countTokens(String prompt);
 
@@ -31,13 +37,35 @@ public interface ModelBackend extends AutoCloseable {
     void close();
 
     /**
-     * One completion request: the full prompt, the sampling settings, and the grammar the completion must match
-     * (null: free). A backend that decodes honours the grammar; a scripted one replays its text as written.
+     * One completion request: the full prompt, the sampling settings, the grammar the completion must match (null:
+     * free), and OpenAI's logit adjustments and log-probabilities. A backend that decodes honours them all; a scripted
+     * one replays its text as written (and reports no log-probabilities).
      */
     record Job(String prompt, int maxTokens, double temperature, double topP, Long seed, List<String> stop,
-               Grammar grammar) {
+               Grammar grammar, Scoring scoring) {
         public Job(String prompt, int maxTokens, double temperature, double topP, Long seed, List<String> stop) {
             this(prompt, maxTokens, temperature, topP, seed, stop, null);
+        }
+
+        public Job(String prompt, int maxTokens, double temperature, double topP, Long seed, List<String> stop,
+                   Grammar grammar) {
+            this(prompt, maxTokens, temperature, topP, seed, stop, grammar, Scoring.NONE);
+        }
+
+        public Job withSeed(Long s) {
+            return new Job(prompt, maxTokens, temperature, topP, s, stop, grammar, scoring);
+        }
+    }
+
+    /**
+     * presence_penalty, frequency_penalty, logit_bias (token id to bias) and top_logprobs
+     * ({@link io.tooltune.generate.GenerationConfig#NO_LOGPROBS}: no log-probabilities).
+     */
+    record Scoring(double presencePenalty, double frequencyPenalty, Map<Integer, Double> logitBias, int topLogprobs) {
+        public static final Scoring NONE = new Scoring(0, 0, Map.of(), -1);
+
+        public Scoring {
+            logitBias = Map.copyOf(logitBias);
         }
     }
 }

@@ -16,7 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code {"when": "...", "output": "..."}}: a request gets the output of the first entry whose {@code when} occurs
  * in the last message of its prompt (the whole prompt when it is not ToolLLaMA's, e.g. a chat template's; entries
  * without {@code when} match everything). Token counts are
- * whitespace-separated words, and a completion is cut to max_tokens words.
+ * whitespace-separated words, and a completion is cut to max_tokens words. A script has no vocabulary or
+ * probabilities: any logit_bias id is accepted, penalties and biases do not change canned text, and no
+ * log-probabilities are reported (the server then returns an empty logprobs content).
  */
 public final class ScriptedBackend implements ModelBackend {
     private final String modelId;

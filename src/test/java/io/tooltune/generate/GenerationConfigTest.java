@@ -3,9 +3,12 @@ package io.tooltune.generate;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GenerationConfigTest {
     /** ToolBench's local-model settings, as `tooltune run` passed them positionally before the presets. */
@@ -26,6 +29,21 @@ class GenerationConfigTest {
         assertEquals(new GenerationConfig(8, 0, 1, 0, 3L, List.of(), true), g.withSeed(3L));
         assertEquals(new GenerationConfig(8, 0, 1, 0, null, List.of("\n"), true), g.withStopStrings(List.of("\n", "")));
         assertEquals(new GenerationConfig(8, 0, 1, 0, null, List.of(), false), g.withStopAtEos(false));
+    }
+
+    @Test
+    void theScoringWithersChangeOnlyTheirSetting() {
+        GenerationConfig g = GenerationConfig.greedy(8);
+        assertEquals(GenerationConfig.NO_LOGPROBS, g.topLogprobs());
+        assertFalse(g.logprobs());
+        GenerationConfig all = g.withPresencePenalty(0.5).withFrequencyPenalty(-1).withLogitBias(Map.of(7, -100.0)).withLogprobs(3);
+        assertEquals(new GenerationConfig(8, 0, 1, 0, null, List.of(), true, 0.5, -1, Map.of(7, -100.0), 3), all);
+        assertTrue(all.logprobs());
+        assertEquals(g, all.withPresencePenalty(0).withFrequencyPenalty(0).withLogitBias(null).withLogprobs(GenerationConfig.NO_LOGPROBS));
+        assertEquals(all, all.withSeed(5L).withSeed(null), "other withers keep them");
+        assertThrows(IllegalArgumentException.class, () -> g.withLogprobs(-2));
+        assertThrows(IllegalArgumentException.class, () -> g.withFrequencyPenalty(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> g.withLogitBias(Map.of(-1, 1.0)));
     }
 
     @Test

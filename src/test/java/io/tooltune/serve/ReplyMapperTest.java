@@ -2,6 +2,7 @@ package io.tooltune.serve;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,10 +36,36 @@ class ReplyMapperTest {
         assertEquals(badJson, ReplyMapper.map(badJson, TOOLS, false).content());
         String notOffered = "Thought: \nAction: get_weather\nAction Input: {}";
         assertEquals(notOffered, ReplyMapper.map(notOffered, Set.of(), false).content());
-        AssistantReply cut = ReplyMapper.map("  Thought: I will call get_wea", TOOLS, true);
-        assertEquals("Thought: I will call get_wea", cut.content());
-        assertEquals("length", cut.finishReason());
-        assertTrue(cut.toolCalls().isEmpty());
+        AssistantReply prose = ReplyMapper.map("  It is sunny in Par", TOOLS, true);
+        assertEquals("It is sunny in Par", prose.content());
+        assertEquals("length", prose.finishReason());
+    }
+
+    @Test
+    void aLengthCutReturnsOnlyTheVisiblePart() {
+        for (String scaffolding : List.of("  Thought: I will call get_wea", "Thought: \nAction: get_weather\nAction Input: {\"ci",
+                "Thought: done\nAction: Fin", "Thought: \nAction: Finish\nAction Input: {\"return_type\": \"give_")) {
+            AssistantReply cut = ReplyMapper.map(scaffolding, TOOLS, true);
+            assertEquals("", cut.content(), scaffolding);
+            assertEquals("length", cut.finishReason());
+            assertTrue(cut.toolCalls().isEmpty());
+        }
+        AssistantReply answer = ReplyMapper.map("Thought: \nAction: Finish\nAction Input: {\"return_type\": \"give_answer\", "
+                + "\"final_answer\": \"Sunny,\\n \\\"warm\\\" \\u00e9t\\u00", TOOLS, true);
+        assertEquals("Sunny,\n \"warm\" \u00e9t", answer.content());
+        assertEquals("length", answer.finishReason());
+    }
+
+    @Test
+    void stopStringsCutTheVisibleContent() {
+        AssistantReply r = ReplyMapper.map("Thought: \nAction: Finish\nAction Input: {\"return_type\": \"give_answer\", "
+                + "\"final_answer\": \"Sunny. Then rain.\"}", TOOLS, false);
+        AssistantReply stopped = r.stoppedAt(List.of("rain", " Then"));
+        assertEquals("Sunny.", stopped.content());
+        assertEquals("stop", stopped.finishReason());
+        assertEquals(r, r.stoppedAt(List.of("Action")), "the scaffolding is not the content");
+        AssistantReply call = ReplyMapper.map("Thought: \nAction: get_weather\nAction Input: {\"city\": \"Paris\"}", TOOLS, false);
+        assertEquals(call, call.stoppedAt(List.of("Paris")));
     }
 
     @Test

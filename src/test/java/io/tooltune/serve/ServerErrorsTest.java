@@ -43,7 +43,7 @@ class ServerErrorsTest {
         error(ServeTestSupport.post(server, "/chat/completions", "{\"model\": \"opt-tools\", \"messages\": ["), 400, "invalid_json");
         error(ServeTestSupport.post(server, "/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
                 404, "model_not_found");
-        error(ServeTestSupport.post(server, "/chat/completions", user("hi") + ",\"n\":2}"), 400, "unsupported_parameter");
+        error(ServeTestSupport.post(server, "/chat/completions", user("hi") + ",\"n\":0}"), 400, "invalid_value");
         error(ServeTestSupport.post(server, "/chat/completions", user("hi") + ",\"functions\":[]}"), 400, "unsupported_parameter");
         error(ServeTestSupport.post(server, "/chat/completions", user("hi") + ",\"temperature\":\"hot\"}"), 400, "invalid_type");
         error(ServeTestSupport.post(server, "/chat/completions", user("hi") + ",\"tool_choice\":\"required\"}"), 400, "invalid_value");
