@@ -40,10 +40,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConstrainedServeTest {
     private static final String MODEL = "tiny-llama";
-    private static final Map<String, Object> WEATHER = Map.of("type", "object",
+    static final Map<String, Object> WEATHER = Map.of("type", "object",
             "properties", Map.of("city", Map.of("type", "string"), "unit", Map.of("enum", List.of("C", "F"))),
             "required", List.of("city"));
-    private static final Map<String, Object> TIME = Map.of("type", "object",
+    static final Map<String, Object> TIME = Map.of("type", "object",
             "properties", Map.of("zone", Map.of("type", "string"), "hour24", Map.of("type", "boolean")),
             "required", List.of("zone", "hour24"));
     static LocalModelBackend backend;
@@ -64,7 +64,7 @@ class ConstrainedServeTest {
         }
     }
 
-    private static ChatCompletionFunctionTool tool(String name, Map<String, Object> schema) {
+    static ChatCompletionFunctionTool tool(String name, Map<String, Object> schema) {
         FunctionParameters.Builder p = FunctionParameters.builder();
         schema.forEach((k, v) -> p.putAdditionalProperty(k, JsonValue.from(v)));
         return ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name(name)
@@ -76,11 +76,11 @@ class ConstrainedServeTest {
                 .addUserMessage("What is the weather in Paris?");
     }
 
-    private static JsonNode json(String s) throws Exception {
+    static JsonNode json(String s) throws Exception {
         return Json.MAPPER.readTree(s);
     }
 
-    private static void assertValidCall(ChatCompletion.Choice choice, List<String> names) throws Exception {
+    static void assertValidCall(ChatCompletion.Choice choice, List<String> names) throws Exception {
         assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, choice.finishReason());
         assertTrue(choice.message().content().orElse("").isEmpty(), "no content beside the call: " + choice.message().content());
         ChatCompletionMessageFunctionToolCall call = choice.message().toolCalls().orElseThrow().get(0).asFunction();
@@ -155,7 +155,7 @@ class ConstrainedServeTest {
         assertTrue(t.getMessage().contains("unsupported keyword \"format\""), t.getMessage());
     }
 
-    private static boolean isJson(String s) {
+    static boolean isJson(String s) {
         try {
             Json.MAPPER.readTree(s);
             return true;
