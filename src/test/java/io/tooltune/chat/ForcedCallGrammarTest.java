@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.tooltune.Json;
 import io.tooltune.Shared;
 import io.tooltune.generate.FunctionNameConstraint;
+import io.tooltune.generate.GrammarConstraint;
 import io.tooltune.generate.constrain.Grammar;
 import io.tooltune.generate.constrain.JsonSchemaGrammar;
 import io.tooltune.generate.constrain.Matcher;
@@ -168,5 +169,19 @@ class ForcedCallGrammarTest {
             }
             assertTrue(ended >= 9, f + ": " + ended + " of 12 walks ended");
         }
+    }
+
+    /** After a whole call, another parallel call may start only while there are tokens enough to close it. */
+    @Test
+    void aFurtherParallelCallStartsOnlyWhenItCanStillBeClosed() throws Exception {
+        Grammar g = TemplateCallGrammar.anyOf(functions(), ToolCallFormat.HERMES.layout(), true, "test", WS);
+        GrammarConstraint c = new GrammarConstraint(g, masker, texts);
+        for (long id : tokenizer.encode("get_time\", \"arguments\": {\"hour24\": true}}\n</tool_call>", false)) c.accept((int) id);
+        assertTrue(c.isComplete() && !c.finished());
+        int newline = (int) tokenizer.encode("\n", false)[0];
+        BitSet roomy = c.allowed(500), tight = c.allowed(30);
+        assertTrue(roomy.get(newline) && roomy.get(IM_END));
+        assertFalse(tight.get(newline), "a second call needs more than 30 tokens at worst");
+        assertTrue(tight.get(IM_END));
     }
 }

@@ -7,6 +7,7 @@ import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.helpers.ChatCompletionAccumulator;
+import com.openai.models.ResponseFormatJsonObject;
 import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -162,11 +163,8 @@ class ConstrainedTemplateServeTest {
     }
 
     @Test
-    void jsonSchemaOutputAlwaysParsesAndValidates() throws Exception {
-        Map<String, Object> schema = Map.of("type", "object", "properties", Map.of(
-                "answer", Map.of("type", "string"), "confidence", Map.of("type", "number"),
-                "tags", Map.of("type", "array", "items", Map.of("enum", List.of("a", "b")), "maxItems", 3)),
-                "required", List.of("answer", "confidence"), "additionalProperties", false);
+    void jsonSchemaAndJsonObjectOutputAlwaysParseAndValidate() throws Exception {
+        Map<String, Object> schema = ConstrainedServeTest.ANSWER;
         ResponseFormatJsonSchema.JsonSchema.Schema.Builder sb = ResponseFormatJsonSchema.JsonSchema.Schema.builder();
         schema.forEach((k, v) -> sb.putAdditionalProperty(k, JsonValue.from(v)));
         ResponseFormatJsonSchema format = ResponseFormatJsonSchema.builder().jsonSchema(ResponseFormatJsonSchema.JsonSchema
@@ -181,6 +179,10 @@ class ConstrainedTemplateServeTest {
                 assertTrue(SchemaCheck.valid(Json.MAPPER.valueToTree(schema), json(content)), model + ": " + content);
                 assertEquals(ChatCompletion.Choice.FinishReason.STOP, c.choices().get(0).finishReason());
             }
+            ChatCompletion any = ServeTestSupport.client(server).chat().completions().create(ChatCompletionCreateParams
+                    .builder().model(model).temperature(1.0).seed(1).maxTokens(120).addUserMessage("Answer in JSON")
+                    .responseFormat(ResponseFormatJsonObject.builder().build()).build());
+            assertTrue(json(any.choices().get(0).message().content().orElseThrow()).isObject(), model);
         }
     }
 
