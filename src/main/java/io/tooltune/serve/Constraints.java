@@ -20,8 +20,9 @@ import java.util.function.Supplier;
  * for that tool; response_format json_object any JSON object, json_schema a document valid for its schema (whether
  * or not {@code strict} is set: output is always enforced). A schema the matcher cannot handle is a 400 naming the
  * keyword, before any generation; response_format together with offered tools is refused (the ReAct format has no
- * place for a structured answer beside tool calls). Grammars are cached per distinct request part, so repeated
- * requests share their cached masks.
+ * place for a structured answer beside tool calls). With a chat template, forced calls are the template's own call
+ * syntax instead ({@link TemplateToolChoice}). Grammars are cached per distinct request part, so repeated requests
+ * share their cached masks.
  */
 final class Constraints {
     static final int CACHED_GRAMMARS = 64;
