@@ -40,9 +40,11 @@ public enum ToolCallFormat {
     }
 
     /**
-     * How the template writes a reply's calls, for forcing them: the spelling its own renders of assistant calls and
-     * its system prompt use (Hermes/Qwen one {@code <tool_call>} block per call, a newline between blocks; Llama 3 one
-     * bare JSON object, as its template allows a single call per turn; Mistral one list after the token).
+     * How a reply's calls are written, for forcing them, as the templates render assistant calls and teach them in
+     * their system prompts: Hermes/Qwen one {@code <tool_call>} block per call, name first, a newline between blocks
+     * (Qwen2.5/Qwen3 renders; the Hermes system prompt's example); Llama 3 one bare JSON object without
+     * {@code <|python_tag|>}, which its templates keep for built-in tools, and one call per turn, as they allow;
+     * Mistral v0.3 one list after the token, calls joined by ", ".
      */
     public Layout layout() {
         return layout;
