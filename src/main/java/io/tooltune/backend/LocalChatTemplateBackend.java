@@ -12,6 +12,11 @@ import io.tooltune.chat.TokenizerPrefix;
 import io.tooltune.chat.ToolCall;
 import io.tooltune.chat.ToolCallFormat;
 import io.tooltune.generate.GenerationConfig;
+import io.tooltune.generate.constrain.Grammar;
+import io.tooltune.generate.constrain.GrammarCache;
+import io.tooltune.generate.constrain.JsonSchemaGrammar;
+import io.tooltune.generate.constrain.TemplateCallGrammar;
+import io.tooltune.generate.constrain.ToolCallGrammar;
 import io.tooltune.inference.Completion;
 import io.tooltune.inference.InferenceRequest;
 import io.tooltune.inference.InferenceWorker;
@@ -32,6 +37,11 @@ import java.util.SplittableRandom;
  * The first call becomes the reply's function_call, as ToolBench reads one call per turn; text without a call is a
  * thought; a malformed call is an error step: a call of {@link #MALFORMED_CALL}, which names no function (an empty
  * name would not do: ToolBench's environment calls the first function whose name ends with the called one).
+ *
+ * <p>With {@link #constrainCalls} every reply is one call, in the template's own syntax, of an offered function
+ * (Finish included) with arguments valid for its parameters: the call's fixed start is prefilled after the
+ * generation prompt and decoding is held to the rest ({@link TemplateCallGrammar}); a reply cut by the token limit
+ * is still an error step.
  */
 public final class LocalChatTemplateBackend implements ChatBackend {
     /** The function name a malformed call is given; the environment answers "No such function name". */
@@ -43,6 +53,8 @@ public final class LocalChatTemplateBackend implements ChatBackend {
     private final ToolCallFormat format;
     private final TokenizerPrefix prefix;
     private final SplittableRandom ids = new SplittableRandom(0);
+    private final GrammarCache grammars = new GrammarCache(LocalToolLlamaBackend.CACHED_GRAMMARS);
+    private volatile boolean constrainCalls;
 
     /** Decodes on {@code worker}, which the backend closes; {@code prefix}: what its tokenizer prepends to prompts. */
     public LocalChatTemplateBackend(InferenceWorker worker, GenerationConfig cfg, ModelChatTemplates templates, TokenizerPrefix prefix) {
@@ -71,6 +83,12 @@ public final class LocalChatTemplateBackend implements ChatBackend {
         }
     }
 
+    /** Holds every reply to one valid call of an offered function (see the class comment); off by default. */
+    public LocalChatTemplateBackend constrainCalls(boolean on) {
+        constrainCalls = on;
+        return this;
+    }
+
     /** The rendered prompt for an agent history (as the model sees it, before its tokenizer's own prefix is stripped). */
     public String prompt(List<ObjectNode> messages, ArrayNode functions) {
         ObjectNode request = Json.MAPPER.createObjectNode();
@@ -88,14 +106,18 @@ public final class LocalChatTemplateBackend implements ChatBackend {
         } catch (BadInputException e) {
             throw new IOException("the chat template cannot render the history: " + e.getMessage(), e);
         }
-        Completion c = LocalToolLlamaBackend.await(worker.submit(new InferenceRequest(prompt, cfg)));
+        boolean constrained = constrainCalls && functions != null && !functions.isEmpty();
+        String prefill = constrained ? TemplateCallGrammar.prefill(format.layout(), null) : "";
+        Grammar grammar = constrained ? grammar(functions) : null;
+        Completion c = LocalToolLlamaBackend.await(worker.submit(new InferenceRequest(prompt + prefill, cfg, null, grammar)));
+        String text = prefill + c.text();
         ParsedReply parsed;
         synchronized (ids) {
-            parsed = format.parser(ids.split()).parse(c.text());
+            parsed = format.parser(ids.split()).parse(text);
         }
         ObjectNode msg = Json.MAPPER.createObjectNode().put("role", "assistant");
-        if (parsed.failed()) {
-            msg.put("content", c.text());
+        if (parsed.failed() || constrained && !parsed.hasToolCalls()) {
+            msg.put("content", text);
             msg.putObject("function_call").put("name", MALFORMED_CALL).put("arguments", "{}");
         } else {
             if (parsed.content() != null) msg.put("content", parsed.content());
@@ -105,6 +127,12 @@ public final class LocalChatTemplateBackend implements ChatBackend {
             }
         }
         return new Reply(msg, 0, c.promptTokens() + c.completionTokens());
+    }
+
+    /** One call of any function in the list, compiled once per distinct list (a query's list is the same at every step). */
+    private Grammar grammar(ArrayNode functions) {
+        return grammars.get(functions.toString(), () -> TemplateCallGrammar.anyOf(ToolCallGrammar.functions(functions,
+                "function list"), format.layout(), false, "function list", JsonSchemaGrammar.DEFAULT_MAX_WHITESPACE));
     }
 
     public InferenceWorker.Stats stats() {

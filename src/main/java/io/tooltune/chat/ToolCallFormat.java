@@ -1,6 +1,7 @@
 package io.tooltune.chat;
 
 import io.tooltune.BadInputException;
+import io.tooltune.generate.constrain.TemplateCallGrammar.Layout;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -12,11 +13,14 @@ import java.util.random.RandomGenerator;
 /** The native tool-call formats chat templates teach, each with its parser. */
 public enum ToolCallFormat {
     /** Hermes 2 Pro / Qwen2.5 / Qwen3: {@code <tool_call>{...}</tool_call>}. */
-    HERMES("hermes", HermesToolCallParser::new, "call_", 24),
+    HERMES("hermes", HermesToolCallParser::new, "call_", 24, new Layout("", HermesToolCallParser.OPEN + "\n{\"name\": \"",
+            "\", \"arguments\": ", "}\n" + HermesToolCallParser.CLOSE, "\n", "")),
     /** Llama 3.1-3.3: a bare JSON object with {@code "parameters"}, optionally after {@code <|python_tag|>}. */
-    LLAMA3_JSON("llama3_json", Llama3ToolCallParser::new, "call_", 24),
+    LLAMA3_JSON("llama3_json", Llama3ToolCallParser::new, "call_", 24, new Layout("", "{\"name\": \"",
+            "\", \"parameters\": ", "}", null, "")),
     /** Mistral: {@code [TOOL_CALLS]} then the calls; its templates require 9-character alphanumeric call ids. */
-    MISTRAL("mistral", MistralToolCallParser::new, "", 9);
+    MISTRAL("mistral", MistralToolCallParser::new, "", 9, new Layout(MistralToolCallParser.TOOL_CALLS + " [",
+            "{\"name\": \"", "\", \"arguments\": ", "}", ", ", "]"));
 
     private static final String ID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -24,12 +28,26 @@ public enum ToolCallFormat {
     private final Function<Supplier<String>, ToolCallParser> parser;
     private final String idPrefix;
     private final int idLength;
+    private final Layout layout;
 
-    ToolCallFormat(String cliName, Function<Supplier<String>, ToolCallParser> parser, String idPrefix, int idLength) {
+    ToolCallFormat(String cliName, Function<Supplier<String>, ToolCallParser> parser, String idPrefix, int idLength,
+                   Layout layout) {
         this.cliName = cliName;
         this.parser = parser;
         this.idPrefix = idPrefix;
         this.idLength = idLength;
+        this.layout = layout;
+    }
+
+    /**
+     * How a reply's calls are written, for forcing them, as the templates render assistant calls and teach them in
+     * their system prompts: Hermes/Qwen one {@code <tool_call>} block per call, name first, a newline between blocks
+     * (Qwen2.5/Qwen3 renders; the Hermes system prompt's example); Llama 3 one bare JSON object without
+     * {@code <|python_tag|>}, which its templates keep for built-in tools, and one call per turn, as they allow;
+     * Mistral v0.3 one list after the token, calls joined by ", ".
+     */
+    public Layout layout() {
+        return layout;
     }
 
     public String cliName() {

@@ -83,7 +83,8 @@ public final class RunCommand implements Callable<Integer> {
             + "only an offered function's name (Finish included) may follow; ToolBench decodes freely (default off).")
     boolean constrainFunctionNames;
     @Option(names = "--constrain", description = "Local model: schema-constrained decoding, every Action an offered "
-            + "function (Finish included) and every Action Input valid JSON for its parameters (default off).")
+            + "function (Finish included) and every Action Input valid JSON for its parameters; with --prompt-format "
+            + "chat-template every reply one such call in the template's own syntax (default off).")
     boolean constrainCalls;
 
     @Option(names = "--prompt-format", defaultValue = "react", description = "Local model: react (ToolLLaMA's ReAct "
@@ -98,8 +99,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         boolean chatTemplate = promptFormat.equals("chat-template");
         if (chatTemplate && model.dir == null) throw new BadInputException("--prompt-format chat-template needs a local --model");
-        if (chatTemplate && (constrainFunctionNames || constrainCalls)) {
-            throw new BadInputException("--constrain and --constrain-function-names apply to the ReAct prompt, not to --prompt-format chat-template");
+        if (chatTemplate && constrainFunctionNames) {
+            throw new BadInputException("--constrain-function-names applies to the ReAct prompt; with --prompt-format chat-template use --constrain");
         }
         if (constrainFunctionNames && model.dir == null) {
             throw new BadInputException("--constrain-function-names needs a local --model");
@@ -136,7 +137,8 @@ public final class RunCommand implements Callable<Integer> {
         if (promptFormat.equals("chat-template")) {
             GenerationConfig cfg = GenerationConfig.toolLlama().withMaxNewTokens(sampling.maxNewTokens)
                     .withTemperature(sampling.temperature).withSeed(seed.value());
-            return LocalChatTemplateBackend.load(model.dir, adapter.dir, cfg, batchSize, device.device(), Clock.systemDefaultZone());
+            return LocalChatTemplateBackend.load(model.dir, adapter.dir, cfg, batchSize, device.device(), Clock.systemDefaultZone())
+                    .constrainCalls(constrainCalls);
         }
         return new AgentRun.LocalModel(model.dir, sampling.maxNewTokens, sampling.temperature, seed.value(), batchSize,
                 constrainFunctionNames, false, device.device(), adapter.dir, constrainCalls).open();

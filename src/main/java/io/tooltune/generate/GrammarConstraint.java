@@ -30,7 +30,10 @@ public final class GrammarConstraint implements TokenConstraint {
     @Override
     public BitSet allowed(int tokensLeft) {
         BitSet mask = masker.allowed(matcher);
-        if (matcher.tokensToEnd() + CLOSING_MARGIN >= tokensLeft) masker.keepFinishable(matcher, mask, tokensLeft);
+        // a complete document may go on (another parallel call): only where that can still be closed in time
+        if (matcher.isComplete() || matcher.tokensToEnd() + CLOSING_MARGIN >= tokensLeft) {
+            masker.keepFinishable(matcher, mask, tokensLeft);
+        }
         return mask;
     }
 

@@ -156,8 +156,7 @@ public final class ChatServer implements AutoCloseable {
             throw new ApiException(404, "invalid_request_error", "model_not_found", "The model '" + req.model() + "' does not exist; this server serves '" + backend.modelId() + "'");
         }
         req.checkLogitBias(backend.vocabularySize());
-        // JSON output is the same text whatever the prompt; a forced tool call has a grammar only in the ReAct shape
-        Grammar grammar = format == PromptFormat.REACT || req.responseFormat() != null ? Constraints.grammar(req) : null;
+        Grammar grammar = Constraints.grammar(req, format);
         int context = backend.contextLength();
         PromptMapper.Rendered rendered = format.render(req);
         RequestLimits.checkCheapBounds(req.messages().size(), rendered.prompt().length(), context);

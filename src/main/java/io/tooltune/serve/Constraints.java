@@ -20,8 +20,9 @@ import java.util.function.Supplier;
  * for that tool; response_format json_object any JSON object, json_schema a document valid for its schema (whether
  * or not {@code strict} is set: output is always enforced). A schema the matcher cannot handle is a 400 naming the
  * keyword, before any generation; response_format together with offered tools is refused (the ReAct format has no
- * place for a structured answer beside tool calls). Grammars are cached per distinct request part, so repeated
- * requests share their cached masks.
+ * place for a structured answer beside tool calls). With a chat template, forced calls are the template's own call
+ * syntax instead ({@link TemplateToolChoice}). Grammars are cached per distinct request part, so repeated requests
+ * share their cached masks.
  */
 final class Constraints {
     static final int CACHED_GRAMMARS = 64;
@@ -29,7 +30,17 @@ final class Constraints {
 
     private Constraints() {}
 
-    /** The grammar the completion must match, or null for free decoding. */
+    /**
+     * The grammar the completion of {@code req} rendered by {@code format} must match, or null for free decoding:
+     * JSON output is the same text whatever the prompt; a forced tool call is written in the ReAct shape or, with a
+     * chat template, in its own call syntax ({@link TemplateToolChoice}).
+     */
+    static Grammar grammar(ChatRequest req, PromptFormat format) {
+        if (format == PromptFormat.REACT || req.responseFormat() != null) return grammar(req);
+        return format instanceof TemplatePromptMapper template ? TemplateToolChoice.grammar(template.callFormat(), req) : null;
+    }
+
+    /** The grammar the completion must match on the ReAct prompt path (or for JSON output), or null for free decoding. */
     static Grammar grammar(ChatRequest req) {
         ChatRequest.ChoiceMode mode = req.toolChoice().mode();
         int ws = JsonSchemaGrammar.DEFAULT_MAX_WHITESPACE;
@@ -72,7 +83,8 @@ final class Constraints {
         return mapped;
     }
 
-    private static Grammar cached(String key, Supplier<Grammar> compile) {
+    /** The grammar cached under {@code key}, else {@code compile}'s; a schema it cannot handle is a 400. */
+    static Grammar cached(String key, Supplier<Grammar> compile) {
         try {
             return CACHE.get(key, compile);
         } catch (BadInputException e) {

@@ -30,7 +30,9 @@ import java.util.SplittableRandom;
  * OpenAI tool dicts, and {@code add_generation_prompt}. The reply is parsed for the tool calls the template teaches
  * ({@link ToolCallFormat}); calls of offered tools become OpenAI tool calls (several per turn too), anything else
  * (free text, a malformed call, an unknown function) is plain content. tool_choice none offers no tools, a named
- * choice offers only that tool; neither required nor named calls are forced.
+ * choice offers only that tool; required and named calls are forced ({@link TemplateToolChoice}): the prompt ends
+ * with the reply's prefilled start, and a forced reply that is no call (cut by the token limit) is empty content
+ * with finish_reason "length", never the partial call.
  */
 public final class TemplatePromptMapper implements PromptFormat {
     private final ChatTemplate plain;
@@ -87,7 +89,8 @@ public final class TemplatePromptMapper implements PromptFormat {
         prompt = tokenizerPrefix.strip(prompt);
         Set<String> callable = new LinkedHashSet<>();
         offered.forEach(t -> callable.add(t.name()));
-        return new PromptMapper.Rendered(prompt, "", callable);
+        String prefill = TemplateToolChoice.prefill(callFormat, req);
+        return new PromptMapper.Rendered(prompt + prefill, prefill, callable);
     }
 
     /** A message as OpenAI writes it; a tool result also gets the called function's {@code name} (Hermes needs it). */
@@ -111,11 +114,12 @@ public final class TemplatePromptMapper implements PromptFormat {
 
     @Override
     public AssistantReply reply(PromptMapper.Rendered rendered, Completion c) {
-        String text = c.text();
+        String text = rendered.prefill() + c.text();
         String plainFinish = c.hitMaxTokens() ? "length" : "stop";
         if (callFormat.isEmpty() || rendered.callable().isEmpty()) return new AssistantReply(text.strip(), List.of(), plainFinish);
         ParsedReply parsed = callFormat.get().parser(new SplittableRandom()).parse(text);
         if (!parsed.hasToolCalls() || parsed.toolCalls().stream().anyMatch(t -> !rendered.callable().contains(t.name()))) {
+            if (!rendered.prefill().isEmpty()) return new AssistantReply("", List.of(), "length");
             return new AssistantReply(text.strip(), List.of(), plainFinish);
         }
         List<ChatRequest.ToolCall> calls = new ArrayList<>();

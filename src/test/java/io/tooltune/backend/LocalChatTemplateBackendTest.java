@@ -8,6 +8,8 @@ import io.tooltune.Shared;
 import io.tooltune.chat.ModelChatTemplates;
 import io.tooltune.chat.TokenizerPrefix;
 import io.tooltune.generate.GenerationConfig;
+import io.tooltune.generate.constrain.Grammar;
+import io.tooltune.generate.constrain.Matcher;
 import io.tooltune.inference.Completion;
 import io.tooltune.inference.InferenceWorker;
 import io.tooltune.model.Device;
@@ -20,6 +22,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,12 +30,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LocalChatTemplateBackendTest {
     final List<String> prompts = Collections.synchronizedList(new ArrayList<>());
 
+    final List<Grammar> grammars = Collections.synchronizedList(new ArrayList<>());
+
     LocalChatTemplateBackend scripted(String reply) {
+        return scripted(reply, false);
+    }
+
+    LocalChatTemplateBackend scripted(String reply, boolean cut) {
         InferenceWorker worker = new InferenceWorker((batch, cancelled) -> {
             List<Completion> out = new ArrayList<>();
             batch.forEach(r -> {
                 prompts.add(r.prompt());
-                out.add(new Completion(reply, 7, 3, false));
+                grammars.add(r.grammar());
+                out.add(new Completion(reply, 7, 3, cut));
             });
             return out;
         }, 4, 0);
@@ -103,5 +113,27 @@ class LocalChatTemplateBackendTest {
         BadInputException e = assertThrows(BadInputException.class, () -> LocalChatTemplateBackend.load(
                 Shared.path("fixtures/opt/tiny-opt-prenorm"), null, GenerationConfig.toolLlama(), 1, Device.CPU, Clock.systemUTC()));
         assertTrue(e.getMessage().contains("needs a model with a chat template"), e.getMessage());
+    }
+
+    @Test
+    void constrainedRepliesContinueThePrefilledCallUnderTheFunctionsGrammar() throws Exception {
+        try (LocalChatTemplateBackend b = scripted("get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>", false)
+                .constrainCalls(true)) {
+            ChatBackend.Reply r = b.chat(history(), functions());
+            assertTrue(prompts.get(0).endsWith("<|im_start|>assistant\n<tool_call>\n{\"name\": \""), prompts.get(0));
+            Matcher m = grammars.get(0).matcher();
+            assertTrue(m.advance("Finish\", \"arguments\": {}}\n</tool_call>") && m.isComplete(), "Finish is offered too");
+            assertFalse(grammars.get(0).matcher().advance("launch_rocket"), "only offered functions");
+            assertFalse(r.message().has("content"));
+            assertEquals("get_weather", r.message().at("/function_call/name").asText());
+            assertEquals("{\"city\": \"Paris\"}", r.message().at("/function_call/arguments").asText());
+            b.chat(history(), functions());
+            assertSame(grammars.get(0), grammars.get(1), "compiled once per function list");
+        }
+        try (LocalChatTemplateBackend b = scripted("get_wea", true).constrainCalls(true)) {
+            ChatBackend.Reply r = b.chat(history(), functions());
+            assertEquals(LocalChatTemplateBackend.MALFORMED_CALL, r.message().at("/function_call/name").asText(),
+                    "a call cut by the token limit is an error step");
+        }
     }
 }

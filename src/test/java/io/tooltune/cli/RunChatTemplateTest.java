@@ -30,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code run --prompt-format chat-template}: the StableToolBench example queries through tiny-qwen2's chat template. */
@@ -42,20 +43,44 @@ class RunChatTemplateTest {
      */
     @Test
     void exampleQueriesRunWithTinyQwen2(@TempDir Path dir) throws Exception {
-        Path stb = Shared.path("data/stabletoolbench");
-        Map<String, JsonNode> answers = RunCommandTest.recordedAnswers(stb);
-        RunCommandTest.writeTools(dir.resolve("tools"), answers);
+        Map<String, JsonNode> answers = RunCommandTest.recordedAnswers(Shared.path("data/stabletoolbench"));
+        String summary = runExamples(dir, answers, "--max-new-tokens", "8");
+        assertTrue(summary.contains("3 queries (0 already done): 0 answered, 0 gave up, 3 without answer, 0 errors"), summary);
+        for (String id : RunCommandTest.IDS) {
+            JsonNode mine = RunCommandTest.acceptedCotAnswer(dir.resolve("out"), id, answers);
+            assertEquals(3, mine.at("/answer_generation/query_count").asInt(), id);
+        }
+    }
+
+    /**
+     * With {@code --constrain} the same random model's every reply is one native call of an offered function (Finish
+     * included) with arguments valid for its parameters: no step names an unknown function or carries bad input.
+     */
+    @Test
+    void constrainedRunMakesOnlyValidCalls(@TempDir Path dir) throws Exception {
+        String summary = runExamples(dir, RunCommandTest.recordedAnswers(Shared.path("data/stabletoolbench")),
+                "--constrain", "--max-new-tokens", "64");
+        assertTrue(summary.contains("3 queries (0 already done)") && summary.contains(" 0 errors"), summary);
         Path out = dir.resolve("out");
-        String summary = RunCommandTest.runCli(new String[]{"run", "--queries",
+        int calls = RunCommandTest.assertValidActions(out);
+        assertTrue(calls >= 3, "every reply is a call: " + calls);
+        for (String id : RunCommandTest.IDS) {
+            JsonNode chain = Json.MAPPER.readTree(out.resolve(id + "_CoT@1.json").toFile()).at("/trys/0/chain");
+            assertFalse(chain.toString().contains(LocalChatTemplateBackend.MALFORMED_CALL), id + ": " + chain);
+        }
+    }
+
+    /** {@code run} of the three example queries, CoT with 3 iterations, through tiny-qwen2's template into dir/out. */
+    private static String runExamples(Path dir, Map<String, JsonNode> answers, String... extra) throws Exception {
+        Path stb = Shared.path("data/stabletoolbench");
+        RunCommandTest.writeTools(dir.resolve("tools"), answers);
+        List<String> args = new ArrayList<>(List.of("run", "--queries",
                 stb.resolve("solvable_queries_example/test_instruction/G1_instruction.json").toString(),
                 "--model", Shared.path(MODEL.toString()).toString(), "--prompt-format", "chat-template", "--method", "cot",
                 "--api-embedded", "--cache", dir.resolve("cache.sqlite").toString(), "--tools", dir.resolve("tools").toString(),
-                "--output", out.toString(), "--max-new-tokens", "8", "--max-iterations", "3"});
-        assertTrue(summary.contains("3 queries (0 already done): 0 answered, 0 gave up, 3 without answer, 0 errors"), summary);
-        for (String id : RunCommandTest.IDS) {
-            JsonNode mine = RunCommandTest.acceptedCotAnswer(out, id, answers);
-            assertEquals(3, mine.at("/answer_generation/query_count").asInt(), id);
-        }
+                "--output", dir.resolve("out").toString(), "--max-iterations", "3"));
+        args.addAll(List.of(extra));
+        return RunCommandTest.runCli(args.toArray(String[]::new));
     }
 
     private static final Pattern FIRST_TOOL = Pattern.compile("\\{\"type\": \"function\", \"function\": \\{\"name\": \"([^\"]+)\"");

@@ -231,6 +231,15 @@ class RunCommandTest {
                 "--max-iterations", "3", "--constrain"};
         String summary = runCli(args);
         assertTrue(summary.contains("3 queries (0 already done)") && summary.contains(" 0 errors"), summary);
+        int calls = assertValidActions(out);
+        assertTrue(calls >= 3, "every query made at least one call: " + calls);
+    }
+
+    /**
+     * Asserts that every Action of the CoT answers in {@code out} names an offered function and its Action Input is
+     * valid for that function's parameters (no hallucinated-function step); returns the number of Actions.
+     */
+    static int assertValidActions(Path out) throws Exception {
         int calls = 0;
         for (String id : IDS) {
             JsonNode mine = Json.MAPPER.readTree(out.resolve(id + "_CoT@1.json").toFile());
@@ -249,7 +258,7 @@ class RunCommandTest {
                 calls++;
             }
         }
-        assertTrue(calls >= 3, "every query made at least one call: " + calls);
+        return calls;
     }
 
     @Test

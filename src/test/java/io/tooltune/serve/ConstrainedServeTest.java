@@ -40,12 +40,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConstrainedServeTest {
     private static final String MODEL = "tiny-llama";
-    private static final Map<String, Object> WEATHER = Map.of("type", "object",
-            "properties", Map.of("city", Map.of("type", "string"), "unit", Map.of("enum", List.of("C", "F"))),
-            "required", List.of("city"));
-    private static final Map<String, Object> TIME = Map.of("type", "object",
-            "properties", Map.of("zone", Map.of("type", "string"), "hour24", Map.of("type", "boolean")),
-            "required", List.of("zone", "hour24"));
+    /** Schemas keep their written member order (Map.of's varies between runs, and so would the grammar). */
+    static final Map<String, Object> WEATHER = ordered("""
+            {"type": "object", "properties": {"city": {"type": "string"}, "unit": {"enum": ["C", "F"]}}, "required": ["city"]}""");
+    static final Map<String, Object> TIME = ordered("""
+            {"type": "object", "properties": {"zone": {"type": "string"}, "hour24": {"type": "boolean"}},
+             "required": ["zone", "hour24"]}""");
+    static final Map<String, Object> ANSWER = ordered("""
+            {"type": "object", "properties": {"answer": {"type": "string"}, "confidence": {"type": "number"},
+             "tags": {"type": "array", "items": {"enum": ["a", "b"]}, "maxItems": 3}},
+             "required": ["answer", "confidence"], "additionalProperties": false}""");
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> ordered(String json) {
+        try {
+            return Json.MAPPER.readValue(json, Map.class);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
     static LocalModelBackend backend;
     static ChatServer server;
     static OpenAIClient client;
@@ -64,7 +77,7 @@ class ConstrainedServeTest {
         }
     }
 
-    private static ChatCompletionFunctionTool tool(String name, Map<String, Object> schema) {
+    static ChatCompletionFunctionTool tool(String name, Map<String, Object> schema) {
         FunctionParameters.Builder p = FunctionParameters.builder();
         schema.forEach((k, v) -> p.putAdditionalProperty(k, JsonValue.from(v)));
         return ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name(name)
@@ -76,11 +89,11 @@ class ConstrainedServeTest {
                 .addUserMessage("What is the weather in Paris?");
     }
 
-    private static JsonNode json(String s) throws Exception {
+    static JsonNode json(String s) throws Exception {
         return Json.MAPPER.readTree(s);
     }
 
-    private static void assertValidCall(ChatCompletion.Choice choice, List<String> names) throws Exception {
+    static void assertValidCall(ChatCompletion.Choice choice, List<String> names) throws Exception {
         assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, choice.finishReason());
         assertTrue(choice.message().content().orElse("").isEmpty(), "no content beside the call: " + choice.message().content());
         ChatCompletionMessageFunctionToolCall call = choice.message().toolCalls().orElseThrow().get(0).asFunction();
@@ -121,10 +134,7 @@ class ConstrainedServeTest {
 
     @Test
     void jsonSchemaAndJsonObjectOutputAlwaysParseAndValidate() throws Exception {
-        Map<String, Object> schema = Map.of("type", "object", "properties", Map.of(
-                "answer", Map.of("type", "string"), "confidence", Map.of("type", "number"),
-                "tags", Map.of("type", "array", "items", Map.of("enum", List.of("a", "b")), "maxItems", 3)),
-                "required", List.of("answer", "confidence"), "additionalProperties", false);
+        Map<String, Object> schema = ANSWER;
         ResponseFormatJsonSchema.JsonSchema.Schema.Builder sb = ResponseFormatJsonSchema.JsonSchema.Schema.builder();
         schema.forEach((k, v) -> sb.putAdditionalProperty(k, JsonValue.from(v)));
         ResponseFormatJsonSchema format = ResponseFormatJsonSchema.builder().jsonSchema(ResponseFormatJsonSchema.JsonSchema
@@ -155,7 +165,7 @@ class ConstrainedServeTest {
         assertTrue(t.getMessage().contains("unsupported keyword \"format\""), t.getMessage());
     }
 
-    private static boolean isJson(String s) {
+    static boolean isJson(String s) {
         try {
             Json.MAPPER.readTree(s);
             return true;

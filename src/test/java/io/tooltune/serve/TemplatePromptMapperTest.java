@@ -9,8 +9,12 @@ import io.tooltune.chat.ToolCallFormat;
 import io.tooltune.inference.Completion;
 import io.tooltune.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -137,5 +141,40 @@ class TemplatePromptMapperTest {
         String call = "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>";
         assertEquals(new AssistantReply(call, List.of(), "stop"), reply(m, "\"none\"", call, false));
         assertEquals(new AssistantReply("It is sunny", List.of(), "length"), reply(m, "\"auto\"", " It is sunny\n", true));
+    }
+
+    @Test
+    void forcedChoicesPrefillTheCallsStartAndReadItBack() throws Exception {
+        TemplatePromptMapper m = mapper("tiny-qwen2");
+        String user = "\"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], " + TOOLS;
+        PromptMapper.Rendered required = m.render(request("{" + user + ", \"tool_choice\": \"required\"}"));
+        assertEquals("<tool_call>\n{\"name\": \"", required.prefill());
+        assertTrue(required.prompt().endsWith("<|im_start|>assistant\n<tool_call>\n{\"name\": \""), required.prompt());
+        PromptMapper.Rendered named = m.render(request("{" + user
+                + ", \"tool_choice\": {\"type\": \"function\", \"function\": {\"name\": \"get_time\"}}}"));
+        assertTrue(named.prompt().endsWith("<|im_start|>assistant\n<tool_call>\n{\"name\": \"get_time\", \"arguments\": "), named.prompt());
+
+        AssistantReply call = m.reply(named, new Completion("{}}\n</tool_call>", 10, 4, false));
+        assertEquals("tool_calls", call.finishReason());
+        assertNull(call.content());
+        assertEquals("get_time", call.toolCalls().get(0).name());
+        assertEquals(new AssistantReply("", List.of(), "length"), m.reply(named, new Completion("{\"zone", 10, 2, true)),
+                "a cut call is no content, never the partial call or the prefill");
+        assertEquals(new AssistantReply("", List.of(), "length"), m.reply(required, new Completion("get_wea", 10, 2, true)));
+    }
+
+    @Test
+    void forcingACallNeedsATemplateWhoseCallSyntaxIsKnown(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("tokenizer_config.json"), Json.MAPPER.writeValueAsString(Map.of("chat_template",
+                "{% for m in messages %}{{ m.role }}: {{ m.content }}\n{% endfor %}{% if tools %}tools: {{ tools | tojson }}\n{% endif %}")));
+        TemplatePromptMapper m = new TemplatePromptMapper(ModelChatTemplates.load(dir, TemplateFixtureCases.FIXTURE_CLOCK), new TokenizerPrefix(""));
+        assertEquals(Optional.empty(), m.callFormat());
+        ChatRequest req = request("{\"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], " + TOOLS
+                + ", \"tool_choice\": \"required\"}");
+        ApiException e = assertThrows(ApiException.class, () -> Constraints.grammar(req, m));
+        assertEquals(400, e.status());
+        assertTrue(e.getMessage().contains("teaches no tool-call syntax tooltune can force"), e.getMessage());
+        ChatRequest auto = request("{\"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], " + TOOLS + "}");
+        assertNull(Constraints.grammar(auto, m), "auto decodes freely");
     }
 }

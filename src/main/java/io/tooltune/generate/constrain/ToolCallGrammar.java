@@ -85,7 +85,7 @@ public final class ToolCallGrammar {
         return action;
     }
 
-    private static Rule arguments(JsonRules json, Function f, String where) {
+    static Rule arguments(JsonRules json, Function f, String where) {
         String at = where + ": function \"" + f.name() + "\" parameters";
         if (f.parameters() == null || f.parameters().isNull()) return json.object(List.of(), null, "no arguments");
         return JsonSchemaGrammar.rule(json, f.parameters(), at);
