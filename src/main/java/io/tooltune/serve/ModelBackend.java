@@ -4,6 +4,7 @@ import io.tooltune.generate.constrain.Grammar;
 import io.tooltune.inference.Completion;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,6 +27,11 @@ public interface ModelBackend extends AutoCloseable {
      * are dropped; running ones stop at the next decoding step where the backend supports it).
      */
     CompletableFuture<Completion> complete(Job job);
+
+    /** The engine's load for /metrics; empty where the backend keeps no such figures. */
+    default Optional<EngineStats> engineStats() {
+        return Optional.empty();
+    }
 
     @Override
     void close();
