@@ -67,7 +67,7 @@ public final class ChatServer implements AutoCloseable {
         this.metrics = new ServerMetrics(() -> {
             ServedModel s = served;
             return s == null ? Optional.empty() : s.backend().engineStats();
-        });
+        }, System::nanoTime);
         this.app = HttpServers.create(this::routes);
     }
 

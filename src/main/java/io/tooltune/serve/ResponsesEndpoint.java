@@ -193,7 +193,7 @@ final class ResponsesEndpoint {
                 r.putNull("usage");
             } else {
                 ObjectNode u = r.putObject("usage").put("input_tokens", c.promptTokens());
-                u.putObject("input_tokens_details").put("cached_tokens", 0);
+                u.putObject("input_tokens_details").put("cached_tokens", 0).put("cache_write_tokens", 0);
                 u.put("output_tokens", c.completionTokens());
                 u.putObject("output_tokens_details").put("reasoning_tokens", 0);
                 u.put("total_tokens", c.promptTokens() + c.completionTokens());

@@ -12,6 +12,7 @@ import io.tooltune.inference.Completion;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -39,7 +40,11 @@ final class ServerMetrics {
     private final Gauge inFlight = Gauge.builder().name("tooltune_generations_in_flight")
             .help("Generations submitted to the backend and not yet finished or cancelled").register(registry);
 
-    ServerMetrics(Supplier<Optional<EngineStats>> engine) {
+    private final LongSupplier nanoClock;
+
+    /** {@code engine} is asked at every scrape; {@code nanoClock} times generations (System::nanoTime). */
+    ServerMetrics(Supplier<Optional<EngineStats>> engine, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         GaugeWithCallback.builder().name("tooltune_num_requests_running").help("Sequences the engine is decoding")
                 .callback(cb -> engine.get().ifPresent(s -> cb.call(s.running()))).register(registry);
         GaugeWithCallback.builder().name("tooltune_num_requests_waiting").help("Requests queued for an engine slot")
@@ -52,28 +57,28 @@ final class ServerMetrics {
         requests.labelValues(endpoint, Integer.toString(status)).inc();
     }
 
-    /** A generation's clock; {@link #firstToken} is called when its first token is known. */
+    /**
+     * One generation's timing. A backend that streams tokens marks {@link #firstToken}; one that hands over whole
+     * completions shows its first token only at the end, so its time per output token is not observed.
+     */
     final class Generation {
-        private final long startNanos = System.nanoTime();
-        private long firstTokenNanos;
+        private final long startNanos = nanoClock.getAsLong();
+        private long firstTokenNanos = -1;
         private boolean done;
 
         private Generation() {
             inFlight.inc();
         }
 
-        void firstToken() {
-            if (firstTokenNanos == 0) firstTokenNanos = System.nanoTime();
+        synchronized void firstToken() {
+            if (firstTokenNanos < 0) firstTokenNanos = nanoClock.getAsLong();
         }
 
-        /**
-         * Records a finished generation. A backend that hands over whole completions shows its first token only
-         * now, so time per output token is observed only when the first token came strictly before the end.
-         */
-        void finished(Completion c) {
+        /** Records a finished generation: its tokens, time to first token, and time per output token when streamed. */
+        synchronized void finished(Completion c) {
             if (!end()) return;
-            long now = System.nanoTime();
-            boolean streamed = firstTokenNanos != 0 && firstTokenNanos < now;
+            long now = nanoClock.getAsLong();
+            boolean streamed = firstTokenNanos >= 0;
             long first = streamed ? firstTokenNanos : now;
             promptTokens.inc(c.promptTokens());
             completionTokens.inc(c.completionTokens());
@@ -84,11 +89,11 @@ final class ServerMetrics {
         }
 
         /** A generation that failed or whose client went away. */
-        void abandoned() {
+        synchronized void abandoned() {
             end();
         }
 
-        private synchronized boolean end() {
+        private boolean end() {
             if (done) return false;
             done = true;
             inFlight.dec();
