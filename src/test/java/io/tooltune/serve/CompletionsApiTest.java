@@ -1,13 +1,11 @@
 package io.tooltune.serve;
 
-import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionChoice;
 import com.openai.models.completions.CompletionCreateParams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,23 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The legacy POST /v1/completions through openai-java: the prompt goes to the model as written, the text comes back raw. */
 class CompletionsApiTest {
     static final String WEATHER_CALL = "Thought: I should look up the weather.\nAction: get_weather\nAction Input: {\"city\": \"Paris\"}";
-    static ChatServer server;
-    static OpenAIClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = ServeTestSupport.start(ScriptedBackend.load(ServeTestSupport.script(), "opt-tools", 2048));
-        client = ServeTestSupport.client(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ScriptedServer scripted = new ScriptedServer();
 
     @Test
     void promptsAreCompletedAsWrittenOneChoiceEach() {
-        Completion c = client.completions().create(CompletionCreateParams.builder().model("opt-tools")
+        Completion c = scripted.client().completions().create(CompletionCreateParams.builder().model("opt-tools")
                 .promptOfArrayOfStrings(List.of("the weather in Paris is", "Hello")).maxTokens(100).build());
         c.validate();
         assertEquals(2, c.choices().size());
@@ -49,18 +36,18 @@ class CompletionsApiTest {
 
     @Test
     void maxTokensDefaultsToSixteenAndCutsWithLength() {
-        Completion c = client.completions().create(CompletionCreateParams.builder().model("opt-tools")
+        Completion c = scripted.client().completions().create(CompletionCreateParams.builder().model("opt-tools")
                 .prompt("the weather in Paris").maxTokens(4).build());
         assertEquals(CompletionChoice.FinishReason.LENGTH, c.choices().get(0).finishReason());
         assertEquals("Thought: I should look", c.choices().get(0).text());
-        Completion unbounded = client.completions().create(CompletionCreateParams.builder().model("opt-tools")
+        Completion unbounded = scripted.client().completions().create(CompletionCreateParams.builder().model("opt-tools")
                 .prompt("Hello").build());
         assertEquals(CompletionsEndpoint.DEFAULT_MAX_TOKENS, unbounded.usage().orElseThrow().completionTokens());
     }
 
     @Test
     void stopStringsEndTheText() {
-        Completion c = client.completions().create(CompletionCreateParams.builder().model("opt-tools")
+        Completion c = scripted.client().completions().create(CompletionCreateParams.builder().model("opt-tools")
                 .prompt("the weather in Paris").stop("\nAction Input:").maxTokens(100).build());
         assertEquals("Thought: I should look up the weather.\nAction: get_weather", c.choices().get(0).text());
     }
@@ -69,7 +56,7 @@ class CompletionsApiTest {
     void streamedChunksAddUpToTheText() {
         List<String> pieces = new ArrayList<>();
         List<CompletionChoice.FinishReason> finishes = new ArrayList<>();
-        try (StreamResponse<Completion> stream = client.completions().createStreaming(CompletionCreateParams.builder()
+        try (StreamResponse<Completion> stream = scripted.client().completions().createStreaming(CompletionCreateParams.builder()
                 .model("opt-tools").prompt("the weather in Paris").maxTokens(100).build())) {
             stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> {
                 pieces.add(choice.text());
@@ -83,15 +70,15 @@ class CompletionsApiTest {
 
     @Test
     void whatCannotBeHonouredIs400() throws Exception {
-        ServerErrorsTest.error(ServeTestSupport.post(server, "/completions", "{\"model\":\"opt-tools\",\"prompt\":\"hi\",\"echo\":true}"),
+        ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/completions", "{\"model\":\"opt-tools\",\"prompt\":\"hi\",\"echo\":true}"),
                 400, "unsupported_parameter");
-        ServerErrorsTest.error(ServeTestSupport.post(server, "/completions", "{\"model\":\"opt-tools\",\"prompt\":[1,2,3]}"),
+        ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/completions", "{\"model\":\"opt-tools\",\"prompt\":[1,2,3]}"),
                 400, "unsupported_parameter");
-        ServerErrorsTest.error(ServeTestSupport.post(server, "/completions", "{\"model\":\"opt-tools\",\"prompt\":\"hi\",\"temperature\":3}"),
+        ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/completions", "{\"model\":\"opt-tools\",\"prompt\":\"hi\",\"temperature\":3}"),
                 400, "invalid_value");
-        ServerErrorsTest.error(ServeTestSupport.post(server, "/completions", "{\"model\":\"opt-tools\"}"), 400, "invalid_value");
-        ServerErrorsTest.error(ServeTestSupport.post(server, "/completions", "{\"model\":\"gpt-4\",\"prompt\":\"hi\"}"), 404, "model_not_found");
-        ServerErrorsTest.error(ServeTestSupport.post(server, "/completions", "{\"model\":\"opt-tools\",\"prompt\":\"word \",\"max_tokens\":2048}"),
+        ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/completions", "{\"model\":\"opt-tools\"}"), 400, "invalid_value");
+        ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/completions", "{\"model\":\"gpt-4\",\"prompt\":\"hi\"}"), 404, "model_not_found");
+        ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/completions", "{\"model\":\"opt-tools\",\"prompt\":\"word \",\"max_tokens\":2048}"),
                 400, "context_length_exceeded");
     }
 }

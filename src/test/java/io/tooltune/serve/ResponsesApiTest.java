@@ -1,7 +1,6 @@
 package io.tooltune.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.helpers.ResponseAccumulator;
@@ -15,9 +14,8 @@ import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
 import io.tooltune.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -29,19 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** POST /v1/responses through openai-java (plain, function tools and their round trip, streaming) and raw HTTP. */
 class ResponsesApiTest {
-    static ChatServer server;
-    static OpenAIClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = ServeTestSupport.start(ScriptedBackend.load(ServeTestSupport.script(), "opt-tools", 2048));
-        client = ServeTestSupport.client(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ScriptedServer scripted = new ScriptedServer();
 
     static FunctionTool weatherTool() {
         return FunctionTool.builder().name("get_weather").description("Current weather for a city").strict(false)
@@ -61,7 +48,7 @@ class ResponsesApiTest {
 
     @Test
     void plainAnswerIsOneAssistantMessage() {
-        Response r = client.responses().create(ResponseCreateParams.builder().model("opt-tools")
+        Response r = scripted.client().responses().create(ResponseCreateParams.builder().model("opt-tools")
                 .instructions("You are helpful.").input("Hello there").build());
         r.validate();
         assertEquals(1, r.output().size());
@@ -77,7 +64,7 @@ class ResponsesApiTest {
     void functionCallThenItsOutputGiveTheAnswer() {
         EasyInputMessage question = EasyInputMessage.builder().role(EasyInputMessage.Role.USER)
                 .content("What is the weather in Paris?").build();
-        Response first = client.responses().create(ResponseCreateParams.builder().model("opt-tools").addTool(weatherTool())
+        Response first = scripted.client().responses().create(ResponseCreateParams.builder().model("opt-tools").addTool(weatherTool())
                 .inputOfResponse(List.of(ResponseInputItem.ofEasyInputMessage(question))).build());
         first.validate();
         ResponseFunctionToolCall call = first.output().get(0).asFunctionCall();
@@ -86,7 +73,7 @@ class ResponsesApiTest {
         assertTrue(call.callId().startsWith("call_"));
         assertEquals(ResponseStatus.COMPLETED, first.status().orElseThrow());
 
-        Response second = client.responses().create(ResponseCreateParams.builder().model("opt-tools").addTool(weatherTool())
+        Response second = scripted.client().responses().create(ResponseCreateParams.builder().model("opt-tools").addTool(weatherTool())
                 .inputOfResponse(List.of(ResponseInputItem.ofEasyInputMessage(question), ResponseInputItem.ofFunctionCall(call),
                         ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
                                 .callId(call.callId()).output("{\"temp_c\":18,\"sky\":\"sunny\"}").build())))
@@ -99,7 +86,7 @@ class ResponsesApiTest {
     void streamedTextAndCallsAccumulateToTheResponse() {
         ResponseAccumulator acc = ResponseAccumulator.create();
         List<String> deltas = new ArrayList<>();
-        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(ResponseCreateParams.builder()
+        try (StreamResponse<ResponseStreamEvent> stream = scripted.client().responses().createStreaming(ResponseCreateParams.builder()
                 .model("opt-tools").input("Hello there").build())) {
             stream.stream().forEach(e -> {
                 acc.accumulate(e);
@@ -112,7 +99,7 @@ class ResponsesApiTest {
         assertEquals(text(r), String.join("", deltas));
 
         ResponseAccumulator calls = ResponseAccumulator.create();
-        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(ResponseCreateParams.builder()
+        try (StreamResponse<ResponseStreamEvent> stream = scripted.client().responses().createStreaming(ResponseCreateParams.builder()
                 .model("opt-tools").addTool(weatherTool()).input("What is the weather in Paris?").build())) {
             stream.stream().forEach(calls::accumulate);
         }
@@ -123,7 +110,7 @@ class ResponsesApiTest {
 
     @Test
     void streamSendsTheResponsesEventSequence() throws Exception {
-        HttpResponse<String> raw = ServeTestSupport.post(server, "/responses",
+        HttpResponse<String> raw = ServeTestSupport.post(scripted.server(), "/responses",
                 "{\"model\":\"opt-tools\",\"input\":\"What is the weather in Paris?\",\"stream\":true,\"tools\":[{\"type\":\"function\","
                         + "\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}]}");
         assertEquals(200, raw.statusCode());
@@ -143,7 +130,7 @@ class ResponsesApiTest {
                 "response.function_call_arguments.delta", "response.function_call_arguments.done",
                 "response.output_item.done", "response.completed"), types);
 
-        HttpResponse<String> text = ServeTestSupport.post(server, "/responses",
+        HttpResponse<String> text = ServeTestSupport.post(scripted.server(), "/responses",
                 "{\"model\":\"opt-tools\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"Hello\"}]}],\"stream\":true}");
         List<String> textTypes = new ArrayList<>();
         for (String block : text.body().split("\n\n")) {
@@ -159,7 +146,7 @@ class ResponsesApiTest {
 
     @Test
     void aLengthCutIsAnIncompleteResponse() {
-        Response r = client.responses().create(ResponseCreateParams.builder().model("opt-tools")
+        Response r = scripted.client().responses().create(ResponseCreateParams.builder().model("opt-tools")
                 .input("anything else").maxOutputTokens(3).build());
         r.validate();
         assertEquals(ResponseStatus.INCOMPLETE, r.status().orElseThrow());
@@ -168,17 +155,17 @@ class ResponsesApiTest {
 
     @Test
     void unsupportedInputIsA400NamingTheField() throws Exception {
-        ServerErrorsTest.error(ServeTestSupport.post(server, "/responses",
+        ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/responses",
                 "{\"model\":\"opt-tools\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_image\",\"image_url\":\"x\"}]}]}"),
                 400, "unsupported_parameter");
-        HttpResponse<String> hosted = ServeTestSupport.post(server, "/responses",
+        HttpResponse<String> hosted = ServeTestSupport.post(scripted.server(), "/responses",
                 "{\"model\":\"opt-tools\",\"input\":\"hi\",\"tools\":[{\"type\":\"web_search\"}]}");
         ServerErrorsTest.error(hosted, 400, "unsupported_parameter");
         assertTrue(Json.MAPPER.readTree(hosted.body()).at("/error/message").asText().startsWith("tools[0].type"));
-        ServerErrorsTest.error(ServeTestSupport.post(server, "/responses",
+        ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/responses",
                 "{\"model\":\"opt-tools\",\"input\":\"hi\",\"previous_response_id\":\"resp_1\"}"), 400, "unsupported_parameter");
-        ServerErrorsTest.error(ServeTestSupport.post(server, "/responses", "{\"model\":\"other\",\"input\":\"hi\"}"), 404, "model_not_found");
-        HttpResponse<String> schema = ServeTestSupport.post(server, "/responses", "{\"model\":\"opt-tools\",\"input\":\"hi\","
+        ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/responses", "{\"model\":\"other\",\"input\":\"hi\"}"), 404, "model_not_found");
+        HttpResponse<String> schema = ServeTestSupport.post(scripted.server(), "/responses", "{\"model\":\"opt-tools\",\"input\":\"hi\","
                 + "\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"x\",\"schema\":{\"type\":\"object\",\"patternProperties\":{}}}}}");
         ServerErrorsTest.error(schema, 400, "unsupported_schema");
         assertTrue(Json.MAPPER.readTree(schema.body()).at("/error/message").asText().contains("patternProperties"), schema.body());
