@@ -156,7 +156,11 @@ class ServerOpsTest {
             assertEquals(1, right.responses().create(response).output().size());
             assertEquals(1, right.completions().create(completion).choices().size());
             assertEquals(200, send(server, HttpRequest.newBuilder().GET(), "/health").statusCode());
-            assertEquals(200, send(server, HttpRequest.newBuilder().GET(), "/metrics").statusCode());
+            HttpResponse<String> metrics = send(server, HttpRequest.newBuilder().GET(), "/metrics");
+            assertEquals(200, metrics.statusCode());
+            Map<String, Double> m = samples(metrics.body());
+            assertEquals(1.0, m.get("tooltune_requests_total{endpoint=\"/v1/responses\",status=\"401\"}"), "refusals are counted");
+            assertEquals(1.0, m.get("tooltune_requests_total{endpoint=\"/v1/completions\",status=\"200\"}"));
         }
     }
 
