@@ -83,12 +83,14 @@ final class CompletionsEndpoint {
                 throw ApiException.invalid("unsupported_parameter", field + ": not supported on /v1/completions");
             }
         }
-        JsonNode bestOf = body.get("best_of");
-        if (present(bestOf) && !(bestOf.canConvertToInt() && bestOf.asInt() == 1)) {
-            throw ApiException.invalid("unsupported_parameter", "best_of: only 1 is supported");
+        for (String field : List.of("n", "best_of")) {
+            JsonNode v = body.get(field);
+            if (present(v) && !(v.canConvertToInt() && v.asInt() == 1)) {
+                throw ApiException.invalid("unsupported_parameter", field + ": only 1 is supported on /v1/completions");
+            }
         }
         ObjectNode chat = Json.MAPPER.createObjectNode();
-        for (String field : List.of("model", "max_tokens", "temperature", "top_p", "stop", "seed", "n", "stream_options")) {
+        for (String field : List.of("model", "max_tokens", "temperature", "top_p", "stop", "seed", "stream_options")) {
             if (present(body.get(field))) chat.set(field, body.get(field));
         }
         chat.putArray("messages").addObject().put("role", "user").put("content", firstPrompt);

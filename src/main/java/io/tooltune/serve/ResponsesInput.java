@@ -43,6 +43,10 @@ final class ResponsesInput {
         messages(body.get("input"), messages);
         if (present(body.get("tools"))) chat.set("tools", tools(body.get("tools")));
         if (present(body.get("tool_choice"))) chat.set("tool_choice", toolChoice(body.get("tool_choice")));
+        JsonNode maxOutput = body.get("max_output_tokens");
+        if (present(maxOutput) && !(maxOutput.isIntegralNumber() && maxOutput.canConvertToInt() && maxOutput.asInt() >= 1)) {
+            throw ApiException.invalid("invalid_value", "max_output_tokens: must be an integer of at least 1");
+        }
         copy(body, "max_output_tokens", chat, "max_tokens");
         copy(body, "temperature", chat, "temperature");
         copy(body, "top_p", chat, "top_p");

@@ -74,6 +74,8 @@ class CompletionsApiTest {
                 400, "unsupported_parameter");
         ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/completions", "{\"model\":\"opt-tools\",\"prompt\":[1,2,3]}"),
                 400, "unsupported_parameter");
+        ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/completions", "{\"model\":\"opt-tools\",\"prompt\":\"hi\",\"n\":2}"),
+                400, "unsupported_parameter");
         ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/completions", "{\"model\":\"opt-tools\",\"prompt\":\"hi\",\"temperature\":3}"),
                 400, "invalid_value");
         ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/completions", "{\"model\":\"opt-tools\"}"), 400, "invalid_value");

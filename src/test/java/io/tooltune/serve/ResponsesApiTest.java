@@ -165,6 +165,9 @@ class ResponsesApiTest {
         ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/responses",
                 "{\"model\":\"opt-tools\",\"input\":\"hi\",\"previous_response_id\":\"resp_1\"}"), 400, "unsupported_parameter");
         ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/responses", "{\"model\":\"other\",\"input\":\"hi\"}"), 404, "model_not_found");
+        HttpResponse<String> zero = ServeTestSupport.post(scripted.server(), "/responses", "{\"model\":\"opt-tools\",\"input\":\"hi\",\"max_output_tokens\":0}");
+        ServerErrorsTest.error(zero, 400, "invalid_value");
+        assertTrue(Json.MAPPER.readTree(zero.body()).at("/error/message").asText().startsWith("max_output_tokens"));
         HttpResponse<String> schema = ServeTestSupport.post(scripted.server(), "/responses", "{\"model\":\"opt-tools\",\"input\":\"hi\","
                 + "\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"x\",\"schema\":{\"type\":\"object\",\"patternProperties\":{}}}}}");
         ServerErrorsTest.error(schema, 400, "unsupported_schema");
