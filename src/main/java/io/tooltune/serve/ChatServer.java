@@ -132,7 +132,7 @@ public final class ChatServer implements AutoCloseable {
             body.putArray("data").add(model(served()));
             HttpIo.sendJson(ctx, 200, body);
         });
-        config.routes.get("/v1/models/{id}", ctx -> {
+        config.routes.get("/v1/models/<id>", ctx -> { // <id>: model ids may hold a slash
             ServedModel s = served();
             if (!ctx.pathParam("id").equals(s.backend().modelId())) throw notFound(ctx);
             HttpIo.sendJson(ctx, 200, model(s));

@@ -89,6 +89,7 @@ class ResponsesApiTest {
         try (StreamResponse<ResponseStreamEvent> stream = scripted.client().responses().createStreaming(ResponseCreateParams.builder()
                 .model("opt-tools").input("Hello there").build())) {
             stream.stream().forEach(e -> {
+                e.validate();
                 acc.accumulate(e);
                 if (e.isOutputTextDelta()) deltas.add(e.asOutputTextDelta().delta());
             });
@@ -101,7 +102,7 @@ class ResponsesApiTest {
         ResponseAccumulator calls = ResponseAccumulator.create();
         try (StreamResponse<ResponseStreamEvent> stream = scripted.client().responses().createStreaming(ResponseCreateParams.builder()
                 .model("opt-tools").addTool(weatherTool()).input("What is the weather in Paris?").build())) {
-            stream.stream().forEach(calls::accumulate);
+            stream.stream().forEach(e -> calls.accumulate(e.validate()));
         }
         ResponseFunctionToolCall call = calls.response().output().get(0).asFunctionCall();
         assertEquals("get_weather", call.name());
