@@ -29,7 +29,10 @@ public record RequestLimits(int maxRequestBytes, List<String> corsOrigins) {
         return new RequestLimits(DEFAULT_MAX_REQUEST_BYTES, List.of());
     }
 
-    /** Refuses a browser request from an origin not allowed; an allowed one gets its CORS response headers. */
+    /**
+     * Refuses a browser request from an origin not allowed; an allowed one gets its CORS response headers. (Javalin's
+     * CorsPlugin only withholds the headers from other origins: their requests would still run and spend model time.)
+     */
     void checkOrigin(Context ctx) {
         String origin = ctx.header("Origin");
         if (origin == null) return;
