@@ -14,8 +14,6 @@ import io.tooltune.inference.Completion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -279,13 +277,13 @@ public final class ChatServer implements AutoCloseable {
                     ObjectNode tc = d.putArray("tool_calls").addObject().put("index", index).put("id", call.id()).put("type", "function");
                     tc.putObject("function").put("name", call.name()).put("arguments", "");
                 }, null));
-                for (String piece : slices(call.arguments(), 8)) {
+                for (String piece : TextPieces.slices(call.arguments(), 8)) {
                     out.data(chunk(model, id, created, d -> d.putArray("tool_calls").addObject().put("index", index)
                             .putObject("function").put("arguments", piece), null));
                 }
             }
         } else {
-            for (String piece : pieces(reply.content())) {
+            for (String piece : TextPieces.words(reply.content())) {
                 out.data(chunk(model, id, created, d -> d.put("content", piece), null));
             }
         }
@@ -298,19 +296,6 @@ public final class ChatServer implements AutoCloseable {
             out.data(u);
         }
         out.done();
-    }
-
-    /** Text cut into word-sized fragments (each keeps its leading whitespace), as a token stream would arrive. */
-    static List<String> pieces(String s) {
-        if (s.isEmpty()) return List.of();
-        return List.of(s.split("(?=\\s+\\S)"));
-    }
-
-    /** Fixed-size slices, for streaming a call's arguments in several fragments. */
-    static List<String> slices(String s, int size) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < s.length(); i += size) out.add(s.substring(i, Math.min(s.length(), i + size)));
-        return out;
     }
 
     private static ObjectNode chunk(String model, String id, long created, Consumer<ObjectNode> delta, String finish) {

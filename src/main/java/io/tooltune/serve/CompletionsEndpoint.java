@@ -117,7 +117,7 @@ final class CompletionsEndpoint {
             return;
         }
         for (int i = 0; i < done.size(); i++) {
-            for (String piece : ChatServer.pieces(done.get(i).text())) {
+            for (String piece : TextPieces.words(done.get(i).text())) {
                 ObjectNode chunk = head(id, created, model);
                 choice(chunk.putArray("choices"), i, piece, null);
                 out.data(chunk);

@@ -116,7 +116,7 @@ final class ResponsesEndpoint {
         events.emit("response.content_part.added").put("item_id", id).put("output_index", index).put("content_index", 0)
                 .set("part", textPart(""));
         events.flush();
-        for (String piece : ChatServer.pieces(text)) {
+        for (String piece : TextPieces.words(text)) {
             events.emit("response.output_text.delta").put("item_id", id).put("output_index", index).put("content_index", 0)
                     .put("delta", piece).putArray("logprobs");
             events.flush();
@@ -135,7 +135,7 @@ final class ResponsesEndpoint {
         ObjectNode added = item.deepCopy().put("arguments", "").put("status", "in_progress");
         events.emit("response.output_item.added").put("output_index", index).set("item", added);
         events.flush();
-        for (String piece : ChatServer.slices(arguments, 8)) {
+        for (String piece : TextPieces.slices(arguments, 8)) {
             events.emit("response.function_call_arguments.delta").put("item_id", id).put("output_index", index).put("delta", piece);
             events.flush();
         }
