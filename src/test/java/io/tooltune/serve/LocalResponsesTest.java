@@ -1,6 +1,5 @@
 package io.tooltune.serve;
 
-import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
 import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
@@ -10,12 +9,9 @@ import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseTextConfig;
 import com.openai.models.responses.ToolChoiceFunction;
 import io.tooltune.Json;
-import io.tooltune.Shared;
 import io.tooltune.generate.constrain.SchemaCheck;
-import io.tooltune.model.Device;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -29,30 +25,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * schema-valid JSON.
  */
 class LocalResponsesTest {
-    private static final String MODEL = "tiny-llama";
     private static final Map<String, Object> TIME = Map.of("type", "object",
             "properties", Map.of("zone", Map.of("type", "string"), "hour24", Map.of("type", "boolean")),
             "required", List.of("zone", "hour24"));
-    static LocalModelBackend backend;
-    static ChatServer server;
-    static OpenAIClient client;
 
-    @BeforeAll
-    static void start() throws Exception {
-        backend = LocalModelBackend.load(Shared.path("fixtures/llama/tiny-llama-linear"), MODEL, 4, Device.CPU);
-        server = ServeTestSupport.start(backend);
-        client = ServeTestSupport.client(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        try (LocalModelBackend b = backend; ChatServer s = server) {
-            // closes the server, then the backend and its model
-        }
-    }
+    @RegisterExtension
+    static final LocalLlamaServer local = new LocalLlamaServer();
 
     private static ResponseCreateParams.Builder ask() {
-        return ResponseCreateParams.builder().model(MODEL).temperature(1.0).maxOutputTokens(120L)
+        return ResponseCreateParams.builder().model(LocalLlamaServer.MODEL).temperature(1.0).maxOutputTokens(120L)
                 .input("What time is it in Paris?");
     }
 
@@ -60,7 +41,7 @@ class LocalResponsesTest {
     void namedToolChoiceGivesAValidFunctionCall() throws Exception {
         FunctionTool.Parameters.Builder p = FunctionTool.Parameters.builder();
         TIME.forEach((k, v) -> p.putAdditionalProperty(k, JsonValue.from(v)));
-        Response r = client.responses().create(ask().addTool(FunctionTool.builder().name("get_time").description("a tool")
+        Response r = local.client().responses().create(ask().addTool(FunctionTool.builder().name("get_time").description("a tool")
                         .strict(true).parameters(p.build()).build())
                 .toolChoice(ToolChoiceFunction.builder().name("get_time").build()).build());
         r.validate();
@@ -74,7 +55,7 @@ class LocalResponsesTest {
     void jsonSchemaTextFormatGivesSchemaValidText() throws Exception {
         ResponseFormatTextJsonSchemaConfig.Schema.Builder sb = ResponseFormatTextJsonSchemaConfig.Schema.builder();
         TIME.forEach((k, v) -> sb.putAdditionalProperty(k, JsonValue.from(v)));
-        Response r = client.responses().create(ask().text(ResponseTextConfig.builder().format(
+        Response r = local.client().responses().create(ask().text(ResponseTextConfig.builder().format(
                 ResponseFormatTextJsonSchemaConfig.builder().name("time").strict(true).schema(sb.build()).build()).build()).build());
         r.validate();
         String text = r.output().get(0).asMessage().content().get(0).asOutputText().text();
