@@ -31,6 +31,7 @@ import java.util.function.Consumer;
 public final class ChatServer implements AutoCloseable {
     private static final Set<String> ROUTES = Set.of("/health", "/metrics", "/v1/models", "/v1/chat/completions",
             "/v1/completions", "/v1/responses");
+    private static final Set<String> OPEN_ROUTES = Set.of("/health", "/metrics");
 
     private final RequestLimits limits;
     private final String host;
@@ -80,8 +81,8 @@ public final class ChatServer implements AutoCloseable {
     }
 
     /**
-     * Requires {@code Authorization: Bearer KEY} on the API routes (OpenAI's 401 otherwise); null: no key. /health,
-     * /metrics and CORS preflights need none. Call before {@link #start()}.
+     * Requires {@code Authorization: Bearer KEY} on every route but /health, /metrics and CORS preflights (OpenAI's
+     * 401 otherwise); null: no key. Call before {@link #start()}.
      */
     public ChatServer requireApiKey(String key) {
         this.apiKey = key == null || key.isEmpty() ? null : key;
@@ -106,7 +107,9 @@ public final class ChatServer implements AutoCloseable {
     private void routes(JavalinConfig config) {
         config.routes.before(ctx -> {
             limits.checkOrigin(ctx);
-            if (ctx.method() != HandlerType.OPTIONS && ctx.path().startsWith("/v1") && !authorized(ctx)) {
+            // deny by default: only preflights and the two operator routes go without the key
+            boolean open = ctx.method() == HandlerType.OPTIONS || OPEN_ROUTES.contains(ctx.path().replaceAll("/+$", ""));
+            if (!open && !authorized(ctx)) {
                 throw new ApiException(401, "invalid_request_error", "invalid_api_key",
                         "Incorrect API key provided. Send it as 'Authorization: Bearer KEY'.");
             }

@@ -156,6 +156,8 @@ class ServerOpsTest {
             assertEquals(1, right.responses().create(response).output().size());
             assertEquals(1, right.completions().create(completion).choices().size());
             assertEquals(200, send(server, HttpRequest.newBuilder().GET(), "/health").statusCode());
+            assertEquals(401, send(server, HttpRequest.newBuilder().GET(), "/%761/models").statusCode(), "no way round the key");
+            assertEquals(401, send(server, HttpRequest.newBuilder().GET(), "/elsewhere").statusCode());
             HttpResponse<String> metrics = send(server, HttpRequest.newBuilder().GET(), "/metrics");
             assertEquals(200, metrics.statusCode());
             Map<String, Double> m = samples(metrics.body());
