@@ -1,6 +1,6 @@
 package io.tooltune;
 
-import com.sun.net.httpserver.HttpServer;
+import io.javalin.Javalin;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,14 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HttpServersTest {
 
     @Test
-    void aTakenPortIsNamedInTheError() throws Exception {
-        HttpServer first = HttpServers.bind("127.0.0.1", 0, 1);
-        int port = first.getAddress().getPort();
+    void aTakenPortIsNamedInTheError() {
+        Javalin first = HttpServers.start(HttpServers.create(c -> {}), "127.0.0.1", 0);
+        int port = first.port();
         try {
-            BadInputException e = assertThrows(BadInputException.class, () -> HttpServers.bind("127.0.0.1", port, 1));
+            BadInputException e = assertThrows(BadInputException.class,
+                    () -> HttpServers.start(HttpServers.create(c -> {}), "127.0.0.1", port));
             assertTrue(e.getMessage().startsWith("127.0.0.1:" + port + ": cannot listen there"), e.getMessage());
         } finally {
-            first.stop(0);
+            first.stop();
         }
     }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "OpenAI-compatible tool-calling server (/v1/chat/completions, /v1/models) for a model folder.")
+        description = "OpenAI-compatible tool-calling server (/v1/chat/completions, /v1/completions, /v1/responses, /v1/models; /health, /metrics) for a model folder.")
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", description = "Hugging Face model folder (required unless --scripted)")
     Path model;
@@ -67,23 +67,27 @@ public final class ServeCommand implements Callable<Integer> {
         String key = apiKey != null ? apiKey : System.getenv("TOOLTUNE_API_KEY");
         listen.warnIfReachable(System.err, key != null && !key.isEmpty());
         String id = modelId != null ? modelId : model != null ? model.toAbsolutePath().normalize().getFileName().toString() : "scripted";
-        ModelBackend backend;
-        PromptFormat format = PromptFormat.REACT;
-        if (scripted != null) {
-            backend = ScriptedBackend.load(scripted, id, context);
-        } else {
-            LocalModelBackend local = new LocalModelBackend(ModelFolder.load(model, device.device(), adapter.dir), id, maxBatch);
-            backend = local;
-            format = TemplatePromptMapper.forModel(ModelChatTemplates.load(model, Clock.systemUTC()), local.tokenizer());
-        }
-        try (backend; ChatServer server = new ChatServer(backend, format, listen.host, listen.port,
-                new RequestLimits(maxRequestBytes, corsOrigins))) {
+        // the server answers /health (503) while the model loads, so orchestrators can wait for it
+        try (ChatServer server = ChatServer.loading(listen.host, listen.port, new RequestLimits(maxRequestBytes, corsOrigins))) {
             server.requireApiKey(key).start();
-            System.out.println("serving '" + id + "' on http://" + listen.host + ":" + server.port() + "/v1 ("
-                    + (format == PromptFormat.REACT ? "ToolLLaMA ReAct prompt" : "the model's chat template") + ")");
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
+            System.out.println("loading '" + id + "'; http://" + listen.host + ":" + server.port() + "/health answers 503 until it is ready");
+            ModelBackend backend;
+            PromptFormat format = PromptFormat.REACT;
+            if (scripted != null) {
+                backend = ScriptedBackend.load(scripted, id, context);
+            } else {
+                LocalModelBackend local = new LocalModelBackend(ModelFolder.load(model, device.device(), adapter.dir), id, maxBatch);
+                backend = local;
+                format = TemplatePromptMapper.forModel(ModelChatTemplates.load(model, Clock.systemUTC()), local.tokenizer());
+            }
+            try (backend) {
+                server.ready(backend, format);
+                System.out.println("serving '" + id + "' on http://" + listen.host + ":" + server.port() + "/v1 ("
+                        + (format == PromptFormat.REACT ? "ToolLLaMA ReAct prompt" : "the model's chat template") + ")");
+                CountDownLatch stop = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                stop.await();
+            }
         }
         return 0;
     }

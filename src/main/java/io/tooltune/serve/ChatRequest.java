@@ -301,7 +301,7 @@ public record ChatRequest(String model, List<Message> messages, List<Tool> tools
         return v.asDouble();
     }
 
-    private static boolean present(JsonNode n) {
+    static boolean present(JsonNode n) {
         return n != null && !n.isNull() && !n.isMissingNode();
     }
 

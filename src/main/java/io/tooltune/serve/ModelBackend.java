@@ -5,6 +5,7 @@ import io.tooltune.inference.Completion;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,6 +34,11 @@ public interface ModelBackend extends AutoCloseable {
      */
     CompletableFuture<Completion> complete(Job job);
 
+    /** The engine's load for /metrics; empty where the backend keeps no such figures. */
+    default Optional<EngineStats> engineStats() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 
@@ -54,6 +60,10 @@ public interface ModelBackend extends AutoCloseable {
 
         public Job withSeed(Long s) {
             return new Job(prompt, maxTokens, temperature, topP, s, stop, grammar, scoring);
+        }
+
+        public Job withScoring(Scoring s) {
+            return new Job(prompt, maxTokens, temperature, topP, seed, stop, grammar, s);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.tooltune.serve;
 
-import com.sun.net.httpserver.HttpExchange;
+import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.util.List;
@@ -29,37 +29,45 @@ public record RequestLimits(int maxRequestBytes, List<String> corsOrigins) {
         return new RequestLimits(DEFAULT_MAX_REQUEST_BYTES, List.of());
     }
 
-    /** Refuses a browser request from an origin not allowed; an allowed one gets its CORS response header. */
-    void checkOrigin(HttpExchange ex) {
-        String origin = ex.getRequestHeaders().getFirst("Origin");
+    /**
+     * Refuses a browser request from an origin not allowed; an allowed one gets its CORS response headers. (Javalin's
+     * CorsPlugin only withholds the headers from other origins: their requests would still run and spend model time.)
+     */
+    void checkOrigin(Context ctx) {
+        String origin = ctx.header("Origin");
         if (origin == null) return;
         if (!corsOrigins.contains(origin) && !corsOrigins.contains("*")) {
             throw new ApiException(403, "invalid_request_error", "origin_not_allowed",
                     "requests from origin " + origin + " are not allowed (serve --cors-origin)");
         }
-        ex.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
-        ex.getResponseHeaders().set("Vary", "Origin");
+        ctx.header("Access-Control-Allow-Origin", origin);
+        ctx.header("Vary", "Origin");
     }
 
-    /** The answer to an allowed origin's CORS preflight. */
-    static void preflight(HttpExchange ex) throws IOException {
-        ex.getResponseHeaders().set("Access-Control-Allow-Methods", "GET, POST");
-        ex.getResponseHeaders().set("Access-Control-Allow-Headers", "Content-Type, Authorization");
-        ex.sendResponseHeaders(204, -1);
+    /**
+     * The answer to a CORS preflight from an allowed origin: the methods served, and the headers the browser asks
+     * to send (the OpenAI SDKs add their own x-stainless-* headers to Content-Type and Authorization).
+     */
+    static void preflight(Context ctx) {
+        String asked = ctx.header("Access-Control-Request-Headers");
+        ctx.header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        ctx.header("Access-Control-Allow-Headers", asked == null || asked.isBlank() ? "Content-Type, Authorization" : asked);
+        ctx.header("Access-Control-Max-Age", "600");
+        ctx.status(204);
     }
 
     /** The body of a JSON POST, refused without reading past the cap. */
-    byte[] readJsonBody(HttpExchange ex) throws IOException {
-        String type = ex.getRequestHeaders().getFirst("Content-Type");
+    byte[] readJsonBody(Context ctx) throws IOException {
+        String type = ctx.header("Content-Type");
         if (type == null || !type.toLowerCase(Locale.ROOT).strip().startsWith("application/json")) {
             throw new ApiException(415, "invalid_request_error", "unsupported_media_type",
                     "the request body must be JSON (Content-Type: application/json), got " + (type == null ? "none" : type));
         }
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        String length = ctx.header("Content-Length");
         if (length != null && length.strip().matches("\\d{1,18}") && Long.parseLong(length.strip()) > maxRequestBytes) {
             throw tooLarge();
         }
-        byte[] bytes = ex.getRequestBody().readNBytes(maxRequestBytes + 1);
+        byte[] bytes = ctx.req().getInputStream().readNBytes(maxRequestBytes + 1);
         if (bytes.length > maxRequestBytes) throw tooLarge();
         return bytes;
     }

@@ -1,60 +1,56 @@
 package io.tooltune.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.tooltune.HttpServers;
 import io.tooltune.Json;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The HTTP face of {@link VirtualApis}: {@code POST /virtual} with StableToolBench's body. A malformed request
- * gets HTTP 422 and a JSON {@code {"error", "response"}}; any failure inside stays in its own exchange.
+ * gets HTTP 422 and a JSON {@code {"error", "response"}}; any failure inside stays in its own request.
  */
 public final class ApiServer implements AutoCloseable {
-    private final HttpServer server;
-    private final ExecutorService pool = Executors.newFixedThreadPool(8);
+    private final Javalin app;
+    private final String host;
 
-    public ApiServer(String host, int port, ToolExecutor apis) throws IOException {
-        server = HttpServers.bind(host, port, 64);
-        server.createContext("/virtual", ex -> handle(ex, apis));
-        server.setExecutor(pool);
-        server.start();
+    public ApiServer(String host, int port, ToolExecutor apis) {
+        this.host = host;
+        this.app = HttpServers.start(HttpServers.create(config -> {
+            config.routes.post("/virtual", ctx -> handle(ctx, apis));
+            for (HandlerType other : HandlerType.commonHttp()) {
+                if (other != HandlerType.POST && other != HandlerType.HEAD) {
+                    config.routes.addHttpHandler(other, "/virtual", ctx -> send(ctx, 405, error("Method Not Allowed")));
+                }
+            }
+        }), host, port);
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return app.port();
     }
 
     /** The URL agents post to, e.g. {@code http://127.0.0.1:8080/virtual}. */
     public String url() {
-        return "http://" + server.getAddress().getHostString() + ":" + port() + "/virtual";
+        return "http://" + host + ":" + port() + "/virtual";
     }
 
-    private static void handle(HttpExchange ex, ToolExecutor apis) throws IOException {
-        try (ex) {
-            if (!ex.getRequestMethod().equals("POST")) {
-                send(ex, 405, error("Method Not Allowed"));
-                return;
-            }
-            ToolRequest request;
-            try {
-                JsonNode body = Json.MAPPER.readTree(ex.getRequestBody());
-                request = ToolRequest.of(body);
-            } catch (IOException | IllegalArgumentException e) {
-                send(ex, 422, error("Invalid request: " + e.getMessage()));
-                return;
-            }
-            try {
-                send(ex, 200, apis.execute(request));
-            } catch (IOException | RuntimeException e) {
-                send(ex, 500, error("Internal server error: " + e.getMessage()));
-            }
+    private static void handle(Context ctx, ToolExecutor apis) throws IOException {
+        ToolRequest request;
+        try {
+            JsonNode body = Json.MAPPER.readTree(ctx.req().getInputStream());
+            request = ToolRequest.of(body);
+        } catch (IOException | IllegalArgumentException e) {
+            send(ctx, 422, error("Invalid request: " + e.getMessage()));
+            return;
+        }
+        try {
+            send(ctx, 200, apis.execute(request));
+        } catch (IOException | RuntimeException e) {
+            send(ctx, 500, error("Internal server error: " + e.getMessage()));
         }
     }
 
@@ -62,18 +58,12 @@ public final class ApiServer implements AutoCloseable {
         return Json.MAPPER.writeValueAsString(Json.MAPPER.createObjectNode().put("error", message).put("response", ""));
     }
 
-    private static void send(HttpExchange ex, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static void send(Context ctx, int status, String body) {
+        ctx.status(status).contentType("application/json").result(body);
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        pool.shutdownNow();
+        app.stop();
     }
 }

@@ -84,10 +84,9 @@ public final class VirtualApis implements ToolExecutor {
             int imported = o.importCache() == null ? 0 : cache.importFolder(o.importCache());
             return new Running(new ApiServer(o.host(), o.port(), new VirtualApis(cache, o.catalog(), o.simulator(),
                     o.realService(), o.log()).maxCacheEntryBytes(o.maxCacheEntryBytes())), cache, imported);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             cache.close();
-            if (e instanceof IOException io) throw new UncheckedIOException(io);
-            throw (RuntimeException) e;
+            throw e;
         }
     }
 

@@ -68,6 +68,36 @@ class SlowClientsTest {
         }
     }
 
+    /** Posts {@code body} to {@code path} on a raw socket, waits until the backend holds {@code jobs} jobs, then hangs up. */
+    private static void postAndLeave(ChatServer server, SlowBackend backend, String path, String body, int jobs) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            long t0 = System.nanoTime();
+            while (backend.futures.size() < jobs && System.nanoTime() - t0 < 120e9) Thread.sleep(10);
+        }
+    }
+
+    private static void awaitCancelled(CompletableFuture<Completion> f, String what) throws InterruptedException {
+        long t0 = System.nanoTime();
+        while (!f.isCancelled() && System.nanoTime() - t0 < 120e9) Thread.sleep(50);
+        assertTrue(f.isCancelled(), what);
+    }
+
+    @Test
+    void responsesAndCompletionsClientsThatLeaveCancelTheirJobs() throws Exception {
+        SlowBackend backend = new SlowBackend(60_000);
+        try (ChatServer server = ServeTestSupport.start(backend)) {
+            postAndLeave(server, backend, "/v1/responses", "{\"model\":\"slow\",\"stream\":true,\"input\":\"hi\"}", 1);
+            awaitCancelled(backend.futures.get(0), "streamed response cancelled");
+            postAndLeave(server, backend, "/v1/completions", "{\"model\":\"slow\",\"prompt\":[\"a\",\"b\"]}", 3);
+            awaitCancelled(backend.futures.get(1), "first prompt cancelled");
+            awaitCancelled(backend.futures.get(2), "second prompt cancelled");
+        }
+    }
+
     @Test
     void disconnectedClientCancelsItsCompletion() throws Exception {
         SlowBackend backend = new SlowBackend(60_000);
