@@ -173,7 +173,10 @@ public final class InferenceWorker implements AutoCloseable {
         }
     }
 
-    /** Every queued request, ordered by prompt, into batches of compatible requests (called holding the queue). */
+    /**
+     * Every queued request, ordered by prompt, into batches of compatible requests (any under continuous batching,
+     * where settings are per sequence), called holding the queue.
+     */
     private void planLockstep() {
         List<Pending> rest = new ArrayList<>(queue);
         queue.clear();
@@ -182,7 +185,7 @@ public final class InferenceWorker implements AutoCloseable {
             Pending first = rest.get(0);
             List<Pending> batch = new ArrayList<>(), others = new ArrayList<>();
             for (Pending p : rest) {
-                if (batch.size() < maxBatch && first.request().batchesWith(p.request())) batch.add(p);
+                if (batch.size() < maxBatch && (steps != null || first.request().batchesWith(p.request()))) batch.add(p);
                 else others.add(p);
             }
             lockstepBatches.add(batch);

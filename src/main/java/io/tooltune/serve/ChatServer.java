@@ -18,7 +18,9 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -175,11 +177,10 @@ public final class ChatServer implements AutoCloseable {
                 req.topP() == null ? 1.0 : req.topP(), req.seed(), req.stop(), grammar);
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
-        CompletableFuture<Completion> future = backend.complete(job);
         if (req.stream()) {
-            stream(ex, req, rendered, id, created, future);
+            stream(ex, req, rendered, id, created, job);
         } else {
-            respond(ex, req, rendered, id, created, future);
+            respond(ex, req, rendered, id, created, backend.complete(job));
         }
     }
 
@@ -234,48 +235,53 @@ public final class ChatServer implements AutoCloseable {
                 : format.reply(rendered, c);
     }
 
+    /**
+     * Streams the reply as its tokens are decoded: the backend hands over raw text pieces, {@link ReplyStream} turns
+     * them into the reply's deltas, and this writes them as SSE chunks.
+     */
     private void stream(HttpExchange ex, ChatRequest req, PromptMapper.Rendered rendered, String id, long created,
-                        CompletableFuture<Completion> future) throws IOException {
+                        ModelBackend.Job job) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0);
         OutputStream out = ex.getResponseBody();
-        Completion c;
-        try {
-            sendChunk(out, chunk(id, created, d -> d.put("role", "assistant").put("content", ""), null));
-        } catch (IOException e) {
-            future.cancel(true);
-            throw e;
-        }
-        try {
-            c = await(future, () -> {
+        sendChunk(out, chunk(id, created, d -> d.put("role", "assistant").put("content", ""), null));
+        DeltaSink sink = new DeltaSink() {
+            @Override
+            public void content(String text) throws IOException {
+                sendChunk(out, chunk(id, created, d -> d.put("content", text), null));
+            }
+
+            @Override
+            public void toolCallStart(int index, String callId, String name) throws IOException {
+                sendChunk(out, chunk(id, created, d -> d.putArray("tool_calls").addObject().put("index", index).put("id", callId)
+                        .put("type", "function").putObject("function").put("name", name).put("arguments", ""), null));
+            }
+
+            @Override
+            public void toolCallArguments(int index, String fragment) throws IOException {
+                sendChunk(out, chunk(id, created, d -> d.putArray("tool_calls").addObject().put("index", index)
+                        .putObject("function").put("arguments", fragment), null));
+            }
+
+            @Override
+            public void heartbeat() throws IOException {
                 out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
                 out.flush();
-            });
+            }
+        };
+        ReplyStream replyStream = ReplyStream.of(format, req, rendered);
+        BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
+        Completion c;
+        try {
+            c = replyStream.follow(backend.stream(job, pieces::add), pieces, sink, HEARTBEAT_MS);
         } catch (ExecutionException e) {
             sendChunk(out, errorBody(failure(e)));
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             return;
         }
         AssistantReply reply = reply(req, rendered, c);
-        if (reply.hasToolCalls()) {
-            for (int i = 0; i < reply.toolCalls().size(); i++) {
-                ChatRequest.ToolCall call = reply.toolCalls().get(i);
-                int index = i;
-                sendChunk(out, chunk(id, created, d -> {
-                    ObjectNode tc = d.putArray("tool_calls").addObject().put("index", index).put("id", call.id()).put("type", "function");
-                    tc.putObject("function").put("name", call.name()).put("arguments", "");
-                }, null));
-                for (String piece : slices(call.arguments(), 8)) {
-                    sendChunk(out, chunk(id, created, d -> d.putArray("tool_calls").addObject().put("index", index)
-                            .putObject("function").put("arguments", piece), null));
-                }
-            }
-        } else {
-            for (String piece : pieces(reply.content())) {
-                sendChunk(out, chunk(id, created, d -> d.put("content", piece), null));
-            }
-        }
+        replyStream.finish(reply, sink);
         sendChunk(out, chunk(id, created, d -> {}, reply.finishReason()));
         if (req.includeUsage()) {
             ObjectNode u = Json.MAPPER.createObjectNode().put("id", id).put("object", "chat.completion.chunk")
@@ -322,19 +328,6 @@ public final class ChatServer implements AutoCloseable {
     private static ApiException failure(ExecutionException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
         return cause instanceof ApiException a ? a : new ApiException(500, "server_error", "generation_failed", "generation failed: " + cause);
-    }
-
-    /** Text cut into word-sized fragments (each keeps its leading whitespace), as a token stream would arrive. */
-    static List<String> pieces(String s) {
-        if (s.isEmpty()) return List.of();
-        return List.of(s.split("(?=\\s+\\S)"));
-    }
-
-    /** Fixed-size slices, for streaming a call's arguments in several fragments. */
-    static List<String> slices(String s, int size) {
-        List<String> out = new java.util.ArrayList<>();
-        for (int i = 0; i < s.length(); i += size) out.add(s.substring(i, Math.min(s.length(), i + size)));
-        return out;
     }
 
     private ObjectNode chunk(String id, long created, java.util.function.Consumer<ObjectNode> delta, String finish) {

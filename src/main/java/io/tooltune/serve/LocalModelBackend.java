@@ -11,11 +11,12 @@ import io.tooltune.tokenizer.Tokenizer;
 
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
- * The real model behind the server: each job goes to the {@link InferenceWorker}, which batches concurrent jobs with
- * the same sampling settings (no lingering: a lone client is served at once); a job cancelled mid-batch stops
- * decoding at the next step. Generation stops at EOS ("</s>", as ToolLLaMA's inference does), a stop string or
+ * The real model behind the server: each job goes to the {@link InferenceWorker}, which batches concurrent jobs
+ * continuously (a job joins the running batch at the next step, whatever its sampling settings; a lone client is
+ * served at once) and streams their text as it is decoded; a cancelled job leaves the batch at the next step. Generation stops at EOS ("</s>", as ToolLLaMA's inference does), a stop string or
  * max_tokens.
  */
 public final class LocalModelBackend implements ModelBackend {
@@ -52,6 +53,11 @@ public final class LocalModelBackend implements ModelBackend {
     @Override
     public CompletableFuture<Completion> complete(Job job) {
         return worker.submit(InferenceRequest.constrained(job.prompt(), config(job), job.grammar()));
+    }
+
+    @Override
+    public CompletableFuture<Completion> stream(Job job, Consumer<String> onText) {
+        return worker.submit(InferenceRequest.constrained(job.prompt(), config(job), job.grammar()).streaming(onText));
     }
 
     /** A job's sampling settings (no top-k; stop at EOS). */

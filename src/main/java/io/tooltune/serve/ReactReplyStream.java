@@ -1,0 +1,78 @@
+package io.tooltune.serve;
+
+import io.tooltune.data.FunctionSchemas;
+
+import java.io.IOException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Streaming on ToolLLaMA's ReAct prompt: the only content a client sees is Finish's final_answer (see
+ * {@link ReplyMapper}), so nothing is sent until the text reaches {@code Action: Finish}, its Action Input and the
+ * opening quote of {@code "final_answer"}; from there the JSON string is decoded as it grows (an escape sequence
+ * waits until whole) and sent, up to its closing quote. Thought and Action lines are never sent. A tool call is
+ * only certain once its Action Input parses, so calls are sent whole at the end; so is any other reply.
+ */
+final class ReactReplyStream extends ReplyStream {
+    private static final Pattern ANSWER = Pattern.compile(
+            "Action:[ \\t]*" + FunctionSchemas.FINISH + "[ \\t]*\\r?\\nAction Input:\\s*\\{.*?\"final_answer\"\\s*:\\s*\"", Pattern.DOTALL);
+    private final String prefill;
+    private final boolean finishIsATool;
+    private int answerStart = -1;
+
+    ReactReplyStream(PromptMapper.Rendered rendered) {
+        this.prefill = rendered.prefill();
+        this.finishIsATool = rendered.callable().contains(FunctionSchemas.FINISH);
+    }
+
+    @Override
+    void advance(String text, DeltaSink sink) throws IOException {
+        if (finishIsATool) return;
+        String all = prefill + text;
+        if (answerStart < 0) {
+            Matcher m = ANSWER.matcher(all);
+            if (!m.find()) return;
+            answerStart = m.end();
+        }
+        content(decodedPrefix(all, answerStart), sink);
+    }
+
+    /** The JSON string starting at {@code from} (after its opening quote), decoded as far as it is complete. */
+    static String decodedPrefix(String s, int from) {
+        StringBuilder out = new StringBuilder();
+        int i = from;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == '"') break;
+            if (c != '\\') {
+                out.append(c);
+                i++;
+                continue;
+            }
+            if (i + 1 >= s.length()) break;
+            char e = s.charAt(i + 1);
+            if (e == 'u') {
+                if (i + 6 > s.length()) break;
+                try {
+                    out.append((char) Integer.parseInt(s.substring(i + 2, i + 6), 16));
+                } catch (NumberFormatException bad) {
+                    break;
+                }
+                i += 6;
+                continue;
+            }
+            out.append(switch (e) {
+                case 'n' -> '\n';
+                case 't' -> '\t';
+                case 'r' -> '\r';
+                case 'b' -> '\b';
+                case 'f' -> '\f';
+                default -> e;
+            });
+            i += 2;
+        }
+        // a high surrogate waits for its pair
+        if (!out.isEmpty() && Character.isHighSurrogate(out.charAt(out.length() - 1))) out.setLength(out.length() - 1);
+        return out.toString();
+    }
+}
