@@ -3,32 +3,54 @@ package io.tooltune.serve;
 import io.tooltune.data.FunctionSchemas;
 
 import java.io.IOException;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Streaming on ToolLLaMA's ReAct prompt: the only content a client sees is Finish's final_answer (see
- * {@link ReplyMapper}), so nothing is sent until the text reaches {@code Action: Finish}, its Action Input and the
- * opening quote of {@code "final_answer"}; from there the JSON string is decoded as it grows (an escape sequence
- * waits until whole) and sent, up to its closing quote. Thought and Action lines are never sent. A tool call is
- * only certain once its Action Input parses, so calls are sent whole at the end; so is any other reply.
+ * Streaming on ToolLLaMA's ReAct prompt (see {@link ReplyMapper} for what the client sees). Thought and Action lines
+ * are never sent. Content is Finish's final_answer: nothing is sent until the text reaches {@code Action: Finish},
+ * its Action Input and the opening quote of {@code "final_answer"}; from there the JSON string is decoded as it
+ * grows (an escape sequence waits until whole) and sent, up to its closing quote. A call of an offered function
+ * starts once its Action line is followed by an Action Input object, which is then sent as generated (the model's
+ * own JSON text, up to its closing brace). Any other reply (free text, a call of an unknown function) is sent whole
+ * at the end.
  */
 final class ReactReplyStream extends ReplyStream {
+    private static final Pattern CALL = Pattern.compile("Action:[ \\t]*([^\\n]*?)[ \\t]*\\r?\\nAction Input:\\s*(?=\\{)");
     private static final Pattern ANSWER = Pattern.compile(
             "Action:[ \\t]*" + FunctionSchemas.FINISH + "[ \\t]*\\r?\\nAction Input:\\s*\\{.*?\"final_answer\"\\s*:\\s*\"", Pattern.DOTALL);
     private final String prefill;
+    private final Set<String> callable;
     private final boolean finishIsATool;
     private int answerStart = -1;
+    private int call = -1;
+    private JsonScanner arguments;
 
     ReactReplyStream(PromptMapper.Rendered rendered) {
         this.prefill = rendered.prefill();
-        this.finishIsATool = rendered.callable().contains(FunctionSchemas.FINISH);
+        this.callable = rendered.callable();
+        this.finishIsATool = callable.contains(FunctionSchemas.FINISH);
     }
 
     @Override
     void advance(String text, DeltaSink sink) throws IOException {
-        if (finishIsATool) return;
         String all = prefill + text;
+        if (call < 0 && answerStart < 0) {
+            Matcher m = CALL.matcher(all);
+            if (m.find() && callable.contains(m.group(1)) && (finishIsATool || !m.group(1).equals(FunctionSchemas.FINISH))) {
+                call = startCall(m.group(1), sink);
+                arguments = new JsonScanner(m.end());
+            }
+        }
+        if (call >= 0) {
+            if (!arguments.closed()) {
+                int from = arguments.advance(all);
+                arguments(call, all.substring(from, arguments.position()), sink);
+            }
+            return;
+        }
+        if (finishIsATool) return;
         if (answerStart < 0) {
             Matcher m = ANSWER.matcher(all);
             if (!m.find()) return;

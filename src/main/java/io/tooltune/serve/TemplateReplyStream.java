@@ -20,13 +20,10 @@ final class TemplateReplyStream extends ReplyStream {
     private static final Pattern ARGUMENTS = Pattern.compile("\"(?:arguments|parameters)\"\\s*:\\s*");
     /** Where the calls begin in the text; -1 while it is content. */
     private int callsFrom = -1;
-    /** Scan position, the call being streamed (-1: looking for a name), and the arguments' state. */
+    /** Scan position, the call being streamed (-1: looking for a name), and its arguments (null: not reached). */
     private int pos;
     private int call = -1;
-    private boolean inArguments;
-    private int depth;
-    private boolean inString;
-    private boolean escaped;
+    private JsonScanner arguments;
     private boolean gaveUp;
 
     @Override
@@ -77,7 +74,7 @@ final class TemplateReplyStream extends ReplyStream {
 
     private void streamCalls(String text, DeltaSink sink) throws IOException {
         while (true) {
-            if (!inArguments) {
+            if (arguments == null) {
                 if (call < 0) {
                     Matcher m = NAME.matcher(text);
                     if (!m.find(pos)) return;
@@ -85,38 +82,19 @@ final class TemplateReplyStream extends ReplyStream {
                     pos = m.end();
                 }
                 Matcher a = ARGUMENTS.matcher(text);
-                if (!a.find(pos)) return;
-                if (a.end() >= text.length()) return;
+                if (!a.find(pos) || a.end() >= text.length()) return;
                 char first = text.charAt(a.end());
                 if (first != '{' && first != '[') {
                     gaveUp = true;
                     return;
                 }
-                pos = a.end();
-                inArguments = true;
-                depth = 0;
-                inString = false;
-                escaped = false;
+                arguments = new JsonScanner(a.end());
             }
-            int start = pos;
-            boolean closed = false;
-            while (pos < text.length() && !closed) {
-                char c = text.charAt(pos++);
-                if (inString) {
-                    if (escaped) escaped = false;
-                    else if (c == '\\') escaped = true;
-                    else if (c == '"') inString = false;
-                } else if (c == '"') {
-                    inString = true;
-                } else if (c == '{' || c == '[') {
-                    depth++;
-                } else if (c == '}' || c == ']') {
-                    closed = --depth == 0;
-                }
-            }
-            arguments(call, text.substring(start, pos), sink);
-            if (!closed) return;
-            inArguments = false;
+            int from = arguments.advance(text);
+            arguments(call, text.substring(from, arguments.position()), sink);
+            if (!arguments.closed()) return;
+            pos = arguments.position();
+            arguments = null;
             call = -1;
         }
     }
