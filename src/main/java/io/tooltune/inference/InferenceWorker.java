@@ -63,6 +63,11 @@ public final class InferenceWorker implements AutoCloseable {
         return new InferenceWorker(null, new ModelSteps(loaded, maxBatch), maxBatch, lingerMillis, loaded);
     }
 
+    /** Continuous batching over the model in {@code loaded}, which stays open (the caller's to close). */
+    public static InferenceWorker sharing(LoadedModel loaded, int maxBatch) {
+        return new InferenceWorker(null, new ModelSteps(loaded, maxBatch), maxBatch, 0, () -> { });
+    }
+
     /** Static batching over the model in {@code loaded} (the baseline that continuous batching is measured against). */
     public static InferenceWorker staticBatches(LoadedModel loaded, int maxBatch, long lingerMillis) {
         return new InferenceWorker(new ModelBatchDecoder(loaded), maxBatch, lingerMillis, loaded);

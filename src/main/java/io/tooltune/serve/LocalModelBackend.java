@@ -26,9 +26,14 @@ public final class LocalModelBackend implements ModelBackend {
 
     /** Closing the backend closes {@code loaded}. */
     public LocalModelBackend(LoadedModel loaded, String modelId, int maxBatch) {
+        this(loaded, modelId, InferenceWorker.forModel(loaded, maxBatch, 0));
+    }
+
+    /** Serves {@code loaded} through {@code worker} (one that runs it, e.g. with static batches for a benchmark). */
+    public LocalModelBackend(LoadedModel loaded, String modelId, InferenceWorker worker) {
         this.modelId = modelId;
         this.loaded = loaded;
-        this.worker = InferenceWorker.forModel(loaded, maxBatch, 0);
+        this.worker = worker;
     }
 
     public static LocalModelBackend load(Path dir, String modelId, int maxBatch, Device device) {
