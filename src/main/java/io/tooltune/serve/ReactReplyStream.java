@@ -1,5 +1,6 @@
 package io.tooltune.serve;
 
+import io.tooltune.chat.CallJson;
 import io.tooltune.data.FunctionSchemas;
 
 import java.io.IOException;
@@ -25,7 +26,9 @@ final class ReactReplyStream extends ReplyStream {
     private final boolean finishIsATool;
     private int answerStart = -1;
     private int call = -1;
-    private JsonScanner arguments;
+    /** Where the call's Action Input starts, and how far it was sent (-1 once it closed). */
+    private int argumentsFrom;
+    private int argumentsSent;
 
     ReactReplyStream(PromptMapper.Rendered rendered) {
         this.prefill = rendered.prefill();
@@ -40,13 +43,15 @@ final class ReactReplyStream extends ReplyStream {
             Matcher m = CALL.matcher(all);
             if (m.find() && callable.contains(m.group(1)) && (finishIsATool || !m.group(1).equals(FunctionSchemas.FINISH))) {
                 call = startCall(m.group(1), sink);
-                arguments = new JsonScanner(m.end());
+                argumentsFrom = argumentsSent = m.end();
             }
         }
         if (call >= 0) {
-            if (!arguments.closed()) {
-                int from = arguments.advance(all);
-                arguments(call, all.substring(from, arguments.position()), sink);
+            if (argumentsSent >= 0) {
+                int end = CallJson.valueEnd(all, argumentsFrom);
+                int upTo = end < 0 ? all.length() : end;
+                arguments(call, all.substring(argumentsSent, upTo), sink);
+                argumentsSent = end < 0 ? upTo : -1;
             }
             return;
         }

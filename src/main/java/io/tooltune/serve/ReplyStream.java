@@ -81,11 +81,9 @@ abstract class ReplyStream {
                 if (piece == null) sink.heartbeat();
                 else text(piece, sink);
             }
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException e) {
             future.cancel(true);
-            throw e;
-        } catch (InterruptedException e) {
-            future.cancel(true);
+            if (e instanceof IOException io) throw io;
             Thread.currentThread().interrupt();
             throw new IOException(e);
         } catch (CancellationException e) {

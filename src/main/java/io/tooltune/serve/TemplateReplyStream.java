@@ -1,5 +1,7 @@
 package io.tooltune.serve;
 
+import io.tooltune.chat.CallJson;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -20,10 +22,10 @@ final class TemplateReplyStream extends ReplyStream {
     private static final Pattern ARGUMENTS = Pattern.compile("\"(?:arguments|parameters)\"\\s*:\\s*");
     /** Where the calls begin in the text; -1 while it is content. */
     private int callsFrom = -1;
-    /** Scan position, the call being streamed (-1: looking for a name), and its arguments (null: not reached). */
+    /** Scan position, the call being streamed (-1: looking for a name), and its arguments (-1: not reached). */
     private int pos;
     private int call = -1;
-    private JsonScanner arguments;
+    private int argumentsFrom = -1;
     private boolean gaveUp;
 
     @Override
@@ -74,7 +76,7 @@ final class TemplateReplyStream extends ReplyStream {
 
     private void streamCalls(String text, DeltaSink sink) throws IOException {
         while (true) {
-            if (arguments == null) {
+            if (argumentsFrom < 0) {
                 if (call < 0) {
                     Matcher m = NAME.matcher(text);
                     if (!m.find(pos)) return;
@@ -88,13 +90,14 @@ final class TemplateReplyStream extends ReplyStream {
                     gaveUp = true;
                     return;
                 }
-                arguments = new JsonScanner(a.end());
+                argumentsFrom = pos = a.end();
             }
-            int from = arguments.advance(text);
-            arguments(call, text.substring(from, arguments.position()), sink);
-            if (!arguments.closed()) return;
-            pos = arguments.position();
-            arguments = null;
+            int end = CallJson.valueEnd(text, argumentsFrom);
+            int upTo = end < 0 ? text.length() : end;
+            arguments(call, text.substring(pos, upTo), sink);
+            pos = upTo;
+            if (end < 0) return;
+            argumentsFrom = -1;
             call = -1;
         }
     }

@@ -115,17 +115,8 @@ class StreamingArrivalTest {
         List<Integer> seen = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         try (ChatServer server = ServeTestSupport.start(pieces(gate, ANSWER))) {
-            OpenAIClient client = ServeTestSupport.client(server);
-            try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(
-                    ChatCompletionCreateParams.builder().model("gated").addUserMessage("Count to five").build())) {
-                for (ChatCompletionChunk chunk : (Iterable<ChatCompletionChunk>) s.stream()::iterator) {
-                    if (chunk.choices().isEmpty()) continue;
-                    String content = chunk.choices().get(0).delta().content().orElse("");
-                    if (content.isEmpty()) continue;
-                    text.append(content);
-                    gate.received(seen);
-                }
-            }
+            text.append(streamContent(server, ChatCompletionCreateParams.builder().model("gated")
+                    .addUserMessage("Count to five").build(), gate, seen));
         }
         assertEquals("one two three four five", text.toString());
         assertArrivedPieceByPiece(gate, seen, 5);
@@ -145,22 +136,29 @@ class StreamingArrivalTest {
         StringBuilder text = new StringBuilder();
         try (LocalModelBackend local = new LocalModelBackend(new LoadedModel(OptModel.random(cfg, 7), tok), "tiny-random", 4);
              ChatServer server = ServeTestSupport.start(gatedModel(local, gate))) {
-            OpenAIClient client = ServeTestSupport.client(server);
-            try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(
-                    ChatCompletionCreateParams.builder().model("tiny-random").temperature(0.0).maxTokens(16)
-                            .responseFormat(ResponseFormatJsonObject.builder().build()).addUserMessage("Answer in JSON").build())) {
-                for (ChatCompletionChunk chunk : (Iterable<ChatCompletionChunk>) s.stream()::iterator) {
-                    if (chunk.choices().isEmpty()) continue;
-                    String content = chunk.choices().get(0).delta().content().orElse("");
-                    if (content.isEmpty()) continue;
-                    text.append(content);
-                    gate.received(seen);
-                }
-            }
+            text.append(streamContent(server, ChatCompletionCreateParams.builder().model("tiny-random").temperature(0.0)
+                    .maxTokens(16).responseFormat(ResponseFormatJsonObject.builder().build()).addUserMessage("Answer in JSON")
+                    .build(), gate, seen));
         }
         assertTrue(seen.size() > 1, "more than one content chunk: " + seen);
         assertArrivedPieceByPiece(gate, seen, seen.size());
         assertTrue(text.toString().startsWith("{"), text.toString());
+    }
+
+    /** Streams {@code params} with openai-java, telling the gate of every content chunk; returns the content. */
+    private static String streamContent(ChatServer server, ChatCompletionCreateParams params, Gate gate, List<Integer> seen) {
+        StringBuilder text = new StringBuilder();
+        OpenAIClient client = ServeTestSupport.client(server);
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(params)) {
+            for (ChatCompletionChunk chunk : (Iterable<ChatCompletionChunk>) s.stream()::iterator) {
+                if (chunk.choices().isEmpty()) continue;
+                String content = chunk.choices().get(0).delta().content().orElse("");
+                if (content.isEmpty()) continue;
+                text.append(content);
+                gate.received(seen);
+            }
+        }
+        return text.toString();
     }
 
     /** {@code local}, with each streamed piece passing through {@code gate}. */
