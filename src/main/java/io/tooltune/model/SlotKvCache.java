@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 
 /**
- * A KV cache for continuous batching: one preallocated row per running sequence, {@code [rows,heads,capacity,headDim]}
- * per layer, written in place. All rows share one timeline of columns: a decode step writes every row's new key at
+ * A KV cache for continuous batching: one row per running sequence, {@code [rows,heads,capacity,headDim]} per
+ * layer, written in place (rows and columns are allocated as they are needed, doubling, up to {@code maxRows}). All rows share one timeline of columns: a decode step writes every row's new key at
  * the same column, and a sequence that joins is copied in right-aligned to the current end, the columns before it
  * masked out (positions come from the mask, so gaps change nothing). Attention reads a view of the first
  * {@code end} columns, so a step copies only its own keys and values. When the columns run out, the columns no
@@ -25,6 +25,7 @@ public final class SlotKvCache extends KvCache {
     private final NDArray[] keys;
     private final NDArray[] values;
     private int rows;
+    private int allocatedRows;
     private int capacity;
     private int end;
     /** Per row, 1 where a column holds one of its tokens. */
@@ -127,6 +128,7 @@ public final class SlotKvCache extends KvCache {
         int p = Math.toIntExact(prefill.length());
         if (rows == 0) end = 0;
         if (end < p) shiftRight(p - end);
+        if (rows == allocatedRows && keys[0] != null) resize(Math.min(maxRows, allocatedRows * 2), capacity);
         for (int l = 0; l < layers; l++) {
             NDArray[] kv = prefill.layer(l);
             if (keys[l] == null) allocate(l, kv[0]);
@@ -173,7 +175,7 @@ public final class SlotKvCache extends KvCache {
             unused = Math.min(unused, first);
         }
         if (unused > 0) shiftLeft(unused);
-        if (end + tokens > capacity) resize(Math.max(capacity * 2, end + tokens));
+        if (end + tokens > capacity) resize(allocatedRows, Math.max(capacity * 2, end + tokens));
     }
 
     private void shiftLeft(int by) {
@@ -186,7 +188,7 @@ public final class SlotKvCache extends KvCache {
     }
 
     private void shiftRight(int by) {
-        if (end + by > capacity) resize(Math.max(capacity * 2, end + by));
+        if (end + by > capacity) resize(allocatedRows, Math.max(capacity * 2, end + by));
         if (end > 0) moveColumns(0, end, by);
         for (long[] m : mask) {
             System.arraycopy(m, 0, m, by, end);
@@ -208,22 +210,25 @@ public final class SlotKvCache extends KvCache {
         }
     }
 
-    private void resize(int newCapacity) {
+    private void resize(int newRows, int newCapacity) {
         for (int l = 0; l < layers; l++) {
             if (keys[l] == null) continue;
-            keys[l] = grown(keys[l], newCapacity);
-            values[l] = grown(values[l], newCapacity);
+            keys[l] = grown(keys[l], newRows, newCapacity);
+            values[l] = grown(values[l], newRows, newCapacity);
         }
         for (int r = 0; r < maxRows; r++) mask[r] = Arrays.copyOf(mask[r], newCapacity);
+        if (keys[0] != null) allocatedRows = newRows;
         capacity = newCapacity;
     }
 
-    private NDArray grown(NDArray old, int newCapacity) {
+    /** A bigger zero-filled buffer holding the rows in use and their columns in use. */
+    private NDArray grown(NDArray old, int newRows, int newCapacity) {
         Shape s = old.getShape();
-        NDArray bigger = manager.zeros(new Shape(s.get(0), s.get(1), newCapacity, s.get(3)), old.getDataType(), old.getDevice());
-        if (end > 0) {
-            try (NDArray used = old.get(new NDIndex(":, :, 0:" + end))) {
-                bigger.set(new NDIndex(":, :, 0:" + end), used);
+        NDArray bigger = manager.zeros(new Shape(newRows, s.get(1), newCapacity, s.get(3)), old.getDataType(), old.getDevice());
+        if (end > 0 && rows > 0) {
+            NDIndex used = new NDIndex("0:" + rows + ", :, 0:" + end);
+            try (NDArray part = old.get(used)) {
+                bigger.set(used, part);
             }
         }
         old.close();
@@ -233,7 +238,8 @@ public final class SlotKvCache extends KvCache {
     /** The layer's buffers, shaped after its first keys ({@code [.., heads, .., headDim]}), zero-filled. */
     private void allocate(int layer, NDArray like) {
         Shape s = like.getShape();
-        Shape shape = new Shape(maxRows, s.get(s.dimension() - 3), capacity, s.get(s.dimension() - 1));
+        allocatedRows = Math.max(allocatedRows, Math.min(maxRows, Math.max(rows + 1, (int) s.get(0))));
+        Shape shape = new Shape(allocatedRows, s.get(s.dimension() - 3), capacity, s.get(s.dimension() - 1));
         keys[layer] = manager.zeros(shape, like.getDataType(), like.getDevice());
         values[layer] = manager.zeros(shape, like.getDataType(), like.getDevice());
     }
@@ -245,6 +251,6 @@ public final class SlotKvCache extends KvCache {
             if (values[l] != null) values[l].close();
             keys[l] = values[l] = null;
         }
-        rows = end = 0;
+        rows = end = allocatedRows = 0;
     }
 }
