@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 
 /**
  * Continuous batching: sequences join and leave the running batch at every step. Each {@link #step} first prefills
- * the next admitted sequence by one chunk (alone, in its own cache, its prompt's start taken from the prefix cache
- * when it shares one with the previous prompt), then runs one decode step over every running sequence, whose keys
+ * the next admitted sequence by one chunk (alone, in its own cache, starting with the keys and values of what its
+ * prompt shares with the previous prompt, whose prefill is kept for that), then runs one decode step over every running sequence, whose keys
  * and values sit in the rows of a {@link SlotKvCache}. A prefilled sequence joins the rows; a finished or cancelled
  * one leaves them at once. Every sequence decodes with its own settings ({@link Sequence}). Not thread-safe: one
  * thread drives it.
@@ -40,7 +40,6 @@ public final class ContinuousDecoder implements AutoCloseable {
     private final ArrayDeque<Slot> waiting = new ArrayDeque<>();
     private final List<Slot> rows = new ArrayList<>();
     private Prefill prefilling;
-    private long[] lastPrompt;
     private long decodeSteps;
     private long sequenceSteps;
 
@@ -163,12 +162,11 @@ public final class ContinuousDecoder implements AutoCloseable {
         }
     }
 
-    /** A prefill seeded with the prefix its prompt shares with the previous one (or with the cached prefix). */
+    /** A prefill seeded with the prefix its prompt shares with the previous prompt (when long enough to pay). */
     private Prefill startPrefill(Slot slot) {
         long[] p = slot.seq.prompt();
-        int common = lastPrompt == null ? 0 : PrefixCache.commonPrefix(p, lastPrompt, p.length - 1);
-        lastPrompt = p;
-        int shared = prefix.take(p, Math.max(common, prefix.match(p, p.length - 1)));
+        int shared = prefix.match(p, p.length - 1);
+        if (shared < PrefixCache.MIN_PREFIX) shared = 0;
         NDManager m = manager.newSubManager();
         KvCache own = new KvCache(model.config().numLayers());
         if (shared > 0) prefix.seed(own, m, shared, 1);
@@ -197,7 +195,7 @@ public final class ContinuousDecoder implements AutoCloseable {
             cache.addRow(pf.cache());
             rows.add(slot);
         }
-        pf.close();
+        prefix.keep(p, pf.manager(), pf.cache());
         prefilling = null;
     }
 

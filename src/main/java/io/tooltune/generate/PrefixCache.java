@@ -10,8 +10,8 @@ import io.tooltune.model.KvCache;
 import java.util.Arrays;
 
 /**
- * The keys and values of one prompt prefix (a tool-calling system prompt, typically), computed once and copied into
- * the caches of the prompts that start the same way. Not thread-safe.
+ * The keys and values of one prompt prefix (a tool-calling system prompt, typically), computed once (or kept from a
+ * whole prompt's prefill) and copied into the caches of the prompts that start the same way. Not thread-safe.
  */
 final class PrefixCache implements AutoCloseable {
     /** Shortest shared prompt prefix worth caching (a ToolLLaMA system prompt is several hundred tokens). */
@@ -52,6 +52,17 @@ final class PrefixCache implements AutoCloseable {
             cache.attachAll(manager);
         }
         return common;
+    }
+
+    /**
+     * Adopts {@code cache} (in {@code manager}, both closed by this from now on), the keys and values of all of
+     * {@code ids}, as the cached prefix: the next prompts reuse whatever they share with it.
+     */
+    void keep(long[] ids, NDManager manager, KvCache cache) {
+        close();
+        this.ids = ids;
+        this.manager = manager;
+        this.cache = cache;
     }
 
     /** Starts {@code target} with the first {@code shared} cached positions, once for each of its {@code b} rows. */
