@@ -140,6 +140,7 @@ public final class ContinuousDecoder implements AutoCloseable {
         List<Slot> finished = new ArrayList<>();
         try (GradMode.Scope noGrad = GradMode.noGrad()) {
             dropCancelled(finished);
+            if (prefilling == null && waiting.size() > 1) prefillTogether(finished);
             if (prefilling == null && !waiting.isEmpty()) prefilling = startPrefill(waiting.poll());
             if (prefilling != null) prefillChunk(finished);
             if (!rows.isEmpty()) decode(finished);
@@ -192,11 +193,59 @@ public final class ContinuousDecoder implements AutoCloseable {
         slot.lastToken = slot.seq.next(logits, 0, logits.length);
         if (slot.seq.done()) finished.add(slot);
         else {
-            cache.addRow(pf.cache());
+            cache.addRow(pf.cache(), 0);
             rows.add(slot);
         }
         prefix.keep(p, pf.manager(), pf.cache());
         prefilling = null;
+    }
+
+    /**
+     * Prefills the waiting sequences whose prompts share the cached prefix and whose rest fits in one chunk as one
+     * left-padded batch (one pass over the weights for all of them, as a static batch would), and adds them to the
+     * rows. Does nothing unless at least two qualify.
+     */
+    private void prefillTogether(List<Slot> finished) {
+        List<Slot> group = new ArrayList<>();
+        int shared = Integer.MAX_VALUE;
+        for (Slot s : waiting) {
+            long[] p = s.seq.prompt();
+            int match = prefix.match(p, p.length - 1);
+            if (match < PrefixCache.MIN_PREFIX || p.length - match > prefillChunk) continue;
+            group.add(s);
+            shared = Math.min(shared, match);
+        }
+        if (group.size() < 2) return;
+        waiting.removeAll(group);
+        int b = group.size();
+        int len = 0;
+        for (Slot s : group) len = Math.max(len, s.seq.prompt().length - shared);
+        long[] ids = new long[b * len];
+        long[] mask = new long[b * len];
+        Arrays.fill(ids, model.config().padTokenId());
+        for (int r = 0; r < b; r++) {
+            long[] p = group.get(r).seq.prompt();
+            int n = p.length - shared;
+            System.arraycopy(p, shared, ids, r * len + len - n, n);
+            Arrays.fill(mask, r * len + len - n, (r + 1) * len, 1);
+        }
+        try (NDManager m = manager.newSubManager(); KvCache together = new KvCache(model.config().numLayers())) {
+            prefix.seed(together, m, shared, b);
+            Shape shape = new Shape(b, len);
+            NDArray h = Generator.forward(model, m, m.create(ids, shape), m.create(mask, shape), together);
+            together.attachAll(m);
+            float[] logits = model.head(h.get(":, -1:, :")).toFloatArray();
+            int vocab = logits.length / b;
+            for (int r = 0; r < b; r++) {
+                Slot slot = group.get(r);
+                slot.lastToken = slot.seq.next(logits, r * vocab, vocab);
+                if (slot.seq.done()) finished.add(slot);
+                else {
+                    cache.addRow(together, r);
+                    rows.add(slot);
+                }
+            }
+        }
     }
 
     private void decode(List<Slot> finished) {

@@ -3,6 +3,7 @@ package io.tooltune.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.Arrays;
@@ -121,11 +122,20 @@ public final class SlotKvCache extends KvCache {
     }
 
     /**
-     * Adds a sequence whose prompt is cached in {@code prefill} (one row, no pads) as the last row; returns its row.
+     * Adds a sequence whose prompt is cached in row {@code row} of {@code prefill} (its mask marking pads, if any) as
+     * the last row; returns its row.
      */
-    public int addRow(KvCache prefill) {
+    public int addRow(KvCache prefill, int row) {
         if (rows == maxRows) throw new IllegalStateException("all " + maxRows + " rows are in use");
         int p = Math.toIntExact(prefill.length());
+        long[] own = new long[p];
+        Arrays.fill(own, 1);
+        if (prefill.mask() != null) {
+            try (NDArray m = prefill.mask().get(row)) {
+                long[] marks = m.toType(DataType.INT64, false).toLongArray();
+                for (int j = 0; j < p; j++) own[j] = marks[j] != 0 ? 1 : 0;
+            }
+        }
         if (rows == 0) end = 0;
         if (end < p) shiftRight(p - end);
         if (rows == allocatedRows && keys[0] != null) resize(Math.min(maxRows, allocatedRows * 2), capacity);
@@ -133,13 +143,13 @@ public final class SlotKvCache extends KvCache {
             NDArray[] kv = prefill.layer(l);
             if (keys[l] == null) allocate(l, kv[0]);
             NDIndex at = new NDIndex(rows + ", :, " + (end - p) + ":" + end);
-            try (NDArray k = kv[0].squeeze(0); NDArray v = kv[1].squeeze(0)) {
+            try (NDArray k = kv[0].get(row); NDArray v = kv[1].get(row)) {
                 keys[l].set(at, k);
                 values[l].set(at, v);
             }
         }
         Arrays.fill(mask[rows], 0);
-        Arrays.fill(mask[rows], end - p, end, 1);
+        System.arraycopy(own, 0, mask[rows], end - p, p);
         return rows++;
     }
 

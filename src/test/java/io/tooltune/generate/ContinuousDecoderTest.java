@@ -152,7 +152,10 @@ class ContinuousDecoderTest {
         }
     }
 
-    /** A shared system prompt is computed once and reused by the next prompt; the tokens stay those of a full pass. */
+    /**
+     * A shared system prompt is computed once and reused by the next prompts (one at a time, or prefilled together
+     * when they wait together); the tokens stay those of a full pass.
+     */
     @Test
     void aPromptSharingThePreviousOnesPrefixGivesTheSameTokens() {
         try (LoadedModel m = ModelFolder.load(Shared.path("fixtures/opt/tiny-opt-prenorm"))) {
@@ -162,6 +165,14 @@ class ContinuousDecoderTest {
                     new Planned(m.tokenizer().encode(system + "book me a table"), greedy(12), 1),
                     new Planned(m.tokenizer().encode(system + "and a taxi"), greedy(4), 2));
             assertSameAsAlone(m, plan, 2, 512);
+            // arriving together: the first is prefilled alone, the others as one left-padded batch on its prefix
+            List<Planned> together = List.of(
+                    new Planned(m.tokenizer().encode(system + "what is the weather in Paris today?"), greedy(12), 0),
+                    new Planned(m.tokenizer().encode(system + "book me a table"), greedy(12), 0),
+                    new Planned(m.tokenizer().encode(system + "and a taxi to the station, please"), greedy(6), 0),
+                    new Planned(m.tokenizer().encode(system + "hi"), greedy(9), 0));
+            List<Integer> running = assertSameAsAlone(m, together, 4, 512);
+            assertEquals(List.of(1, 4), running.subList(0, 2), "three joined in one step: " + running);
         }
     }
 
