@@ -46,19 +46,6 @@ public final class SlotKvCache extends KvCache {
         this.mask = new long[maxRows][capacity];
     }
 
-    public int rows() {
-        return rows;
-    }
-
-    public int maxRows() {
-        return maxRows;
-    }
-
-    /** Columns allocated per row (a measure of the cache's memory). */
-    public int capacity() {
-        return capacity;
-    }
-
     /** The shared timeline: columns in use. */
     @Override
     public long length() {
