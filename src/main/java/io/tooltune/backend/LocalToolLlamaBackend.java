@@ -32,10 +32,10 @@ import java.util.function.IntSupplier;
  * (system message with the ReAct hint and the Python-repr function list, "Role: content\n" lines, diversity prompts
  * included as ToolLLaMA keeps them, then "Assistant:\n"), and parses the completion with {@link ReactParser} (as
  * StableToolBench, the assistant content is the whole raw completion). Concurrent query threads' calls meet in the
- * {@link InferenceWorker}, which lingers briefly so that they share batches.
+ * {@link InferenceWorker}, which batches them continuously: a call joins the running batch at the next step.
  */
 public final class LocalToolLlamaBackend implements ChatBackend {
-    /** How long the worker waits for more concurrent calls before running a partial batch. */
+    /** How long a static-batching worker waits for more concurrent calls before running a partial batch. */
     public static final long LINGER_MILLIS = 20;
 
     /** Grammars kept, one per distinct function list (a query's list is the same at every step). */

@@ -7,7 +7,7 @@ import io.tooltune.Json;
 import java.util.function.Supplier;
 
 /** The JSON pieces of tool calls in model output: finding where a JSON value ends, and reading one call object. */
-final class CallJson {
+public final class CallJson {
     private CallJson() {}
 
     /** A call object that cannot be used; the message says why. */
@@ -21,7 +21,7 @@ final class CallJson {
      * The index just past the JSON object or array starting at {@code from} (brackets balanced outside strings), or
      * -1 if it does not close.
      */
-    static int valueEnd(String s, int from) {
+    public static int valueEnd(String s, int from) {
         int depth = 0;
         boolean inString = false;
         for (int i = from; i < s.length(); i++) {

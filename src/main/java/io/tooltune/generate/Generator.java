@@ -2,7 +2,6 @@ package io.tooltune.generate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.tooltune.BadInputException;
 import io.tooltune.model.CausalLM;
@@ -12,9 +11,7 @@ import io.tooltune.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
-import java.util.Random;
 import java.util.function.IntPredicate;
 
 /**
@@ -27,15 +24,11 @@ import java.util.function.IntPredicate;
  * thread-safe.
  */
 public final class Generator {
-    /** Shortest shared prompt prefix worth caching (a ToolLLaMA system prompt is several hundred tokens). */
-    static final int MIN_PREFIX = 16;
     private final CausalLM model;
     private final Tokenizer tokenizer;
     private final boolean useKvCache;
     private final boolean prefixCaching;
-    private long[] prefixIds;
-    private NDManager prefixManager;
-    private KvCache prefixCache;
+    private final PrefixCache prefix;
 
     public Generator(CausalLM model, Tokenizer tokenizer) {
         this(model, tokenizer, true, true);
@@ -52,6 +45,7 @@ public final class Generator {
         this.tokenizer = tokenizer;
         this.useKvCache = useKvCache;
         this.prefixCaching = useKvCache && prefixCaching;
+        this.prefix = new PrefixCache(model);
     }
 
     /**
@@ -104,57 +98,40 @@ public final class Generator {
 
     /** The state of one batch. */
     private final class Run {
-        private final GenerationConfig cfg;
         private final IntPredicate abandoned;
-        private final List<? extends TokenConstraint> constraints;
         private final int b;
         private final int pad = model.config().padTokenId();
-        private final List<long[]> prompts;
         /** Leading tokens of every prompt taken from the prefix cache instead of this batch's first pass. */
         private final int shared;
-        private final List<List<Long>> generated = new ArrayList<>();
-        private final List<List<TokenLogprob>> logprobs = new ArrayList<>();
-        private final String[] texts;
-        private final boolean[] done;
-        private final boolean[] hitMax;
-        private final Random[] rngs;
+        private final Sequence[] seqs;
         /** The whole batch so far (left-padded prompts, then one column per step), for the uncached path. */
         private long[][] ids;
         private long[][] mask;
 
         Run(List<long[]> prompts, GenerationConfig cfg, IntPredicate abandoned,
             List<? extends TokenConstraint> constraints) {
-            this.prompts = prompts;
-            this.cfg = cfg;
             this.abandoned = abandoned;
-            this.constraints = constraints;
             this.b = prompts.size();
-            texts = new String[b];
-            done = new boolean[b];
-            hitMax = new boolean[b];
-            rngs = new Random[b];
+            seqs = new Sequence[b];
             shared = useKvCache ? sharedPrefix(prompts) : 0;
             int len = prompts.stream().mapToInt(p -> p.length).max().orElse(0) - shared;
             ids = new long[b][len];
             mask = new long[b][len];
+            Sequence.Limits limits = limits();
             for (int i = 0; i < b; i++) {
                 long[] p = prompts.get(i);
                 int n = p.length - shared;
                 Arrays.fill(ids[i], pad);
                 System.arraycopy(p, shared, ids[i], len - n, n);
                 Arrays.fill(mask[i], len - n, len, 1);
-                generated.add(new ArrayList<>());
-                logprobs.add(new ArrayList<>());
-                texts[i] = "";
-                rngs[i] = cfg.seed() != null ? new Random(cfg.seed()) : new Random();
-                done[i] = cfg.maxNewTokens() == 0;
+                seqs[i] = new Sequence(p, cfg, constraints == null ? null : constraints.get(i), null, limits);
             }
         }
 
         List<Output> decode() {
             try (NDManager run = model.manager().newSubManager();
                  KvCache cache = useKvCache ? new KvCache(model.config().numLayers()) : null) {
-                if (shared > 0) seedCache(cache, run, shared, b);
+                if (shared > 0) prefix.seed(cache, run, shared, b);
                 long[][] stepIds = ids;
                 long[][] stepMask = mask;
                 while (!allDone()) {
@@ -167,17 +144,13 @@ public final class Generator {
                     long[] nextMask = new long[b];
                     int vocab = logits.length / b;
                     for (int i = 0; i < b; i++) {
-                        if (done[i] || abandoned.test(i)) {
-                            done[i] = true;
+                        if (seqs[i].done() || abandoned.test(i)) {
+                            seqs[i].abandon();
                             next[i] = pad;
                             continue;
                         }
-                        constrain(i, logits, i * vocab, vocab);
-                        Sampler.Pick pick = Sampler.pick(logits, i * vocab, vocab, cfg, rngs[i], generated.get(i));
-                        next[i] = pick.token();
+                        next[i] = seqs[i].next(logits, i * vocab, vocab);
                         nextMask[i] = 1;
-                        accept(i, next[i]);
-                        if (pick.scores() != null) logprobs.get(i).add(pick.scores().named(Generator.this::tokenText, texts[i].length()));
                     }
                     stepIds = column(next);
                     stepMask = column(nextMask);
@@ -188,60 +161,12 @@ public final class Generator {
                 }
             }
             List<Output> out = new ArrayList<>();
-            for (int i = 0; i < b; i++) {
-                out.add(new Output(generated.get(i).stream().mapToLong(Long::longValue).toArray(), texts[i], hitMax[i],
-                        List.copyOf(logprobs.get(i))));
-            }
+            for (Sequence s : seqs) out.add(s.output());
             return out;
         }
 
-        private TokenConstraint constraint(int i) {
-            return constraints == null ? null : constraints.get(i);
-        }
-
-        private void constrain(int i, float[] logits, int from, int vocab) {
-            TokenConstraint c = constraint(i);
-            BitSet allowed = c == null ? null : c.allowed(tokensLeft(i));
-            if (allowed == null || allowed.isEmpty()) return;
-            for (int j = allowed.nextClearBit(0); j < vocab; j = allowed.nextClearBit(j + 1)) {
-                logits[from + j] = Float.NEGATIVE_INFINITY;
-            }
-        }
-
-        /** New tokens sequence {@code i} may still take (the token limit and the model's positions), at least 1. */
-        private int tokensLeft(int i) {
-            int n = generated.get(i).size();
-            return Math.max(1, Math.min(cfg.maxNewTokens() - n,
-                    model.config().maxPositionEmbeddings() - prompts.get(i).length - n));
-        }
-
-        private void accept(int i, long token) {
-            List<Long> g = generated.get(i);
-            g.add(token);
-            TokenConstraint c = constraint(i);
-            if (c != null) c.accept((int) token);
-            if (cfg.stopAtEos() && model.config().eosTokenIds().contains((int) token)) {
-                done[i] = true;
-                return;
-            }
-            if (c != null && c.finished()) done[i] = true;
-            texts[i] = tokenizer.decode(g.stream().mapToLong(Long::longValue).toArray(), true);
-            for (String s : cfg.stopStrings()) {
-                int at = texts[i].indexOf(s);
-                if (at >= 0) {
-                    texts[i] = texts[i].substring(0, at);
-                    done[i] = true;
-                }
-            }
-            if (!done[i] && (g.size() >= cfg.maxNewTokens()
-                    || prompts.get(i).length + g.size() >= model.config().maxPositionEmbeddings())) {
-                done[i] = true;
-                hitMax[i] = true;
-            }
-        }
-
         private boolean allDone() {
-            for (boolean d : done) if (!d) return false;
+            for (Sequence s : seqs) if (!s.done()) return false;
             return true;
         }
 
@@ -249,14 +174,14 @@ public final class Generator {
             int t = cache == null ? ids[0].length : stepIds[0].length;
             long[][] src = cache == null ? ids : stepIds;
             long[][] srcMask = cache == null ? mask : stepMask;
-            NDArray h = forward(m, m.create(flat(src), new Shape(b, t)), m.create(flat(srcMask), new Shape(b, t)), cache);
+            NDArray h = forward(model, m, m.create(flat(src), new Shape(b, t)), m.create(flat(srcMask), new Shape(b, t)), cache);
             return model.head(h.get(":, -1:, :")).toFloatArray();
         }
     }
 
-    /** One id's text on its own, special tokens included. */
-    private String tokenText(int id) {
-        return tokenizer.decode(new long[] {id}, false);
+    /** What every sequence of this model shares: the tokenizer, the EOS ids and the position limit. */
+    Sequence.Limits limits() {
+        return new Sequence.Limits(tokenizer, model.config().eosTokenIds(), model.config().maxPositionEmbeddings());
     }
 
     /**
@@ -268,57 +193,18 @@ public final class Generator {
     private int sharedPrefix(List<long[]> prompts) {
         long[] first = prompts.get(0);
         int common = first.length - 1;
-        for (long[] p : prompts) {
-            common = Math.min(common, p.length - 1);
-            for (int j = 0; j < common; j++) {
-                if (p[j] != first[j]) {
-                    common = j;
-                    break;
-                }
-            }
-        }
-        if (!prefixCaching || common < MIN_PREFIX) return 0;
-        if (prefixIds != null) {
-            int reuse = 0;
-            while (reuse < Math.min(common, prefixIds.length) && prefixIds[reuse] == first[reuse]) reuse++;
-            if (reuse >= MIN_PREFIX && reuse * 10 >= common * 9) return reuse;
-            prefixCache.close();
-            prefixManager.close();
-        }
-        prefixIds = Arrays.copyOf(first, common);
-        prefixManager = model.manager().newSubManager();
-        prefixCache = new KvCache(model.config().numLayers());
-        try (NDManager pass = prefixManager.newSubManager()) {
-            Shape shape = new Shape(1, common);
-            forward(pass, pass.create(prefixIds, shape), pass.ones(shape, DataType.INT64), prefixCache);
-            prefixCache.attachAll(prefixManager);
-        }
-        return common;
+        for (long[] p : prompts) common = PrefixCache.commonPrefix(first, p, Math.min(common, p.length - 1));
+        return prefixCaching ? prefix.take(first, common) : 0;
     }
 
-    /** Starts a batch's cache with the first {@code shared} positions of the prefix cache, once per sequence. */
-    private void seedCache(KvCache cache, NDManager m, int shared, int b) {
-        String slice = ":, :, :" + shared + ", :";
-        for (int l = 0; l < model.config().numLayers(); l++) {
-            NDArray[] kv = prefixCache.layer(l);
-            try (NDArray ks = kv[0].get(slice); NDArray vs = kv[1].get(slice)) {
-                NDArray k = ks.repeat(0, b);
-                NDArray v = vs.repeat(0, b);
-                k.attach(m);
-                v.attach(m);
-                cache.append(l, k, v);
-            }
-        }
-        cache.setMask(m.ones(new Shape(b, shared), DataType.INT64));
-        cache.advance(shared);
-    }
-
-    /** Runs the decoder over {@code ids} (appending to {@code cache} when given) and returns the last hidden states. */
-    private NDArray forward(NDManager m, NDArray ids, NDArray attentionMask, KvCache cache) {
+    /**
+     * Runs the decoder over {@code ids} (appending to {@code cache} when given) and returns the last hidden states.
+     * Each layer's intermediates (attention scores: B x heads x T x T) are freed as soon as the layer is done; kept
+     * until the pass ends, a 2000-token prefill of opt-350m would hold tens of GB.
+     */
+    static NDArray forward(CausalLM model, NDManager m, NDArray ids, NDArray attentionMask, KvCache cache) {
         CausalLM.Embedded e = model.embed(ids, attentionMask, cache);
         NDArray h = e.hidden();
-        // each layer's intermediates (attention scores: B x heads x T x T) are freed as soon as the layer is done;
-        // kept until the pass ends, a 2000-token prefill of opt-350m would hold tens of GB
         for (int l = 0; l < model.config().numLayers(); l++) {
             try (NDManager layer = m.newSubManager()) {
                 h.attach(layer);

@@ -4,6 +4,7 @@ import io.tooltune.generate.GenerationConfig;
 import io.tooltune.generate.constrain.Grammar;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One completion request: the full prompt, its decoding settings, and at most one constraint on what it may
@@ -11,28 +12,40 @@ import java.util.List;
  * {@link io.tooltune.generate.FunctionNameConstraint}), or a grammar the whole completion must match (see
  * {@link io.tooltune.generate.GrammarConstraint}); both null: free decoding. Grammars are model-independent and
  * shareable, so callers compile them (and report a schema they cannot handle) before queueing, and cache them.
+ * {@code onText} (null: none) receives the completion's text piece by piece as it is decoded, on the model's
+ * thread, so it must only hand the piece on (to a queue, say); the pieces put together are the completion's text.
  */
-public record InferenceRequest(String prompt, GenerationConfig config, List<String> functionNames, Grammar grammar) {
+public record InferenceRequest(String prompt, GenerationConfig config, List<String> functionNames, Grammar grammar,
+                               Consumer<String> onText) {
     public InferenceRequest {
         if (functionNames != null && grammar != null) {
             throw new IllegalArgumentException("a request has function names or a grammar, not both");
         }
     }
 
+    public InferenceRequest(String prompt, GenerationConfig config, List<String> functionNames, Grammar grammar) {
+        this(prompt, config, functionNames, grammar, null);
+    }
+
     public InferenceRequest(String prompt, GenerationConfig config) {
-        this(prompt, config, null, null);
+        this(prompt, config, null, null, null);
     }
 
     public InferenceRequest(String prompt, GenerationConfig config, List<String> functionNames) {
-        this(prompt, config, functionNames, null);
+        this(prompt, config, functionNames, null, null);
     }
 
     /** A request whose completion must be a document of {@code grammar}. */
     public static InferenceRequest constrained(String prompt, GenerationConfig config, Grammar grammar) {
-        return new InferenceRequest(prompt, config, null, grammar);
+        return new InferenceRequest(prompt, config, null, grammar, null);
     }
 
-    /** Requests that can share a batch: the same decoding settings (constraints may differ per sequence). */
+    /** This request, streaming its text to {@code listener}. */
+    public InferenceRequest streaming(Consumer<String> listener) {
+        return new InferenceRequest(prompt, config, functionNames, grammar, listener);
+    }
+
+    /** Requests that can share a static batch: the same decoding settings (constraints may differ per sequence). */
     boolean batchesWith(InferenceRequest other) {
         return config.equals(other.config);
     }

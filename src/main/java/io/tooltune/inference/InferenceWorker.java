@@ -10,17 +10,25 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
 /**
  * The one thread that runs a model, shared by the agent's local backend and the server. Callers submit requests and
- * get futures; the worker takes the oldest queued request plus every queued one with the same decoding settings (up
- * to {@code maxBatch}), waiting up to {@code lingerMillis} for more to arrive while the batch is not full, and
- * decodes them together. Cancelling a future drops a queued request and stops a running one at the decoder's next
- * step. Request-level on purpose: callers never see batches, so the scheduling can change underneath them.
+ * get futures. A model worker ({@link #forModel}) batches continuously: queued requests join the running batch
+ * whenever it has fewer than {@code maxBatch} sequences, whatever their decoding settings, and each leaves it the
+ * step it finishes ({@link io.tooltune.generate.ContinuousDecoder}); lingering is pointless there and ignored. A worker over a
+ * {@link BatchDecoder} (static batching) takes the oldest queued request plus every queued one with the same
+ * decoding settings (up to {@code maxBatch}), waiting up to {@code lingerMillis} for more to arrive while the batch
+ * is not full, and decodes them to the end together. Cancelling a future drops a queued request and stops a running
+ * one at the next step. Request-level on purpose: callers never see batches, so the scheduling can change
+ * underneath them.
  */
 public final class InferenceWorker implements AutoCloseable {
-    /** Batches run so far and the requests in them. */
+    /**
+     * Batches run so far and the requests in them; under continuous batching, decode steps and the sequences in
+     * them (so the mean is the mean running batch).
+     */
     public record Stats(long batches, long sequences) {
         public double meanBatchSize() {
             return batches == 0 ? 0 : (double) sequences / batches;
@@ -34,19 +42,34 @@ public final class InferenceWorker implements AutoCloseable {
     }
 
     private final BatchDecoder decoder;
+    /** Continuous batching over a model; null over a {@link BatchDecoder}. */
+    private final ModelSteps steps;
     private final int maxBatch;
     private final long lingerNanos;
     private final AutoCloseable resources;
     private final LinkedList<Pending> queue = new LinkedList<>();
     private final Thread thread;
     private boolean closed;
-    private volatile List<Pending> running = List.of();
+    private volatile List<CompletableFuture<Completion>> running = List.of();
     private long batches, sequences;
     private volatile IntSupplier lockstepCallers;
     private final ArrayDeque<List<Pending>> lockstepBatches = new ArrayDeque<>();
 
-    /** The model in {@code loaded}, which the worker closes after its thread has stopped. */
+    /**
+     * Continuous batching over the model in {@code loaded}, which the worker closes after its thread has stopped.
+     * {@code lingerMillis} is checked and otherwise unused (a request joins the running batch at the next step).
+     */
     public static InferenceWorker forModel(LoadedModel loaded, int maxBatch, long lingerMillis) {
+        return new InferenceWorker(null, new ModelSteps(loaded, maxBatch), maxBatch, lingerMillis, loaded);
+    }
+
+    /** Continuous batching over the model in {@code loaded}, which stays open (the caller's to close). */
+    public static InferenceWorker sharing(LoadedModel loaded, int maxBatch) {
+        return new InferenceWorker(null, new ModelSteps(loaded, maxBatch), maxBatch, 0, () -> { });
+    }
+
+    /** Static batching over the model in {@code loaded} (the baseline that continuous batching is measured against). */
+    public static InferenceWorker staticBatches(LoadedModel loaded, int maxBatch, long lingerMillis) {
         return new InferenceWorker(new ModelBatchDecoder(loaded), maxBatch, lingerMillis, loaded);
     }
 
@@ -56,9 +79,14 @@ public final class InferenceWorker implements AutoCloseable {
 
     /** {@code resources} are closed once the thread has stopped (the model the decoder runs, typically). */
     public InferenceWorker(BatchDecoder decoder, int maxBatch, long lingerMillis, AutoCloseable resources) {
+        this(decoder, null, maxBatch, lingerMillis, resources);
+    }
+
+    private InferenceWorker(BatchDecoder decoder, ModelSteps steps, int maxBatch, long lingerMillis, AutoCloseable resources) {
         if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be >= 1");
         if (lingerMillis < 0) throw new IllegalArgumentException("lingerMillis must be >= 0");
         this.decoder = decoder;
+        this.steps = steps;
         this.maxBatch = maxBatch;
         this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMillis);
         this.resources = resources;
@@ -150,7 +178,10 @@ public final class InferenceWorker implements AutoCloseable {
         }
     }
 
-    /** Every queued request, ordered by prompt, into batches of compatible requests (called holding the queue). */
+    /**
+     * Every queued request, ordered by prompt, into batches of compatible requests (any under continuous batching,
+     * where settings are per sequence), called holding the queue.
+     */
     private void planLockstep() {
         List<Pending> rest = new ArrayList<>(queue);
         queue.clear();
@@ -159,7 +190,7 @@ public final class InferenceWorker implements AutoCloseable {
             Pending first = rest.get(0);
             List<Pending> batch = new ArrayList<>(), others = new ArrayList<>();
             for (Pending p : rest) {
-                if (batch.size() < maxBatch && first.request().batchesWith(p.request())) batch.add(p);
+                if (batch.size() < maxBatch && (steps != null || first.request().batchesWith(p.request()))) batch.add(p);
                 else others.add(p);
             }
             lockstepBatches.add(batch);
@@ -168,6 +199,10 @@ public final class InferenceWorker implements AutoCloseable {
     }
 
     private void loop() {
+        if (steps != null) {
+            continuousLoop();
+            return;
+        }
         Throwable broken = null;
         try {
             decoder.onWorkerThread();
@@ -182,19 +217,80 @@ public final class InferenceWorker implements AutoCloseable {
                 return;
             }
             if (batch == null) return;
-            running = batch;
+            running = batch.stream().map(Pending::future).toList();
             try {
                 if (broken != null) throw new IllegalStateException("the model worker failed to start", broken);
                 List<Completion> out = decoder.decode(batch.stream().map(Pending::request).toList(), i -> batch.get(i).cancelled());
                 if (out.size() != batch.size()) {
                     throw new IllegalStateException(out.size() + " completions for a batch of " + batch.size());
                 }
-                for (int i = 0; i < batch.size(); i++) batch.get(i).future().complete(out.get(i));
+                for (int i = 0; i < batch.size(); i++) {
+                    Consumer<String> listener = batch.get(i).request().onText();
+                    if (listener != null && !out.get(i).text().isEmpty()) listener.accept(out.get(i).text());
+                    batch.get(i).future().complete(out.get(i));
+                }
             } catch (Exception | Error e) {
                 for (Pending p : batch) p.future().completeExceptionally(e);
             }
             running = List.of();
         }
+    }
+
+    /** Admits queued requests while the batch has room, then steps the batch, until closed. */
+    private void continuousLoop() {
+        try {
+            while (true) {
+                try {
+                    if (!admit()) return;
+                } catch (InterruptedException e) {
+                    return;
+                }
+                steps.cancelGone();
+                try {
+                    steps.step();
+                } catch (RuntimeException | Error e) {
+                    steps.failAll(e);
+                }
+                running = steps.running();
+                synchronized (queue) {
+                    batches = steps.decodeSteps();
+                    sequences = steps.sequenceSteps();
+                }
+            }
+        } finally {
+            steps.close();
+        }
+    }
+
+    /**
+     * Moves queued requests into the running batch while it has room, waiting while there is nothing to run; in
+     * lockstep mode a planned batch joins only once the previous one has finished, so the batches stay the same from
+     * run to run. False once closed.
+     */
+    private boolean admit() throws InterruptedException {
+        List<Pending> joining = new ArrayList<>();
+        synchronized (queue) {
+            while (true) {
+                queue.removeIf(Pending::cancelled);
+                if (closed) return false;
+                if (lockstepCallers != null) {
+                    if (steps.active() > 0) return true;
+                    List<Pending> planned = nextBatch();
+                    if (planned == null) return false;
+                    joining.addAll(planned);
+                    break;
+                }
+                if (steps.active() == 0 && queue.isEmpty()) {
+                    queue.wait();
+                    continue;
+                }
+                while (steps.active() + joining.size() < maxBatch && !queue.isEmpty()) joining.add(queue.removeFirst());
+                break;
+            }
+        }
+        for (Pending p : joining) steps.admit(p.request(), p.future());
+        running = steps.running();
+        return true;
     }
 
     private static IllegalStateException closedError() {
@@ -212,7 +308,7 @@ public final class InferenceWorker implements AutoCloseable {
             lockstepBatches.clear();
             queue.notifyAll();
         }
-        for (Pending p : running) p.future().completeExceptionally(closedError());
+        for (CompletableFuture<Completion> f : running) f.completeExceptionally(closedError());
         try {
             thread.join();
         } catch (InterruptedException e) {

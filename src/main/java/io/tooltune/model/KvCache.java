@@ -8,9 +8,10 @@ import ai.djl.ndarray.types.DataType;
 
 /**
  * Keys and values of every layer for the tokens seen so far, [B,heads,past,headDim] each, plus the attention
- * mask of those tokens [B,past] (needed for positions and padding when decoding continues).
+ * mask of those tokens [B,past] (needed for positions and padding when decoding continues). This one grows by
+ * concatenation, which suits a prefill; {@link SlotKvCache} writes into preallocated rows for long decodes.
  */
-public final class KvCache implements AutoCloseable {
+public class KvCache implements AutoCloseable {
     private final NDArray[] keys;
     private final NDArray[] values;
     private NDArray mask;
@@ -44,7 +45,7 @@ public final class KvCache implements AutoCloseable {
         long past = cache == null ? 0 : cache.length();
         NDArray full = attentionMask;
         if (cache != null) {
-            if (cache.mask != null) full = NDArrays.concat(new NDList(cache.mask, attentionMask), 1);
+            if (cache.mask() != null) full = NDArrays.concat(new NDList(cache.mask(), attentionMask), 1);
             cache.setMask(full);
         }
         long covered = full.getShape().get(1);

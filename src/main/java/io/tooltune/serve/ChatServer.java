@@ -19,8 +19,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
 /**
@@ -205,8 +208,19 @@ public final class ChatServer implements AutoCloseable {
 
     /** Starts a job on the backend, counted in the metrics until it finishes, fails or is cancelled. */
     private CompletableFuture<Completion> submit(ModelBackend backend, ModelBackend.Job job) {
+        return submit(backend, job, piece -> { });
+    }
+
+    /**
+     * As {@link #submit(ModelBackend, ModelBackend.Job)}, handing each piece of text to {@code onText} as it is
+     * decoded; the first piece marks the generation's first token for the metrics.
+     */
+    private CompletableFuture<Completion> submit(ModelBackend backend, ModelBackend.Job job, Consumer<String> onText) {
         ServerMetrics.Generation generation = metrics.generation();
-        CompletableFuture<Completion> future = backend.complete(job);
+        CompletableFuture<Completion> future = backend.stream(job, piece -> {
+            generation.firstToken();
+            onText.accept(piece);
+        });
         future.whenComplete((c, e) -> {
             if (e == null) generation.finished(c);
             else generation.abandoned();
@@ -224,12 +238,81 @@ public final class ChatServer implements AutoCloseable {
         ServedModel.ChatPlan plan = s.plan(req);
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
+        if (req.stream() && req.n() == 1 && req.topLogprobs() == null) {
+            streamAsDecoded(ctx, s, plan, id, created);
+            return;
+        }
         CompletableFuture<List<Completion>> future = completeAll(s.backend(), plan.job(), req.n());
         if (req.stream()) {
             stream(ctx, s, plan, id, created, future);
         } else {
             HttpIo.respondWhenDone(ctx, future, c -> chatBody(s, plan, id, created, c));
         }
+    }
+
+    /**
+     * Streams one choice as its tokens are decoded: the backend hands over raw text pieces, {@link ReplyStream}
+     * turns them into the deltas of what will be visible (content, or tool calls name first), and at the end sends
+     * what the final reply has beyond them.
+     */
+    private void streamAsDecoded(Context ctx, ServedModel s, ServedModel.ChatPlan plan, String id, long created)
+            throws IOException {
+        String model = s.backend().modelId();
+        ChatRequest req = plan.request();
+        BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
+        CompletableFuture<Completion> future = submit(s.backend(), plan.job(), pieces::add);
+        SseStream out;
+        try {
+            out = SseStream.open(ctx);
+            out.data(ChoiceJson.chunk(id, created, model, 0, d -> d.put("role", "assistant").put("content", ""), null, null));
+        } catch (IOException e) {
+            future.cancel(true);
+            throw e;
+        }
+        DeltaSink sink = new DeltaSink() {
+            @Override
+            public void content(String text) throws IOException {
+                out.data(ChoiceJson.chunk(id, created, model, 0, d -> d.put("content", text), null, null));
+            }
+
+            @Override
+            public void toolCallStart(int index, String callId, String name) throws IOException {
+                out.data(ChoiceJson.chunk(id, created, model, 0, d -> d.putArray("tool_calls").addObject().put("index", index)
+                        .put("id", callId).put("type", "function").putObject("function").put("name", name)
+                        .put("arguments", ""), null, null));
+            }
+
+            @Override
+            public void toolCallArguments(int index, String fragment) throws IOException {
+                out.data(ChoiceJson.chunk(id, created, model, 0, d -> d.putArray("tool_calls").addObject().put("index", index)
+                        .putObject("function").put("arguments", fragment), null, null));
+            }
+
+            @Override
+            public void heartbeat() throws IOException {
+                out.keepAlive();
+            }
+        };
+        ReplyStream replyStream = ReplyStream.of(s.format(), req, plan.rendered());
+        Completion c;
+        try {
+            c = replyStream.follow(future, pieces, sink, HttpIo.HEARTBEAT_MS);
+        } catch (ExecutionException e) {
+            out.data(HttpIo.errorBody(HttpIo.failure(e)));
+            out.done();
+            return;
+        }
+        AssistantReply reply = s.reply(plan, c);
+        replyStream.finish(reply, sink);
+        out.data(ChoiceJson.chunk(id, created, model, 0, d -> {}, null, reply.finishReason()));
+        if (req.includeUsage()) {
+            ObjectNode u = Json.MAPPER.createObjectNode().put("id", id).put("object", "chat.completion.chunk")
+                    .put("created", created).put("model", model);
+            u.putArray("choices");
+            u.set("usage", ChoiceJson.usage(List.of(c)));
+            out.data(u);
+        }
+        out.done();
     }
 
     /**

@@ -23,7 +23,7 @@ import java.util.function.Function;
  * error body rather than as a 5xx status.
  */
 final class HttpIo {
-    private static final long HEARTBEAT_MS = 1000;
+    static final long HEARTBEAT_MS = 1000;
 
     private HttpIo() {}
 

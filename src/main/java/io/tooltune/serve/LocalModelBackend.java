@@ -11,12 +11,14 @@ import io.tooltune.tokenizer.Tokenizer;
 
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
- * The real model behind the server: each job goes to the {@link InferenceWorker}, which batches concurrent jobs with
- * the same sampling settings (no lingering: a lone client is served at once); a job cancelled mid-batch stops
- * decoding at the next step. Penalties, logit bias and log-probabilities go to the generator with the sampling
- * settings (so only jobs that agree on them share a batch). Generation stops at EOS ("</s>", as ToolLLaMA's inference does), a stop string or
+ * The real model behind the server: each job goes to the {@link InferenceWorker}, which batches concurrent jobs
+ * continuously (a job joins the running batch at the next step, whatever its sampling settings; a lone client is
+ * served at once) and streams their text as it is decoded; a cancelled job leaves the batch at the next step.
+ * Penalties, logit bias and log-probabilities go to the generator with the sampling settings. Generation stops at
+ * EOS ("</s>", as ToolLLaMA's inference does), a stop string or
  * max_tokens.
  */
 public final class LocalModelBackend implements ModelBackend {
@@ -26,9 +28,14 @@ public final class LocalModelBackend implements ModelBackend {
 
     /** Closing the backend closes {@code loaded}. */
     public LocalModelBackend(LoadedModel loaded, String modelId, int maxBatch) {
+        this(loaded, modelId, InferenceWorker.forModel(loaded, maxBatch, 0));
+    }
+
+    /** Serves {@code loaded} through {@code worker} (one that runs it, e.g. with static batches for a benchmark). */
+    public LocalModelBackend(LoadedModel loaded, String modelId, InferenceWorker worker) {
         this.modelId = modelId;
         this.loaded = loaded;
-        this.worker = InferenceWorker.forModel(loaded, maxBatch, 0);
+        this.worker = worker;
     }
 
     public static LocalModelBackend load(Path dir, String modelId, int maxBatch, Device device) {
@@ -58,6 +65,11 @@ public final class LocalModelBackend implements ModelBackend {
     @Override
     public CompletableFuture<Completion> complete(Job job) {
         return worker.submit(InferenceRequest.constrained(job.prompt(), config(job), job.grammar()));
+    }
+
+    @Override
+    public CompletableFuture<Completion> stream(Job job, Consumer<String> onText) {
+        return worker.submit(InferenceRequest.constrained(job.prompt(), config(job), job.grammar()).streaming(onText));
     }
 
     /** A job's sampling settings (no top-k; stop at EOS). */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Where completions come from: the real model (batched generation) or a script of canned outputs. The server
@@ -37,6 +38,16 @@ public interface ModelBackend extends AutoCloseable {
     /** The engine's load for /metrics; empty where the backend keeps no such figures. */
     default Optional<EngineStats> engineStats() {
         return Optional.empty();
+    }
+
+    /**
+     * As {@link #complete}, handing each piece of the completion's text to {@code onText} as soon as it is decoded
+     * (from the model's thread: it must only pass the piece on). The pieces put together are the completion's text,
+     * or a prefix of it: a backend that does not stream (this default) hands over nothing, and the caller takes the
+     * rest from the completion.
+     */
+    default CompletableFuture<Completion> stream(Job job, Consumer<String> onText) {
+        return complete(job);
     }
 
     @Override

@@ -10,13 +10,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Canned model outputs for deterministic tool calls in tests and demos. The script is a JSON array of
  * {@code {"when": "...", "output": "..."}}: a request gets the output of the first entry whose {@code when} occurs
  * in the last message of its prompt (the whole prompt when it is not ToolLLaMA's, e.g. a chat template's; entries
  * without {@code when} match everything). Token counts are
- * whitespace-separated words, and a completion is cut to max_tokens words. A script has no vocabulary or
+ * whitespace-separated words, and a completion is cut to max_tokens words; streamed, it arrives word by word
+ * (each word with the whitespace before it), as a model's tokens would. A script has no vocabulary or
  * probabilities: any logit_bias id is accepted, penalties and biases do not change canned text, and no
  * log-probabilities are reported (the server then returns an empty logprobs content).
  */
@@ -80,6 +82,14 @@ public final class ScriptedBackend implements ModelBackend {
         boolean cut = words.length > job.maxTokens();
         if (cut) out = String.join(" ", List.of(words).subList(0, job.maxTokens()));
         return CompletableFuture.completedFuture(new Completion(out, countTokens(job.prompt()), Math.min(words.length, job.maxTokens()), cut));
+    }
+
+    @Override
+    public CompletableFuture<Completion> stream(Job job, Consumer<String> onText) {
+        CompletableFuture<Completion> f = complete(job);
+        String text = f.join().text();
+        if (!text.isEmpty()) for (String word : text.split("(?=\\s+\\S)")) onText.accept(word);
+        return f;
     }
 
     /** The prompt's last "Role: ..." message (ToolLLaMA prompts end with the previous turn, then "Assistant:\n"). */

@@ -46,7 +46,12 @@ final class SseStream {
 
     /** The future's result, with keep-alive comments while it is pending (see {@link HttpIo#await}). */
     <T> T await(CompletableFuture<T> future) throws IOException, ExecutionException {
-        return HttpIo.await(future, () -> write(": keep-alive\n\n"));
+        return HttpIo.await(future, this::keepAlive);
+    }
+
+    /** A comment line: keeps proxies from closing an idle stream, and fails once the client has gone. */
+    void keepAlive() throws IOException {
+        write(": keep-alive\n\n");
     }
 
     private void write(String s) throws IOException {

@@ -62,6 +62,9 @@ public final class CotBenchmark implements Callable<Integer> {
     @Option(names = "--batch-sizes", defaultValue = "1,8", split = ",", description = "batch sizes to compare, the first is the reference (default ${DEFAULT-VALUE})")
     List<Integer> batchSizes;
 
+    @Option(names = "--batching", defaultValue = "continuous", description = "continuous or static (the engine before continuous batching) (default ${DEFAULT-VALUE})")
+    String batching;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new CotBenchmark()).execute(args));
     }
@@ -75,8 +78,8 @@ public final class CotBenchmark implements Callable<Integer> {
         // depth limit out of the way: the iteration limit alone ends each chain
         AgentRun.Options base = new AgentRun.Options(AgentRun.Method.COT, 1, 3 * iterations + 3, iterations, 2, 200, 1, "");
         Path work = Files.createTempDirectory("cot-bench");
-        System.out.printf("opt-350m-shaped random model, %d queries (%s), %d replies x %d new tokens each, %d runs%n",
-                count, queryFile.getFileName(), iterations, maxNewTokens, runs);
+        System.out.printf("opt-350m-shaped random model, %d queries (%s), %d replies x %d new tokens each, %d runs, %s batching%n",
+                count, queryFile.getFileName(), iterations, maxNewTokens, runs, batching);
         try (LoadedModel loaded = new LoadedModel(OptModel.random(OptConfig.opt350m(), 1), Tokenizer.load(tokenizerDir));
              ResponseCache cache = new ResponseCache(work.resolve("cache.sqlite"));
              ApiServer server = new ApiServer("127.0.0.1", 0, new VirtualApis(cache, catalog, new SchemaSimulator(), null, null))) {
@@ -90,7 +93,9 @@ public final class CotBenchmark implements Callable<Integer> {
                     AgentRun.Summary s;
                     InferenceWorker.Stats stats;
                     // the worker leaves the model open: every run reuses it
-                    InferenceWorker worker = new InferenceWorker(new ModelBatchDecoder(loaded), b, LocalToolLlamaBackend.LINGER_MILLIS);
+                    InferenceWorker worker = batching.equals("static")
+                            ? new InferenceWorker(new ModelBatchDecoder(loaded), b, LocalToolLlamaBackend.LINGER_MILLIS)
+                            : InferenceWorker.sharing(loaded, b);
                     try (LocalToolLlamaBackend backend = new LocalToolLlamaBackend(worker, cfg)) {
                         s = AgentRun.run(queries, out, backend, executor, catalog::toolDescription, o, quiet());
                         stats = backend.stats();

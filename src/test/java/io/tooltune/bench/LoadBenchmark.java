@@ -2,6 +2,7 @@ package io.tooltune.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
+import io.tooltune.inference.InferenceWorker;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.opt.OptConfig;
 import io.tooltune.model.opt.OptModel;
@@ -57,6 +58,9 @@ public final class LoadBenchmark implements Callable<Integer> {
     @Option(names = "--max-batch", defaultValue = "16", description = "most requests decoded together, --random-opt350m (default ${DEFAULT-VALUE})")
     int maxBatch;
 
+    @Option(names = "--batching", defaultValue = "continuous", description = "continuous or static (the engine before continuous batching), --random-opt350m (default ${DEFAULT-VALUE})")
+    String batching;
+
     @Option(names = "--clients", defaultValue = "16", description = "concurrent clients (default ${DEFAULT-VALUE})")
     int clients;
 
@@ -78,8 +82,7 @@ public final class LoadBenchmark implements Callable<Integer> {
         }
         ModelBackend backend = target.scripted != null ? ScriptedBackend.load(target.scripted, "bench", 1 << 20)
                 // random weights (no download); the tokenizer folder gives the OPT vocabulary
-                : new LocalModelBackend(new LoadedModel(OptModel.random(OptConfig.opt350m(), 1), Tokenizer.load(target.randomOpt350m)),
-                        "bench", maxBatch);
+                : localModel(new LoadedModel(OptModel.random(OptConfig.opt350m(), 1), Tokenizer.load(target.randomOpt350m)));
         try (backend; ChatServer server = new ChatServer(backend, "127.0.0.1", 0)) {
             server.start();
             Result r = run("http://127.0.0.1:" + server.port() + "/v1", "bench", clients, seconds, maxTokens);
@@ -87,6 +90,14 @@ public final class LoadBenchmark implements Callable<Integer> {
             System.out.println(r.summary() + batching);
         }
         return 0;
+    }
+
+    private LocalModelBackend localModel(LoadedModel loaded) {
+        return switch (batching) {
+            case "continuous" -> new LocalModelBackend(loaded, "bench", maxBatch);
+            case "static" -> new LocalModelBackend(loaded, "bench", InferenceWorker.staticBatches(loaded, maxBatch, 0));
+            default -> throw new IllegalArgumentException("--batching: continuous or static, not " + batching);
+        };
     }
 
     /** What one run measured. */

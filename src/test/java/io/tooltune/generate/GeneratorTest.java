@@ -139,7 +139,7 @@ class GeneratorTest {
             long[] c = m.tokenizer().encode("Something else entirely, with no shared system prompt at all here.");
             int common = 0;
             while (a[common] == b[common]) common++;
-            assertTrue(common >= Generator.MIN_PREFIX, "the prompts must share enough tokens to be cached: " + common);
+            assertTrue(common >= PrefixCache.MIN_PREFIX, "the prompts must share enough tokens to be cached: " + common);
             GenerationConfig cfg = greedyNoEos(16);
             Generator reference = new Generator(m.model(), m.tokenizer(), true, false);
             Generator cached = new Generator(m.model(), m.tokenizer());

@@ -1,6 +1,10 @@
 package io.tooltune.inference;
 
+import io.tooltune.Shared;
 import io.tooltune.generate.GenerationConfig;
+import io.tooltune.generate.Generator;
+import io.tooltune.model.io.LoadedModel;
+import io.tooltune.model.io.ModelFolder;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -96,6 +100,41 @@ class InferenceWorkerTest {
         assertEquals(List.of("model"), closed);
         assertEquals(List.of(List.of("a")), d.batches);
         assertThrows(IllegalStateException.class, () -> w.submit(request("c", 0)));
+    }
+
+    /**
+     * A model worker batches requests with different settings together; each completes with the text it gets alone,
+     * streamed piece by piece to its listener. Lockstep makes the three share the batch without relying on timing.
+     */
+    @Test
+    void aModelWorkerDecodesRequestsWithDifferentSettingsInOneBatch() throws Exception {
+        LoadedModel reference = ModelFolder.load(Shared.path("fixtures/opt/tiny-opt-prenorm"));
+        List<InferenceRequest> requests = List.of(
+                new InferenceRequest("Hello there", GenerationConfig.greedy(20).withStopAtEos(false)),
+                new InferenceRequest("Numbers: 1, 2, 3,", GenerationConfig.greedy(7).withStopAtEos(false)),
+                new InferenceRequest("Thought: I need", GenerationConfig.greedy(14).withStopAtEos(false).withStopStrings(List.of("zz"))));
+        List<String> want = new ArrayList<>();
+        try (reference) {
+            Generator alone = new Generator(reference.model(), reference.tokenizer(), true, false);
+            for (InferenceRequest r : requests) want.add(alone.generate(r.prompt(), r.config()).text());
+        }
+        try (InferenceWorker w = InferenceWorker.forModel(ModelFolder.load(Shared.path("fixtures/opt/tiny-opt-prenorm")), 4, 0)) {
+            w.lockstep(() -> 3);
+            List<List<String>> pieces = new ArrayList<>();
+            List<CompletableFuture<Completion>> futures = new ArrayList<>();
+            for (InferenceRequest r : requests) {
+                List<String> mine = new CopyOnWriteArrayList<>();
+                pieces.add(mine);
+                futures.add(w.submit(r.streaming(mine::add)));
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                Completion c = futures.get(i).get(60, TimeUnit.SECONDS);
+                assertEquals(want.get(i), c.text());
+                assertEquals(c.text(), String.join("", pieces.get(i)));
+                assertTrue(pieces.get(i).size() > 1, "streamed in pieces: " + pieces.get(i));
+            }
+            assertTrue(w.stats().meanBatchSize() > 1.5, "decode steps shared by the requests: " + w.stats());
+        }
     }
 
     @Test

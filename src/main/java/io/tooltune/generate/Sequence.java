@@ -1,0 +1,148 @@
+package io.tooltune.generate;
+
+import io.tooltune.tokenizer.Tokenizer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * One sequence being decoded, with its own settings: the constraint on its tokens, the draw from its own seeded
+ * {@link Random}, its stop rules (EOS, stop strings, max new tokens, the model's position limit), and the text it
+ * has produced. With a listener, each piece of text goes out as soon as it is certain: a partial UTF-8 character
+ * (decoded as U+FFFD) and a tail that may still become a stop string are held back until the next token settles
+ * them; the pieces put together are the final text.
+ */
+final class Sequence {
+    /** What every sequence of one model shares: its tokenizer and where decoding must stop. */
+    record Limits(Tokenizer tokenizer, List<Integer> eosIds, int maxPositions) {}
+
+    private final long[] prompt;
+    private final GenerationConfig cfg;
+    private final TokenConstraint constraint;
+    private final Consumer<String> listener;
+    private final Limits limits;
+    private final Random rng;
+    private long[] generated = new long[16];
+    /** The same tokens, for the penalties' counts. */
+    private final List<Long> tokens = new ArrayList<>();
+    private final List<TokenLogprob> logprobs = new ArrayList<>();
+    private int count;
+    private String text = "";
+    private String sent = "";
+    private boolean done;
+    private boolean hitMax;
+
+    Sequence(long[] prompt, GenerationConfig cfg, TokenConstraint constraint, Consumer<String> listener, Limits limits) {
+        this.prompt = prompt;
+        this.cfg = cfg;
+        this.constraint = constraint;
+        this.listener = listener;
+        this.limits = limits;
+        this.rng = cfg.seed() != null ? new Random(cfg.seed()) : new Random();
+        this.done = cfg.maxNewTokens() == 0;
+    }
+
+    long[] prompt() {
+        return prompt;
+    }
+
+    boolean done() {
+        return done;
+    }
+
+    /** Stops the sequence where it is (its caller has gone). */
+    void abandon() {
+        done = true;
+    }
+
+    /**
+     * Picks this sequence's next token from its row of {@code logits} (masked by the constraint, then adjusted by
+     * its penalties and logit bias) and takes it, scoring it when log-probabilities are asked for.
+     */
+    long next(float[] logits, int from, int vocab) {
+        BitSet allowed = constraint == null ? null : constraint.allowed(tokensLeft());
+        if (allowed != null && !allowed.isEmpty()) {
+            for (int j = allowed.nextClearBit(0); j < vocab; j = allowed.nextClearBit(j + 1)) {
+                logits[from + j] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        Sampler.Pick pick = Sampler.pick(logits, from, vocab, cfg, rng, tokens);
+        long token = pick.token();
+        accept(token);
+        if (pick.scores() != null) logprobs.add(pick.scores().named(this::tokenText, text.length()));
+        return token;
+    }
+
+    /** New tokens the sequence may still take (the token limit and the model's positions), at least 1. */
+    private int tokensLeft() {
+        return Math.max(1, Math.min(cfg.maxNewTokens() - count, limits.maxPositions() - prompt.length - count));
+    }
+
+    private void accept(long token) {
+        if (count == generated.length) generated = Arrays.copyOf(generated, count * 2);
+        generated[count++] = token;
+        tokens.add(token);
+        if (constraint != null) constraint.accept((int) token);
+        if (cfg.stopAtEos() && limits.eosIds().contains((int) token)) {
+            done = true;
+        } else {
+            if (constraint != null && constraint.finished()) done = true;
+            text = limits.tokenizer().decode(ids(), true);
+            for (String s : cfg.stopStrings()) {
+                int at = text.indexOf(s);
+                if (at >= 0) {
+                    text = text.substring(0, at);
+                    done = true;
+                }
+            }
+            if (!done && (count >= cfg.maxNewTokens() || prompt.length + count >= limits.maxPositions())) {
+                done = true;
+                hitMax = true;
+            }
+        }
+        if (listener != null) send(done ? text.length() : settled());
+    }
+
+    /** How much of the text can no longer change: not a trailing partial character, nor a possible stop string. */
+    private int settled() {
+        int end = text.length();
+        while (end > 0 && text.charAt(end - 1) == '\uFFFD') end--;
+        int held = 0;
+        for (String s : cfg.stopStrings()) {
+            for (int k = Math.min(s.length() - 1, end); k > held; k--) {
+                if (text.startsWith(s.substring(0, k), end - k)) {
+                    held = k;
+                    break;
+                }
+            }
+        }
+        return end - held;
+    }
+
+    /**
+     * Sends the text up to {@code upTo} not sent yet. Decoding more tokens only appends to the text (or cuts a stop
+     * string that was held back), so what was sent stays a prefix; were it ever not, nothing more is sent.
+     */
+    private void send(int upTo) {
+        if (upTo <= sent.length() || !text.startsWith(sent)) return;
+        listener.accept(text.substring(sent.length(), upTo));
+        sent = text.substring(0, upTo);
+    }
+
+    long[] ids() {
+        return Arrays.copyOf(generated, count);
+    }
+
+    /** One id's text on its own, special tokens included. */
+    private String tokenText(int id) {
+        return limits.tokenizer().decode(new long[] {id}, false);
+    }
+
+    Generator.Output output() {
+        return new Generator.Output(ids(), text, hitMax, List.copyOf(logprobs));
+    }
+}

@@ -1,0 +1,217 @@
+package io.tooltune.generate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tooltune.Json;
+import io.tooltune.Shared;
+import io.tooltune.model.io.LoadedModel;
+import io.tooltune.model.io.ModelFolder;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ContinuousDecoderTest {
+    private static GenerationConfig greedy(int n) {
+        return GenerationConfig.greedy(n).withStopAtEos(false);
+    }
+
+    /** A sequence to run: its prompt, settings, and the step at which it asks to join. */
+    private record Planned(long[] prompt, GenerationConfig cfg, int joinAt) {}
+
+    /**
+     * Runs the plan through one decoder (each sequence admitted at its step, or at the first step after with room),
+     * counting steps; returns the outputs in plan order and records the running batch size after every step.
+     */
+    private static List<Generator.Output> run(ContinuousDecoder d, List<Planned> plan, List<Integer> running) {
+        Map<ContinuousDecoder.Slot, Integer> index = new HashMap<>();
+        Generator.Output[] out = new Generator.Output[plan.size()];
+        int next = 0;
+        int finished = 0;
+        for (int step = 0; finished < plan.size(); step++) {
+            assertTrue(step < 1000, "the plan never finished");
+            while (next < plan.size() && plan.get(next).joinAt() <= step && d.hasRoom()) {
+                Planned p = plan.get(next);
+                index.put(d.admit(p.prompt(), p.cfg(), null, null), next++);
+            }
+            for (ContinuousDecoder.Slot s : d.step()) {
+                out[index.get(s)] = s.output();
+                finished++;
+            }
+            running.add(d.running());
+        }
+        return Arrays.asList(out);
+    }
+
+    /** Runs the plan and checks each output against the sequence decoded alone; returns the batch sizes per step. */
+    private static List<Integer> assertSameAsAlone(LoadedModel m, List<Planned> plan, int maxSequences, int chunk) {
+        Generator alone = new Generator(m.model(), m.tokenizer(), true, false);
+        List<Integer> running = new ArrayList<>();
+        List<Generator.Output> got;
+        try (ContinuousDecoder d = new ContinuousDecoder(m.model(), m.tokenizer(), maxSequences, chunk)) {
+            got = run(d, plan, running);
+        }
+        for (int i = 0; i < plan.size(); i++) {
+            Generator.Output want = alone.generate(List.of(plan.get(i).prompt()), plan.get(i).cfg()).get(0);
+            assertArrayEquals(want.ids(), got.get(i).ids(), "sequence " + i + " decoded alone and in the running batch");
+            assertEquals(want.text(), got.get(i).text());
+        }
+        return running;
+    }
+
+    private static void assertJoinsAndLeaves(List<Integer> running, int maxSequences) {
+        assertTrue(running.stream().anyMatch(n -> n == maxSequences), "the batch filled up: " + running);
+        int joins = 0;
+        int leaves = 0;
+        for (int i = 1; i < running.size(); i++) {
+            if (running.get(i) > running.get(i - 1)) joins++;
+            if (running.get(i) < running.get(i - 1)) leaves++;
+        }
+        assertTrue(joins >= 2 && leaves >= 2, "sequences joined and left at different steps: " + running);
+    }
+
+    /**
+     * Sequences that join a running batch at different steps (one with a long prompt, prefilled in chunks, one
+     * waiting for a free row), with different lengths and one sampled (sharply, so that float noise cannot
+     * move its draws) with a seed, each produce exactly the tokens
+     * they produce alone: here the fixture's reference continuation of its prompt.
+     */
+    @Test
+    void optSequencesJoiningAndLeavingTheBatchDecodeAsAlone() {
+        Path dir = Shared.path("fixtures/opt/tiny-opt-prenorm");
+        try (LoadedModel m = ModelFolder.load(dir)) {
+            long[] ref = Json.MAPPER.convertValue(read(dir).get("prompt_ids"), long[].class);
+            long[] longer = m.tokenizer().encode("A much longer prompt, which the decoder prefills in several chunks "
+                    + "while the others go on decoding, because its chunk size is small.");
+            long[] shorter = m.tokenizer().encode("Hi");
+            long[] other = m.tokenizer().encode("Numbers: 1, 2, 3,");
+            List<Planned> plan = List.of(
+                    new Planned(shorter, greedy(20), 0),
+                    new Planned(ref, greedy(24), 2),
+                    new Planned(longer, greedy(9), 3),
+                    new Planned(other, GenerationConfig.sampling(12, 0.05).withTopK(5).withSeed(7L).withStopAtEos(false), 4),
+                    new Planned(shorter, greedy(5), 5));
+            assertJoinsAndLeaves(assertSameAsAlone(m, plan, 3, 8), 3);
+        }
+    }
+
+    /** The same on a Llama-family fixture (rotary positions from the mask, grouped-query attention, untied head). */
+    @Test
+    void llamaSequencesJoiningAndLeavingTheBatchMatchTheReference() throws IOException {
+        Path dir = Shared.path("fixtures/llama/tiny-llama");
+        JsonNode ref = read(dir);
+        try (LoadedModel m = ModelFolder.load(dir)) {
+            List<Planned> plan = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                plan.add(new Planned(Json.MAPPER.convertValue(ref.get("prompt_ids").get(i), long[].class), greedy(16), 3 * i));
+            }
+            plan.add(new Planned(m.tokenizer().encode("A fourth prompt joins late"), greedy(6), 4));
+            List<Integer> running = new ArrayList<>();
+            List<Generator.Output> got;
+            try (ContinuousDecoder d = new ContinuousDecoder(m.model(), m.tokenizer(), 2, 5)) {
+                got = run(d, plan, running);
+            }
+            for (int i = 0; i < 3; i++) {
+                long[] want = Json.MAPPER.convertValue(ref.get("generated_ids").get(i), long[].class);
+                assertArrayEquals(want, got.get(i).ids(), "prompt " + i + " against transformers' greedy decoding");
+            }
+            assertJoinsAndLeaves(assertSameAsAlone(m, plan, 2, 5), 2);
+        }
+    }
+
+    @Test
+    void aCancelledSequenceLeavesTheBatchAtTheNextStep() {
+        try (LoadedModel m = ModelFolder.load(Shared.path("fixtures/opt/tiny-opt-prenorm"));
+             ContinuousDecoder d = new ContinuousDecoder(m.model(), m.tokenizer(), 2, 64)) {
+            ContinuousDecoder.Slot a = d.admit(m.tokenizer().encode("first"), greedy(50), null, null);
+            ContinuousDecoder.Slot b = d.admit(m.tokenizer().encode("second"), greedy(50), null, null);
+            assertFalse(d.hasRoom());
+            d.step();
+            d.step();
+            assertEquals(2, d.running());
+            a.cancel();
+            List<ContinuousDecoder.Slot> gone = d.step();
+            assertEquals(List.of(a), gone);
+            assertEquals(1, d.running());
+            assertTrue(d.hasRoom());
+            int taken = a.output().ids().length;
+            ContinuousDecoder.Slot c = d.admit(m.tokenizer().encode("third"), greedy(3), null, null);
+            while (!c.done()) d.step();
+            assertEquals(taken, a.output().ids().length, "a cancelled sequence takes no more tokens");
+            assertEquals(3, c.output().ids().length);
+            assertFalse(b.done());
+        }
+    }
+
+    /**
+     * A shared system prompt is computed once and reused by the next prompts (one at a time, or prefilled together
+     * when they wait together); the tokens stay those of a full pass.
+     */
+    @Test
+    void aPromptSharingThePreviousOnesPrefixGivesTheSameTokens() {
+        try (LoadedModel m = ModelFolder.load(Shared.path("fixtures/opt/tiny-opt-prenorm"))) {
+            String system = "You are a helpful assistant with tools. Answer briefly and call a function when needed. User: ";
+            List<Planned> plan = List.of(
+                    new Planned(m.tokenizer().encode(system + "what is the weather in Paris today?"), greedy(12), 0),
+                    new Planned(m.tokenizer().encode(system + "book me a table"), greedy(12), 1),
+                    new Planned(m.tokenizer().encode(system + "and a taxi"), greedy(4), 2));
+            assertSameAsAlone(m, plan, 2, 512);
+            // arriving together: the first is prefilled alone, the others as one left-padded batch on its prefix
+            List<Planned> together = List.of(
+                    new Planned(m.tokenizer().encode(system + "what is the weather in Paris today?"), greedy(12), 0),
+                    new Planned(m.tokenizer().encode(system + "book me a table"), greedy(12), 0),
+                    new Planned(m.tokenizer().encode(system + "and a taxi to the station, please"), greedy(6), 0),
+                    new Planned(m.tokenizer().encode(system + "hi"), greedy(9), 0));
+            List<Integer> running = assertSameAsAlone(m, together, 4, 512);
+            assertEquals(List.of(1, 4), running.subList(0, 2), "three joined in one step: " + running);
+        }
+    }
+
+    /**
+     * Streamed text arrives piece by piece over the steps, and the pieces make the final text: a stop string is cut
+     * and never sent, not even its first characters.
+     */
+    @Test
+    void streamedPiecesMakeTheTextAndNeverIncludeAStopString() {
+        try (LoadedModel m = ModelFolder.load(Shared.path("fixtures/opt/tiny-opt-prenorm"))) {
+            long[] prompt = m.tokenizer().encode("Numbers: 1, 2, 3,");
+            String free = new Generator(m.model(), m.tokenizer()).generate(List.of(prompt), greedy(24)).get(0).text();
+            String stop = free.substring(free.length() / 2, free.length() / 2 + 3);
+            GenerationConfig cfg = greedy(24).withStopStrings(List.of(stop));
+            List<String> pieces = new ArrayList<>();
+            List<Integer> stepsWithText = new ArrayList<>();
+            try (ContinuousDecoder d = new ContinuousDecoder(m.model(), m.tokenizer(), 1, 512)) {
+                ContinuousDecoder.Slot s = d.admit(prompt, cfg, null, pieces::add);
+                for (int step = 0; !s.done(); step++) {
+                    int before = pieces.size();
+                    d.step();
+                    if (pieces.size() > before) stepsWithText.add(step);
+                }
+                String text = s.output().text();
+                assertEquals(free.substring(0, free.indexOf(stop)), text);
+                assertEquals(text, String.join("", pieces));
+                assertTrue(stepsWithText.size() > 2, "text arrived at several steps: " + stepsWithText);
+                for (String p : pieces.subList(0, pieces.size() - 1)) {
+                    assertFalse(p.endsWith("\uFFFD"), "a partial character was sent before the end: " + pieces);
+                }
+            }
+        }
+    }
+
+    private static JsonNode read(Path dir) {
+        try {
+            return Json.MAPPER.readTree(dir.resolve("expected_generation.json").toFile());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

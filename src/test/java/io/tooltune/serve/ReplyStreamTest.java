@@ -1,0 +1,133 @@
+package io.tooltune.serve;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** What each prompt format streams of raw text fed token by token (here: character by character, the worst case). */
+class ReplyStreamTest {
+    /** The deltas as readable events: "c:text", "start:0:name", "args:0:fragment". */
+    private static final class Events implements DeltaSink {
+        final List<String> log = new ArrayList<>();
+
+        @Override
+        public void content(String text) {
+            log.add("c:" + text);
+        }
+
+        @Override
+        public void toolCallStart(int index, String id, String name) {
+            log.add("start:" + index + ":" + name);
+        }
+
+        @Override
+        public void toolCallArguments(int index, String fragment) {
+            log.add("args:" + index + ":" + fragment);
+        }
+
+        @Override
+        public void heartbeat() {}
+
+        String content() {
+            StringBuilder b = new StringBuilder();
+            for (String e : log) if (e.startsWith("c:")) b.append(e.substring(2));
+            return b.toString();
+        }
+
+        String arguments(int index) {
+            StringBuilder b = new StringBuilder();
+            for (String e : log) if (e.startsWith("args:" + index + ":")) b.append(e.substring(("args:" + index + ":").length()));
+            return b.toString();
+        }
+    }
+
+    private static Events feedByCharacter(ReplyStream stream, String text) throws IOException {
+        Events events = new Events();
+        for (int i = 0; i < text.length(); i++) stream.text(text.substring(i, i + 1), events);
+        return events;
+    }
+
+    private static PromptMapper.Rendered rendered(String... callable) {
+        return new PromptMapper.Rendered("prompt", "", new LinkedHashSet<>(List.of(callable)));
+    }
+
+    @Test
+    void reactStreamsOnlyTheFinishAnswerDecodingItsEscapes() throws IOException {
+        ReplyStream s = new ReactReplyStream(rendered("get_weather"));
+        Events e = feedByCharacter(s, "Thought: done\nAction: Finish\nAction Input: {\"return_type\": \"give_answer\", "
+                + "\"final_answer\": \"It is \\\"18\\u00b0C\\\"\\nand sunny.\"}");
+        assertEquals("It is \"18°C\"\nand sunny.", e.content());
+        assertEquals(0, e.log.stream().filter(x -> x.contains("Thought") || x.contains("Action")).count());
+        assertEquals(0, e.log.stream().filter(x -> x.contains("\\")).count(), "no half escape was sent: " + e.log);
+        int sent = e.log.size();
+        s.finish(new AssistantReply("It is \"18°C\"\nand sunny.", List.of(), "stop"), e);
+        assertEquals(sent, e.log.size(), "nothing left to send at the end");
+    }
+
+    @Test
+    void reactStreamsACallOfAnOfferedFunctionAsItsInputIsGenerated() throws IOException {
+        ReplyStream s = new ReactReplyStream(rendered("get_weather"));
+        Events e = feedByCharacter(s, "Thought: look it up\nAction: get_weather\nAction Input: {\"city\": \"Paris\"}");
+        assertEquals("start:0:get_weather", e.log.get(0));
+        assertEquals("{\"city\": \"Paris\"}", e.arguments(0));
+        assertEquals("", e.content());
+        assertEquals(18, e.log.size(), "one fragment per generated character: " + e.log);
+    }
+
+    @Test
+    void reactSendsAnUnknownFunctionsReplyWholeAtTheEnd() throws IOException {
+        ReplyStream s = new ReactReplyStream(rendered("get_weather"));
+        String text = "Thought: \nAction: launch_rocket\nAction Input: {\"target\": \"moon\"}";
+        Events e = feedByCharacter(s, text);
+        assertEquals(List.of(), e.log);
+        s.finish(ReplyMapper.map(text, Set.of("get_weather"), false), e);
+        assertEquals(List.of("c:" + text), e.log);
+    }
+
+    @Test
+    void templateStreamsContentThenHermesCallsNameFirst() throws IOException {
+        ReplyStream s = new TemplateReplyStream("");
+        Events e = feedByCharacter(s, "  Let me check.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>"
+                + "<tool_call>\n{\"name\": \"get_time\", \"arguments\": {\"tz\": \"CET\"}}\n</tool_call>");
+        assertEquals("Let me check.", e.content());
+        assertEquals(0, e.log.stream().filter(x -> x.contains("<")).count(), "no part of an opener was sent as content: " + e.log);
+        assertEquals(List.of("start:0:get_weather", "start:1:get_time"), e.log.stream().filter(x -> x.startsWith("start")).toList());
+        assertEquals("{\"city\": \"Paris\"}", e.arguments(0));
+        assertEquals("{\"tz\": \"CET\"}", e.arguments(1));
+        int start = e.log.indexOf("start:0:get_weather");
+        assertEquals("args:0:{", e.log.get(start + 1), "the name goes out before any argument");
+    }
+
+    @Test
+    void templateRecognisesALeadingJsonCallAndLlamasParameters() throws IOException {
+        Events e = feedByCharacter(new TemplateReplyStream(""), "{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Oslo\"}}");
+        assertEquals("", e.content());
+        assertEquals("start:0:get_weather", e.log.get(0));
+        assertEquals("{\"city\": \"Oslo\"}", e.arguments(0));
+        Events plain = feedByCharacter(new TemplateReplyStream(""), "{curly} text");
+        assertEquals("{curly} text", plain.content());
+    }
+
+    @Test
+    void finishSendsWhatAStreamlessBackendNeverHandedOver() throws IOException {
+        Events e = new Events();
+        ReplyStream s = new TemplateReplyStream("");
+        s.finish(new AssistantReply(null, List.of(new ChatRequest.ToolCall("call_1", "get_weather", "{\"city\":\"Rome\"}")), "tool_calls"), e);
+        assertEquals(List.of("start:0:get_weather", "args:0:{\"city\":\"Rome\"}"), e.log);
+    }
+
+    @Test
+    void aForcedCallsPrefilledStartIsReadBeforeTheGeneratedTextAndNeverSentAsContent() throws IOException {
+        Events e = feedByCharacter(new TemplateReplyStream("<tool_call>\n{\"name\": \""),
+                "get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>");
+        assertEquals("", e.content());
+        assertEquals("start:0:get_weather", e.log.get(0));
+        assertEquals("{\"city\": \"Paris\"}", e.arguments(0));
+    }
+}
