@@ -56,7 +56,7 @@ final class ModelSteps implements AutoCloseable {
         for (ContinuousDecoder.Slot slot : decoder.step()) {
             CompletableFuture<Completion> f = futures.remove(slot);
             Generator.Output o = slot.output();
-            if (f != null) f.complete(new Completion(o.text(), slot.promptTokens(), o.ids().length, o.hitMaxTokens()));
+            if (f != null) f.complete(new Completion(o.text(), slot.promptTokens(), o.ids().length, o.hitMaxTokens(), o.logprobs()));
         }
     }
 
