@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -68,6 +69,47 @@ class LlamaFullFineTuneTest {
             assertTrue(worst <= 1e-4, key + " differs by " + worst);
         }
         assertEquals(want.size(), after.size() + 2, "embedding and head compared at their listed rows");
+    }
+
+    /**
+     * fp16 (a float16 working copy under dynamic loss scaling, float32 masters) follows the float32 reference
+     * trajectory to half precision, and every parameter of every layer moves: the float32 round trips of RMSNorm
+     * and softmax inside the half forward must pass the gradient on.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"--no-gradient-checkpointing", "--gradient-checkpointing"})
+    void trainsInFloat16CloseToTheFloat32Reference(String checkpointing) throws Exception {
+        Path model = Shared.path("fixtures/llama/tiny-llama");
+        Path fixture = Shared.path("fixtures/llama/lora/tiny-llama");
+        JsonNode expected = Json.MAPPER.readTree(fixture.resolve("full_ft/expected_training.json").toFile());
+        Path data = LoraFixtures.trainingData(fixture, tmp.resolve("data.jsonl"));
+        Path out = tmp.resolve("out");
+        String[] args = LoraFixtures.trainArgs(model, data, out, expected.get("config"), checkpointing);
+        args[Arrays.asList(args).indexOf("fp32")] = "fp16";
+        assertEquals(0, Main.run(args));
+
+        List<JsonNode> log = LoraFixtures.log(out);
+        JsonNode ref = expected.get("log");
+        assertEquals(ref.size(), log.size());
+        for (int s = 0; s < ref.size(); s++) {
+            JsonNode r = ref.get(s);
+            JsonNode g = log.get(s);
+            String step = "step " + (s + 1);
+            assertTrue(g.path("skipped").isNull() || g.path("skipped").isMissingNode(), step + " skipped: " + g);
+            double loss = r.get("loss").asDouble();
+            assertEquals(loss, g.get("loss").asDouble(), 5e-3 * loss, step + " loss");
+            double norm = r.get("grad_norm").asDouble();
+            assertEquals(norm, g.get("grad_norm").asDouble(), 2e-2 * norm, step + " grad_norm");
+        }
+        Map<String, Safetensors.Tensor> before = Safetensors.read(model.resolve("model.safetensors"));
+        Map<String, Safetensors.Tensor> after = Safetensors.read(out.resolve("model.safetensors"));
+        for (Map.Entry<String, Safetensors.Tensor> e : after.entrySet()) {
+            float[] a = e.getValue().data();
+            float[] b = before.get(e.getKey()).data();
+            double moved = 0;
+            for (int j = 0; j < a.length; j++) moved = Math.max(moved, Math.abs(a[j] - b[j]));
+            assertTrue(moved > 1e-5, e.getKey() + " did not move in fp16 training");
+        }
     }
 
     /** The rows {@code indices} of a matrix, flattened. */
