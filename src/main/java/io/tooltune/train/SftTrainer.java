@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import io.tooltune.BadInputException;
 import io.tooltune.model.CausalLM;
+import io.tooltune.model.Linears;
 import io.tooltune.model.LoraAdapter;
 
 import java.nio.file.Path;
@@ -54,12 +55,17 @@ public final class SftTrainer {
     /**
      * @param master the float32 model being trained (updated in place); FP16 trains a float16 copy of it. With a
      *               LoRA adapter attached ({@code master.linears()}), only the adapter's matrices are trained: FP16
-     *               then runs the frozen base and a copy of the adapter in float16 and updates the float32 adapter
+     *               then runs the frozen base and a copy of the adapter in float16 and updates the float32 adapter.
+     *               {@code cfg.basePrecision()} FP16 converts the master's frozen Linear weights to float16 in place
      */
     public SftTrainer(CausalLM master, SftConfig cfg) {
         this.master = master;
         this.cfg = cfg;
         LoraAdapter adapter = master.linears().adapter();
+        if (cfg.basePrecision() == SftConfig.BasePrecision.FP16) {
+            if (adapter == null) throw new BadInputException("--base-precision fp16 needs a LoRA adapter: full fine-tuning trains the base");
+            Linears.storeWeightsAs(master, DataType.FLOAT16);
+        }
         boolean half = cfg.precision() == SftConfig.Precision.FP16;
         this.working = half ? master.copyAs(DataType.FLOAT16) : master;
         if (adapter != null && half) working.linears().attach(adapter.copyAs(DataType.FLOAT16));
