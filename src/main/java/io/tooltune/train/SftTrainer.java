@@ -233,12 +233,13 @@ public final class SftTrainer {
             scope.suppressNotUsedWarning();
             Map<String, NDArray> grads = new LinkedHashMap<>();
             boolean half = working != master;
+            // fp16: the loss scale comes off in the norm and in the optimizer's gradient factor, not in a pass of its own
+            double unscale = half ? 1 / scaler.scale() : 1;
             for (Map.Entry<String, NDArray> e : workingParams.entrySet()) {
                 NDArray g = e.getValue().getGradient();
-                if (half) g = g.toType(DataType.FLOAT32, false).divi((float) scaler.scale());
-                grads.put(e.getKey(), g);
+                grads.put(e.getKey(), half ? g.toType(DataType.FLOAT32, false) : g);
             }
-            norm = Gradients.globalNorm(grads.values());
+            norm = Gradients.globalNorm(grads.values()) * unscale;
             boolean overflow = !Double.isFinite(norm);
             if (half) {
                 scaler.update(overflow);
@@ -248,8 +249,7 @@ public final class SftTrainer {
                 System.err.println("tooltune train: step " + globalStep + " skipped: " + skipped);
             }
             if (skipped == null) {
-                Gradients.clip(grads.values(), cfg.maxGradNorm(), norm);
-                optimizer.step(masterParams, grads, lr);
+                optimizer.step(masterParams, grads, lr, unscale * Gradients.clipCoefficient(cfg.maxGradNorm(), norm));
                 schedulerSteps++;
                 if (working != master) copyMastersToWorking();
             }
