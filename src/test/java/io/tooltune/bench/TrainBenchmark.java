@@ -48,6 +48,8 @@ public final class TrainBenchmark implements Callable<Integer> {
     boolean tiny;
     @Option(names = "--lora-r", description = "train a LoRA adapter of this rank on every Linear (alpha 2r) instead of every weight")
     int loraR;
+    @Option(names = "--base-fp16", description = "with --lora-r: hold the frozen base's Linear weights in float16 (train --base-precision fp16)")
+    boolean baseFp16;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new TrainBenchmark()).execute(args));
@@ -67,7 +69,8 @@ public final class TrainBenchmark implements Callable<Integer> {
         SftConfig sc = SftConfig.paper().toBuilder().warmupSteps(0).batchSize(batch).gradientAccumulationSteps(1)
                 .maxSteps(steps + 1).maxLength(seq).shuffle(false)
                 .precision(fp16 ? SftConfig.Precision.FP16 : SftConfig.Precision.FP32)
-                .gradientCheckpointing(checkpointing).saveSteps(0).loggingSteps(0).build();
+                .gradientCheckpointing(checkpointing).saveSteps(0).loggingSteps(0)
+                .basePrecision(baseFp16 ? SftConfig.BasePrecision.FP16 : SftConfig.BasePrecision.FP32).build();
         long modelStart = System.nanoTime();
         try (OptModel model = OptModel.random(cfg, 7)) {
             if (loraR > 0) {
@@ -85,7 +88,8 @@ public final class TrainBenchmark implements Callable<Integer> {
                     + " threads)");
             res.put("precision", fp16 ? "fp16" : "fp32");
             res.put("gradient_checkpointing", checkpointing);
-            res.put("trained", loraR > 0 ? "LoRA r " + loraR + ", all linear" : "every weight");
+            res.put("trained", loraR > 0 ? "LoRA r " + loraR + ", all linear, " + (baseFp16 ? "fp16" : "fp32") + " base"
+                    : "every weight");
             res.put("batch", batch + "x" + seq);
             res.put("step_seconds", log.stream().map(s -> Math.round(s.seconds() * 1000) / 1000.0).toList());
             res.put("median_step_s", median);
