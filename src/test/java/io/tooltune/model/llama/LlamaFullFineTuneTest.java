@@ -88,19 +88,7 @@ class LlamaFullFineTuneTest {
         args[Arrays.asList(args).indexOf("fp32")] = "fp16";
         assertEquals(0, Main.run(args));
 
-        List<JsonNode> log = LoraFixtures.log(out);
-        JsonNode ref = expected.get("log");
-        assertEquals(ref.size(), log.size());
-        for (int s = 0; s < ref.size(); s++) {
-            JsonNode r = ref.get(s);
-            JsonNode g = log.get(s);
-            String step = "step " + (s + 1);
-            assertTrue(g.path("skipped").isNull() || g.path("skipped").isMissingNode(), step + " skipped: " + g);
-            double loss = r.get("loss").asDouble();
-            assertEquals(loss, g.get("loss").asDouble(), 5e-3 * loss, step + " loss");
-            double norm = r.get("grad_norm").asDouble();
-            assertEquals(norm, g.get("grad_norm").asDouble(), 2e-2 * norm, step + " grad_norm");
-        }
+        LoraFixtures.assertTrajectory(expected.get("log"), LoraFixtures.log(out), 5e-3, 2e-2, "fp16");
         Map<String, Safetensors.Tensor> before = Safetensors.read(model.resolve("model.safetensors"));
         Map<String, Safetensors.Tensor> after = Safetensors.read(out.resolve("model.safetensors"));
         for (Map.Entry<String, Safetensors.Tensor> e : after.entrySet()) {

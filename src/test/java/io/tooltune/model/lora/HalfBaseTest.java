@@ -50,16 +50,7 @@ class HalfBaseTest {
         assertEquals(0, Main.run(LoraFixtures.trainArgs(model, data, out, expected.get("config"), "--adapter",
                 fixture.toString(), checkpointing, "--base-precision", "fp16")));
 
-        List<JsonNode> log = LoraFixtures.log(out);
-        JsonNode ref = expected.get("log");
-        assertEquals(ref.size(), log.size());
-        for (int s = 0; s < ref.size(); s++) {
-            String step = name + " step " + (s + 1);
-            double loss = ref.get(s).get("loss").asDouble();
-            assertEquals(loss, log.get(s).get("loss").asDouble(), 2e-3 * loss, step + " loss");
-            double norm = ref.get(s).get("grad_norm").asDouble();
-            assertEquals(norm, log.get(s).get("grad_norm").asDouble(), 1e-2 * norm, step + " grad_norm");
-        }
+        LoraFixtures.assertTrajectory(expected.get("log"), LoraFixtures.log(out), 2e-3, 1e-2, name);
         Path want = fixture.resolve("expected_adapter");
         assertEquals(Json.MAPPER.readTree(want.resolve(AdapterFolder.CONFIG).toFile()).get("r"),
                 Json.MAPPER.readTree(out.resolve(AdapterFolder.CONFIG).toFile()).get("r"));
@@ -68,21 +59,7 @@ class HalfBaseTest {
 
         Path merged = tmp.resolve("merged");
         assertEquals(0, Main.run("merge", "--model", model.toString(), "--adapter", out.toString(), "--output", merged.toString()));
-        Map<String, Safetensors.Tensor> mergedWeights = Safetensors.read(merged.resolve("model.safetensors"));
-        try (LoadedModel b = ModelFolder.load(model)) {
-            Safetensors.read(fixture.resolve("expected_merged.safetensors")).forEach((k, t) -> {
-                float[] before = b.model().parameters().get(k).toFloatArray();
-                float[] got = mergedWeights.get(k).data();
-                double worst = 0;
-                double largest = 0;
-                for (int i = 0; i < before.length; i++) {
-                    double update = t.data()[i] - before[i];
-                    worst = Math.max(worst, Math.abs(update - (got[i] - before[i])));
-                    largest = Math.max(largest, Math.abs(update));
-                }
-                assertTrue(worst <= 2e-2 * largest, k + ": merged update differs by " + worst + " (largest " + largest + ")");
-            });
-        }
+        LoraFixtures.assertMergedUpdates(model, fixture, merged, 2e-2);
     }
 
     @Test
