@@ -46,6 +46,8 @@ public final class TrainBenchmark implements Callable<Integer> {
     boolean fp16;
     @Option(names = "--tiny", description = "a 2-layer, 64-wide model of the same layout (a quick check)")
     boolean tiny;
+    @Option(names = "--layers", description = "decoder layers of the opt-350m shape, fewer to fit a machine's memory (default ${DEFAULT-VALUE})")
+    int layers = 24;
     @Option(names = "--lora-r", description = "train a LoRA adapter of this rank on every Linear (alpha 2r) instead of every weight")
     int loraR;
     @Option(names = "--base-fp16", description = "with --lora-r: hold the frozen base's Linear weights in float16 (train --base-precision fp16)")
@@ -57,7 +59,7 @@ public final class TrainBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        OptConfig cfg = tiny ? OptConfig.tiny() : OptConfig.opt350m();
+        OptConfig cfg = tiny ? OptConfig.tiny() : OptConfig.opt350m().toBuilder().numLayers(layers).build();
         Random r = new Random(1);
         List<SftExample> data = new ArrayList<>();
         for (int i = 0; i < (steps + 1) * batch; i++) {
@@ -90,6 +92,7 @@ public final class TrainBenchmark implements Callable<Integer> {
             res.put("gradient_checkpointing", checkpointing);
             res.put("trained", loraR > 0 ? "LoRA r " + loraR + ", all linear, " + (baseFp16 ? "fp16" : "fp32") + " base"
                     : "every weight");
+            res.put("layers", cfg.numLayers());
             res.put("batch", batch + "x" + seq);
             res.put("step_seconds", log.stream().map(s -> Math.round(s.seconds() * 1000) / 1000.0).toList());
             res.put("median_step_s", median);
