@@ -46,6 +46,9 @@ public final class Linears {
             params.put(m + ".weight", w.toType(type, true));
             w.close();
         }
+        // weights made from Java data sit in direct buffers that only a collection returns to the system: without
+        // one the float32 originals stay resident next to their half copies
+        System.gc();
     }
 
     /**

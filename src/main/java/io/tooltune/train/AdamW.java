@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
 
 /**
  * torch.optim.AdamW: decoupled weight decay applied before the moment updates, bias corrections on the step
- * size and on sqrt(v), eps added after the correction. DJL's AdamW folds the corrections differently and has one
- * decay for all parameters, hence this class. Moments are float32 and created up front in the given manager, so
- * a per-step NDScope cannot close them.
+ * size and on sqrt(v), eps added after the correction. DJL's Adam optimizer folds the corrections differently
+ * and has one decay for all parameters, hence this class, which drives DJL's fused native update kernel with
+ * torch's values. Moments are float32 and created up front in the given manager, so a per-step NDScope cannot
+ * close them.
  */
 public final class AdamW implements AutoCloseable {
     private final double beta1;
