@@ -25,22 +25,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * weights (1e-4 absolute), with and without gradient checkpointing; the decay groups are the Trainer's.
  */
 class LlamaFullFineTuneTest {
+    private static final String MODEL = "fixtures/llama/tiny-llama";
+    private static final String FIXTURE = "fixtures/llama/lora/tiny-llama";
+
     @TempDir
     Path tmp;
+
+    /** {@code tooltune train} with the reference run's settings at {@code precision}, into tmp/out. */
+    private Path train(String precision, String checkpointing) throws Exception {
+        Path data = LoraFixtures.trainingData(Shared.path(FIXTURE), tmp.resolve("data.jsonl"));
+        Path out = tmp.resolve("out");
+        String[] args = LoraFixtures.trainArgs(Shared.path(MODEL), data, out, expected().get("config"), checkpointing);
+        args[Arrays.asList(args).indexOf("fp32")] = precision;
+        assertEquals(0, Main.run(args));
+        return out;
+    }
+
+    private static JsonNode expected() throws Exception {
+        return Json.MAPPER.readTree(Shared.path(FIXTURE).resolve("full_ft/expected_training.json").toFile());
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"--no-gradient-checkpointing", "--gradient-checkpointing"})
     void reproducesTheReferenceRun(String checkpointing) throws Exception {
-        Path model = Shared.path("fixtures/llama/tiny-llama");
-        Path fixture = Shared.path("fixtures/llama/lora/tiny-llama");
-        JsonNode expected = Json.MAPPER.readTree(fixture.resolve("full_ft/expected_training.json").toFile());
+        JsonNode expected = expected();
         for (JsonNode n : expected.get("decay_parameters")) assertTrue(AdamW.decays(n.asText()), n.asText());
         for (JsonNode n : expected.get("no_decay_parameters")) assertTrue(!AdamW.decays(n.asText()), n.asText());
-
-        Path data = LoraFixtures.trainingData(fixture, tmp.resolve("data.jsonl"));
-        JsonNode c = expected.get("config");
-        Path out = tmp.resolve("out");
-        assertEquals(0, Main.run(LoraFixtures.trainArgs(model, data, out, c, checkpointing)));
+        Path fixture = Shared.path(FIXTURE);
+        Path out = train("fp32", checkpointing);
 
         List<JsonNode> log = LoraFixtures.log(out);
         JsonNode ref = expected.get("log");
@@ -79,14 +91,9 @@ class LlamaFullFineTuneTest {
     @ParameterizedTest
     @ValueSource(strings = {"--no-gradient-checkpointing", "--gradient-checkpointing"})
     void trainsInFloat16CloseToTheFloat32Reference(String checkpointing) throws Exception {
-        Path model = Shared.path("fixtures/llama/tiny-llama");
-        Path fixture = Shared.path("fixtures/llama/lora/tiny-llama");
-        JsonNode expected = Json.MAPPER.readTree(fixture.resolve("full_ft/expected_training.json").toFile());
-        Path data = LoraFixtures.trainingData(fixture, tmp.resolve("data.jsonl"));
-        Path out = tmp.resolve("out");
-        String[] args = LoraFixtures.trainArgs(model, data, out, expected.get("config"), checkpointing);
-        args[Arrays.asList(args).indexOf("fp32")] = "fp16";
-        assertEquals(0, Main.run(args));
+        Path model = Shared.path(MODEL);
+        JsonNode expected = expected();
+        Path out = train("fp16", checkpointing);
 
         LoraFixtures.assertTrajectory(expected.get("log"), LoraFixtures.log(out), 5e-3, 2e-2, "fp16");
         Map<String, Safetensors.Tensor> before = Safetensors.read(model.resolve("model.safetensors"));
