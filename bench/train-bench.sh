@@ -3,6 +3,8 @@
 # Each setting runs in its own process so that its peak resident memory is its own. The Java side is
 # io.tooltune.bench.TrainBenchmark, run from the test classpath (benchmarks are not shipped).
 # usage: bench/train-bench.sh [STEPS] [extra args for both, e.g. --tiny]
+# LORA=1 adds LoRA r 16 on every Linear (float32 and float16 frozen base, with and without checkpointing);
+# PYTHON names the interpreter with torch (default Debian's /usr/bin/python3 with python3-torch).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 STEPS="${1:-3}"; shift || true
@@ -22,5 +24,12 @@ java_run() {
 echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 java_run "$@"
 java_run --checkpointing "$@"
-python3 "$ROOT/bench/train_bench.py" --steps "$STEPS" "$@" 2>/dev/null
-python3 "$ROOT/bench/train_bench.py" --steps "$STEPS" --checkpointing "$@" 2>/dev/null
+PY="${PYTHON:-/usr/bin/python3}"
+"$PY" "$ROOT/bench/train_bench.py" --steps "$STEPS" "$@" 2>/dev/null
+"$PY" "$ROOT/bench/train_bench.py" --steps "$STEPS" --checkpointing "$@" 2>/dev/null
+if [ "${LORA:-0}" = 1 ]; then
+  java_run --lora-r 16 "$@"
+  java_run --lora-r 16 --checkpointing "$@"
+  java_run --lora-r 16 --base-fp16 "$@"
+  java_run --lora-r 16 --base-fp16 --checkpointing "$@"
+fi

@@ -1,7 +1,7 @@
 """PyTorch eager reference for TrainBenchmark: the same opt-350m-shaped random model (post-LN, 512<->1024
 projections, tied head, dropout 0.1), batch 4 x 256 tokens, one optimizer step = forward, summed token
 cross-entropy / label tokens, backward, global-norm clipping to 0.3, torch.optim.AdamW. Prints one JSON line like
-the Java benchmark. usage: python3 train_bench.py [--checkpointing] [--steps N] [--threads N] [--tiny]"""
+the Java benchmark. usage: python3 train_bench.py [--checkpointing] [--steps N] [--threads N] [--tiny] [--layers N]"""
 import json
 import resource
 import sys
@@ -63,7 +63,7 @@ def main():
     if "--tiny" in a:
         model = Opt(50272, 64, 256, 2, 4, 32, 2048, 0.1)
     else:
-        model = Opt(50272, 1024, 4096, 24, 16, 512, 2048, 0.1)
+        model = Opt(50272, 1024, 4096, arg("--layers", 24), 16, 512, 2048, 0.1)
     with torch.no_grad():  # the same initialisation as OptModel.random: N(0, 0.02), LayerNorm 1/0, biases 0
         for name, p in model.named_parameters():
             if "layer_norm" in name:
@@ -97,7 +97,7 @@ def main():
     med = sorted(times[1:])
     median = med[len(med) // 2] if len(med) % 2 else (med[len(med) // 2 - 1] + med[len(med) // 2]) / 2
     print(json.dumps({"impl": f"PyTorch {torch.__version__} eager ({threads} threads)", "precision": "fp32",
-                      "gradient_checkpointing": model.ckpt, "batch": f"{batch}x{seq}",
+                      "gradient_checkpointing": model.ckpt, "layers": len(model.layers), "batch": f"{batch}x{seq}",
                       "step_seconds": [round(x, 3) for x in times], "median_step_s": median,
                       "tokens_per_s": batch * seq / median,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,

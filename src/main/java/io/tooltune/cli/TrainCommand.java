@@ -80,6 +80,9 @@ public final class TrainCommand implements Callable<Integer> {
     List<String> loraTargets = List.of("q_proj", "v_proj");
     @Option(names = "--use-rslora", description = "scaling = alpha / sqrt(r) (rank-stabilised LoRA)")
     boolean useRslora;
+    @Option(names = "--base-precision", description = "LoRA only: store the frozen base's Linear weights as fp32 or fp16"
+            + " (half the memory, widened as each is used; default ${DEFAULT-VALUE})")
+    SftConfig.BasePrecision basePrecision = D.basePrecision();
     @Option(names = "--adapter", description = "PEFT adapter folder to continue training (its adapter_config.json gives the LoRA settings)")
     Path adapter;
 
@@ -120,7 +123,8 @@ public final class TrainCommand implements Callable<Integer> {
                     .maxGradNorm(maxGradNorm).weightDecay(weightDecay).epochs(epochs).maxSteps(maxSteps)
                     .maxLength(maxLength).seed(seed).shuffle(shuffle).groupByLength(groupByLength)
                     .precision(precision).gradientCheckpointing(checkpointing)
-                    .saveSteps(saveSteps).loggingSteps(loggingSteps).packing(packing).build();
+                    .saveSteps(saveSteps).loggingSteps(loggingSteps).packing(packing)
+                    .basePrecision(basePrecision).build();
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }

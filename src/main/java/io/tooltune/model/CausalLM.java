@@ -33,14 +33,6 @@ public interface CausalLM extends AutoCloseable {
         return parameters().values().stream().mapToLong(p -> p.getShape().size()).sum();
     }
 
-    /**
-     * Whether backward works through a float16 forward. DJL's dtype casts record no gradient, so a family whose
-     * forward casts to float32 and back (RMSNorm, softmax) cannot train in float16: its layers would get no gradient.
-     */
-    default boolean trainsInHalfPrecision() {
-        return true;
-    }
-
     /** A copy with every parameter converted to {@code type}, on the same device, in its own manager. */
     CausalLM copyAs(DataType type);
 

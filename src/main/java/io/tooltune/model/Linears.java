@@ -1,9 +1,11 @@
 package io.tooltune.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.core.Linear;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A model's Linear modules, applied by Hugging Face module path so that an attached {@link LoraAdapter} adds its
@@ -32,8 +34,30 @@ public final class Linears {
         adapter = a;
     }
 
-    /** Module {@code module} with {@code weight} and {@code bias} (may be null) on {@code x}. */
+    /**
+     * Stores the weight of every Linear module of {@code model} as {@code type}, in place (a frozen LoRA base kept
+     * in half precision). Biases, norms, embeddings and the head keep their type.
+     */
+    public static void storeWeightsAs(CausalLM model, DataType type) {
+        Map<String, NDArray> params = model.parameters();
+        for (String m : model.linears().modules()) {
+            NDArray w = params.get(m + ".weight");
+            if (w == null || w.getDataType() == type) continue;
+            params.put(m + ".weight", w.toType(type, true));
+            w.close();
+        }
+        // weights made from Java data sit in direct buffers that only a collection returns to the system: without
+        // one the float32 originals stay resident next to their half copies
+        System.gc();
+    }
+
+    /**
+     * Module {@code module} with {@code weight} and {@code bias} (may be null) on {@code x}. A weight stored in
+     * another type than {@code x} (a half-precision frozen base) is widened for this product only; the cast records
+     * no gradient, which a frozen weight does not need.
+     */
     public NDArray apply(NDArray x, String module, NDArray weight, NDArray bias, boolean training) {
+        if (weight.getDataType() != x.getDataType()) weight = weight.toType(x.getDataType(), false);
         NDArray y = Linear.linear(x, weight, bias).singletonOrThrow();
         return adapter == null ? y : adapter.addTo(y, x, module, training);
     }

@@ -128,12 +128,11 @@ public final class LoraAdapter implements AutoCloseable {
     NDArray addTo(NDArray y, NDArray x, String module, boolean training) {
         NDArray a = params.get(key(module, true));
         if (a == null) return y;
-        // a cast is not differentiable in DJL: training keeps adapter and base in one type (see SftTrainer)
-        NDArray in = x.getDataType() == a.getDataType() ? x : x.toType(a.getDataType(), false);
+        NDArray in = Casts.to(x, a.getDataType());
         if (training && config.dropout() > 0) in = Dropout.dropout(in, (float) config.dropout(), true).singletonOrThrow();
         NDArray delta = Linear.linear(Linear.linear(in, a, null).singletonOrThrow(), params.get(key(module, false)), null)
                 .singletonOrThrow().mul(scale);
-        if (delta.getDataType() != y.getDataType()) delta = delta.toType(y.getDataType(), false);
+        delta = Casts.to(delta, y.getDataType());
         return y.add(delta);
     }
 

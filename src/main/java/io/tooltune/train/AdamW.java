@@ -3,8 +3,9 @@ package io.tooltune.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +15,10 @@ import java.util.regex.Pattern;
 
 /**
  * torch.optim.AdamW: decoupled weight decay applied before the moment updates, bias corrections on the step
- * size and on sqrt(v), eps added after the correction. DJL's AdamW folds the corrections differently and has one
- * decay for all parameters, hence this class. Moments are float32 and created up front in the given manager, so
- * a per-step NDScope cannot close them.
+ * size and on sqrt(v), eps added after the correction. DJL's Adam optimizer folds the corrections differently
+ * and has one decay for all parameters, hence this class, which drives DJL's fused native update kernel with
+ * torch's values. Moments are float32 and created up front in the given manager, so a per-step NDScope cannot
+ * close them.
  */
 public final class AdamW implements AutoCloseable {
     private final double beta1;
@@ -50,26 +52,24 @@ public final class AdamW implements AutoCloseable {
         return !NO_DECAY.matcher(name.toLowerCase(Locale.ROOT)).find();
     }
 
-    /** Updates every parameter in place with its gradient, at learning rate {@code lr}. */
-    public void step(Map<String, NDArray> params, Map<String, NDArray> grads, double lr) {
+    /**
+     * Updates every parameter in place with its gradient times {@code gradScale} (the clipping coefficient), at
+     * learning rate {@code lr}. One fused native update per parameter (DJL's adamUpdate in its AdamW form, which
+     * decays by {@code w·lr·wd} before the moments as torch does): torch's bias corrections are folded into its
+     * step size and epsilon, {@code lr/bc1 · m / (√v/√bc2 + eps) = (lr·√bc2/bc1) · m / (√v + eps·√bc2)}.
+     */
+    public void step(Map<String, NDArray> params, Map<String, NDArray> grads, double lr, double gradScale) {
         step++;
         double bc1 = 1 - Math.pow(beta1, step);
         double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        double stepSize = lr / bc1;
+        float stepSize = (float) (lr * bc2Sqrt / bc1);
+        float foldedEps = (float) (eps * bc2Sqrt);
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             String name = e.getKey();
-            NDArray p = e.getValue();
-            try (NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                NDArray g = grads.get(name);
-                NDArray mm = m.get(name);
-                NDArray vv = v.get(name);
-                if (decays.get(name) && weightDecay != 0 && lr != 0) p.muli(1 - lr * weightDecay);
-                mm.muli(beta1).addi(g.mul(1 - beta1));
-                vv.muli(beta2).addi(g.mul(g).muli(1 - beta2));
-                NDArray denom = vv.sqrt().divi(bc2Sqrt).addi(eps);
-                p.subi(mm.div(denom).muli(stepSize));
-            }
+            float decay = decays.get(name) ? (float) weightDecay : 0f;
+            JniUtils.adamUpdate((PtNDArray) e.getValue(), (PtNDArray) grads.get(name), (PtNDArray) m.get(name),
+                    (PtNDArray) v.get(name), (float) lr, stepSize, decay, (float) gradScale, -1f, (float) beta1,
+                    (float) beta2, foldedEps, true);
         }
     }
 

@@ -50,10 +50,7 @@ final class Backprop {
             int layers = model.config().numLayers();
             if (!checkpointing) {
                 NDArray h = e.hidden();
-                for (int i = 0; i < layers; i++) {
-                    seedDropout(step, micro, i);
-                    h = model.layer(i, h, e.attentionBias(), null, true);
-                }
+                for (int i = 0; i < layers; i++) h = layerInItsOwnScope(i, h, e.attentionBias(), step, micro);
                 NDArray lossSum = labeledLossSum(h, targets, weights, b);
                 double value = lossSum.getFloat();
                 if (Double.isFinite(value)) gc.backward(lossSum.mul(GraphScalar.of(lossSum, multiplier)));
@@ -64,7 +61,7 @@ final class Backprop {
             try (GradMode.Scope noGrad = GradMode.noGrad()) {
                 for (int i = 0; i < layers; i++) {
                     inputs[i] = i == 0 ? h.stopGradient() : h;
-                    h = layerWithoutGraph(i, inputs[i], e.attentionBias(), step, micro);
+                    h = layerInItsOwnScope(i, inputs[i], e.attentionBias(), step, micro);
                 }
             }
             h.setRequiresGradient(true);
@@ -94,11 +91,13 @@ final class Backprop {
     }
 
     /**
-     * One decoder layer of the no-grad pass in its own scope, keeping only its output. Only safe without a graph:
-     * DJL's CPU arrays made from Java data (scalars included) live in Java buffers that closing frees, so arrays an
-     * autograd graph saved must stay open until its backward has run.
+     * One decoder layer in its own scope, keeping only its output: the Java handles of its intermediates close when
+     * the layer ends, so those that autograd did not save are freed at once (as Python frees them) rather than at the
+     * end of the micro-batch, and those it saved live on in the graph until backward has used them. Safe with a
+     * graph only because no layer makes an array from Java data that autograd saves: DJL's CPU arrays made from
+     * Java data live in Java buffers that closing frees (hence {@link GraphScalar} for scalars that backward reads).
      */
-    private NDArray layerWithoutGraph(int i, NDArray h, NDArray bias, long step, int micro) {
+    private NDArray layerInItsOwnScope(int i, NDArray h, NDArray bias, long step, int micro) {
         NDArray out;
         try (NDScope layerScope = new NDScope()) {
             layerScope.suppressNotUsedWarning();

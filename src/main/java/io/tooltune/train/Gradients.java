@@ -10,39 +10,26 @@ import ai.djl.pytorch.jni.JniUtils;
 
 import java.util.Collection;
 
-/** Whole-model gradient operations that DJL lacks: torch's global-norm clipping, zeroing. */
+/** Whole-model gradient operations that DJL lacks: torch's global norm and clipping factor, zeroing. */
 public final class Gradients {
     private Gradients() {}
 
-    /** L2 norm over all gradients together (each tensor once), computed in float32 with one host sync. */
+    /** L2 norm over all gradients together (each tensor's norm in float32, combined in float64), with one host sync. */
     public static double globalNorm(Collection<NDArray> grads) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDList sq = new NDList(grads.size());
-            for (NDArray g : grads) {
-                try (NDArray squares = g.square()) { // freed at once: a whole model's squares would double the memory
-                    sq.add(squares.sum());
-                }
-            }
-            return Math.sqrt(NDArrays.stack(sq).sum().toType(DataType.FLOAT64, false).getDouble());
+            NDList norms = new NDList(grads.size());
+            for (NDArray g : grads) norms.add(g.norm()); // one read of each gradient, no squared copy
+            return NDArrays.stack(norms).toType(DataType.FLOAT64, false).norm().getDouble();
         }
     }
 
     /**
-     * torch.nn.utils.clip_grad_norm_: scales every gradient by min(1, max/(norm + 1e-6)) in place and returns the
-     * norm before clipping. A non-positive {@code maxNorm} only measures.
+     * torch.nn.utils.clip_grad_norm_'s factor for gradients of global norm {@code norm}: min(1, max/(norm + 1e-6));
+     * 1 when {@code maxNorm} is not positive (no clipping).
      */
-    public static double clipGlobalNorm(Collection<NDArray> grads, double maxNorm) {
-        double norm = globalNorm(grads);
-        clip(grads, maxNorm, norm);
-        return norm;
-    }
-
-    /** The scaling step of {@link #clipGlobalNorm} for an already measured norm. */
-    public static void clip(Collection<NDArray> grads, double maxNorm, double norm) {
-        if (maxNorm <= 0) return;
-        double coef = maxNorm / (norm + 1e-6);
-        if (coef < 1.0) for (NDArray g : grads) g.muli((float) coef);
+    public static double clipCoefficient(double maxNorm, double norm) {
+        return maxNorm <= 0 ? 1.0 : Math.min(1.0, maxNorm / (norm + 1e-6));
     }
 
     /** Sets the accumulated .grad of each parameter to zero. */

@@ -26,6 +26,8 @@ package io.tooltune.train;
  * @param saveSteps                 writes a checkpoint every N optimizer steps, 0 = only at the end (500)
  * @param loggingSteps              adds a trainer_state log_history entry every N steps (10)
  * @param packing                   packs examples into rows of maxLength tokens (best-fit decreasing) (false)
+ * @param basePrecision             how a LoRA run stores the frozen base's Linear weights: FP32, or FP16 (half
+ *                                  the memory; widened to the computation's type as each is used) (FP32)
  */
 public record SftConfig(
         double learningRate,
@@ -48,10 +50,17 @@ public record SftConfig(
         boolean gradientCheckpointing,
         int saveSteps,
         int loggingSteps,
-        boolean packing) {
+        boolean packing,
+        BasePrecision basePrecision) {
 
     /** Computation precision: plain float32, or float16 working weights with float32 masters and loss scaling. */
     public enum Precision { FP32, FP16 }
+
+    /**
+     * Storage of a frozen LoRA base: float32, or float16 alone (no float32 copy). No bfloat16: DJL 0.36's native
+     * dtype table has no entry for it and aborts the JVM.
+     */
+    public enum BasePrecision { FP32, FP16 }
 
     public SftConfig {
         if (learningRate < 0) throw new IllegalArgumentException("learning rate must be >= 0");
@@ -69,7 +78,7 @@ public record SftConfig(
      */
     public static SftConfig paper() {
         return new SftConfig(5e-5, 100, LrSchedule.LINEAR, 8, 4, 0.3, 0.01, 0.9, 0.999, 1e-8, 1, -1, 1024, 42,
-                true, false, Precision.FP16, true, 500, 10, false);
+                true, false, Precision.FP16, true, 500, 10, false, BasePrecision.FP32);
     }
 
     /**
@@ -130,6 +139,7 @@ public record SftConfig(
         private int saveSteps;
         private int loggingSteps;
         private boolean packing;
+        private BasePrecision basePrecision;
 
         private Builder(SftConfig c) {
             learningRate = c.learningRate;
@@ -153,6 +163,7 @@ public record SftConfig(
             saveSteps = c.saveSteps;
             loggingSteps = c.loggingSteps;
             packing = c.packing;
+            basePrecision = c.basePrecision;
         }
 
         public Builder learningRate(double v) { learningRate = v; return this; }
@@ -176,12 +187,14 @@ public record SftConfig(
         public Builder saveSteps(int v) { saveSteps = v; return this; }
         public Builder loggingSteps(int v) { loggingSteps = v; return this; }
         public Builder packing(boolean v) { packing = v; return this; }
+        public Builder basePrecision(BasePrecision v) { basePrecision = v; return this; }
 
         /** The config; invalid combinations throw IllegalArgumentException as the constructor does. */
         public SftConfig build() {
             return new SftConfig(learningRate, warmupSteps, scheduler, batchSize, gradientAccumulationSteps,
                     maxGradNorm, weightDecay, adamBeta1, adamBeta2, adamEpsilon, epochs, maxSteps, maxLength, seed,
-                    shuffle, groupByLength, precision, gradientCheckpointing, saveSteps, loggingSteps, packing);
+                    shuffle, groupByLength, precision, gradientCheckpointing, saveSteps, loggingSteps, packing,
+                    basePrecision);
         }
     }
 }

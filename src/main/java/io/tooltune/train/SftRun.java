@@ -138,10 +138,6 @@ public final class SftRun {
             String base = o.adapter() != null ? AdapterFolder.baseModel(o.adapter()) : o.model().toString();
             BiConsumer<CausalLM, Path> writer = adapter != null ? (m, dir) -> AdapterFolder.save(adapter, m, base, dir)
                     : (m, dir) -> ModelFolder.save(m, loaded.tokenizer(), dir);
-            if (cfg.precision() == SftConfig.Precision.FP16 && !model.trainsInHalfPrecision()) {
-                throw new BadInputException(source + ": model_type " + model.config().modelType() + " cannot train in"
-                        + " float16 yet (its float32 casts would cut the gradient); use --precision fp32");
-            }
             SftTrainer trainer = new SftTrainer(model, cfg).addCallback(new TrainingLogWriter(outputDir));
             o.callbacks().forEach(trainer::addCallback);
             trainer.addCallback(new Checkpointer(outputDir, cfg.saveSteps(), writer))

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import io.tooltune.BadInputException;
 import io.tooltune.model.CausalLM;
+import io.tooltune.model.Linears;
 import io.tooltune.model.LoraAdapter;
 
 import java.nio.file.Path;
@@ -54,12 +55,17 @@ public final class SftTrainer {
     /**
      * @param master the float32 model being trained (updated in place); FP16 trains a float16 copy of it. With a
      *               LoRA adapter attached ({@code master.linears()}), only the adapter's matrices are trained: FP16
-     *               then runs the frozen base and a copy of the adapter in float16 and updates the float32 adapter
+     *               then runs the frozen base and a copy of the adapter in float16 and updates the float32 adapter.
+     *               {@code cfg.basePrecision()} FP16 converts the master's frozen Linear weights to float16 in place
      */
     public SftTrainer(CausalLM master, SftConfig cfg) {
         this.master = master;
         this.cfg = cfg;
         LoraAdapter adapter = master.linears().adapter();
+        if (cfg.basePrecision() == SftConfig.BasePrecision.FP16) {
+            if (adapter == null) throw new BadInputException("--base-precision fp16 needs a LoRA adapter: full fine-tuning trains the base");
+            Linears.storeWeightsAs(master, DataType.FLOAT16);
+        }
         boolean half = cfg.precision() == SftConfig.Precision.FP16;
         this.working = half ? master.copyAs(DataType.FLOAT16) : master;
         if (adapter != null && half) working.linears().attach(adapter.copyAs(DataType.FLOAT16));
@@ -227,12 +233,13 @@ public final class SftTrainer {
             scope.suppressNotUsedWarning();
             Map<String, NDArray> grads = new LinkedHashMap<>();
             boolean half = working != master;
+            // fp16: the loss scale comes off in the norm and in the optimizer's gradient factor, not in a pass of its own
+            double unscale = half ? 1 / scaler.scale() : 1;
             for (Map.Entry<String, NDArray> e : workingParams.entrySet()) {
                 NDArray g = e.getValue().getGradient();
-                if (half) g = g.toType(DataType.FLOAT32, false).divi((float) scaler.scale());
-                grads.put(e.getKey(), g);
+                grads.put(e.getKey(), half ? g.toType(DataType.FLOAT32, false) : g);
             }
-            norm = Gradients.globalNorm(grads.values());
+            norm = Gradients.globalNorm(grads.values()) * unscale;
             boolean overflow = !Double.isFinite(norm);
             if (half) {
                 scaler.update(overflow);
@@ -242,8 +249,7 @@ public final class SftTrainer {
                 System.err.println("tooltune train: step " + globalStep + " skipped: " + skipped);
             }
             if (skipped == null) {
-                Gradients.clip(grads.values(), cfg.maxGradNorm(), norm);
-                optimizer.step(masterParams, grads, lr);
+                optimizer.step(masterParams, grads, lr, unscale * Gradients.clipCoefficient(cfg.maxGradNorm(), norm));
                 schedulerSteps++;
                 if (working != master) copyMastersToWorking();
             }

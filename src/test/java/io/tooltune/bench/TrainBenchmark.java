@@ -46,8 +46,12 @@ public final class TrainBenchmark implements Callable<Integer> {
     boolean fp16;
     @Option(names = "--tiny", description = "a 2-layer, 64-wide model of the same layout (a quick check)")
     boolean tiny;
+    @Option(names = "--layers", description = "decoder layers of the opt-350m shape, fewer to fit a machine's memory (default ${DEFAULT-VALUE})")
+    int layers = 24;
     @Option(names = "--lora-r", description = "train a LoRA adapter of this rank on every Linear (alpha 2r) instead of every weight")
     int loraR;
+    @Option(names = "--base-fp16", description = "with --lora-r: hold the frozen base's Linear weights in float16 (train --base-precision fp16)")
+    boolean baseFp16;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new TrainBenchmark()).execute(args));
@@ -55,7 +59,7 @@ public final class TrainBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        OptConfig cfg = tiny ? OptConfig.tiny() : OptConfig.opt350m();
+        OptConfig cfg = tiny ? OptConfig.tiny() : OptConfig.opt350m().toBuilder().numLayers(layers).build();
         Random r = new Random(1);
         List<SftExample> data = new ArrayList<>();
         for (int i = 0; i < (steps + 1) * batch; i++) {
@@ -67,7 +71,8 @@ public final class TrainBenchmark implements Callable<Integer> {
         SftConfig sc = SftConfig.paper().toBuilder().warmupSteps(0).batchSize(batch).gradientAccumulationSteps(1)
                 .maxSteps(steps + 1).maxLength(seq).shuffle(false)
                 .precision(fp16 ? SftConfig.Precision.FP16 : SftConfig.Precision.FP32)
-                .gradientCheckpointing(checkpointing).saveSteps(0).loggingSteps(0).build();
+                .gradientCheckpointing(checkpointing).saveSteps(0).loggingSteps(0)
+                .basePrecision(baseFp16 ? SftConfig.BasePrecision.FP16 : SftConfig.BasePrecision.FP32).build();
         long modelStart = System.nanoTime();
         try (OptModel model = OptModel.random(cfg, 7)) {
             if (loraR > 0) {
@@ -85,7 +90,9 @@ public final class TrainBenchmark implements Callable<Integer> {
                     + " threads)");
             res.put("precision", fp16 ? "fp16" : "fp32");
             res.put("gradient_checkpointing", checkpointing);
-            res.put("trained", loraR > 0 ? "LoRA r " + loraR + ", all linear" : "every weight");
+            res.put("trained", loraR > 0 ? "LoRA r " + loraR + ", all linear, " + (baseFp16 ? "fp16" : "fp32") + " base"
+                    : "every weight");
+            res.put("layers", cfg.numLayers());
             res.put("batch", batch + "x" + seq);
             res.put("step_seconds", log.stream().map(s -> Math.round(s.seconds() * 1000) / 1000.0).toList());
             res.put("median_step_s", median);

@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import io.tooltune.BadInputException;
 import io.tooltune.model.CausalLM;
+import io.tooltune.model.Casts;
 import io.tooltune.model.Device;
 import io.tooltune.model.GraphScalar;
 import io.tooltune.model.KvCache;
@@ -57,12 +58,6 @@ public final class DecoderModel implements CausalLM {
         this.queryScale = GraphScalar.of(params.get(EMBED), Math.pow(config.headDim(), -0.5));
         this.linears = new Linears(shapes(config).keySet().stream().filter(n -> n.endsWith("_proj.weight"))
                 .map(n -> n.substring(0, n.length() - ".weight".length())).toList());
-    }
-
-    /** Its float16 forward casts to float32 around RMSNorm and softmax, and DJL's casts record no gradient. */
-    @Override
-    public boolean trainsInHalfPrecision() {
-        return false;
     }
 
     @Override
@@ -201,7 +196,7 @@ public final class DecoderModel implements CausalLM {
         int d = config.headDim();
         NDArray scores = q.reshape(b, kvHeads, group * t, d).matMul(k.transpose(0, 1, 3, 2)).reshape(b, heads, t, keys).add(bias);
         NDArray probs = scores.getDataType() == DataType.FLOAT32 ? scores.softmax(-1)
-                : scores.toType(DataType.FLOAT32, false).softmax(-1).toType(scores.getDataType(), false);
+                : Casts.to(Casts.to(scores, DataType.FLOAT32).softmax(-1), scores.getDataType());
         if (training && config.attentionDropout() > 0) {
             probs = Dropout.dropout(probs, (float) config.attentionDropout(), true).singletonOrThrow();
         }

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -24,22 +25,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * weights (1e-4 absolute), with and without gradient checkpointing; the decay groups are the Trainer's.
  */
 class LlamaFullFineTuneTest {
+    private static final String MODEL = "fixtures/llama/tiny-llama";
+    private static final String FIXTURE = "fixtures/llama/lora/tiny-llama";
+
     @TempDir
     Path tmp;
+
+    /** {@code tooltune train} with the reference run's settings at {@code precision}, into tmp/out. */
+    private Path train(String precision, String checkpointing) throws Exception {
+        Path data = LoraFixtures.trainingData(Shared.path(FIXTURE), tmp.resolve("data.jsonl"));
+        Path out = tmp.resolve("out");
+        String[] args = LoraFixtures.trainArgs(Shared.path(MODEL), data, out, expected().get("config"), checkpointing);
+        args[Arrays.asList(args).indexOf("fp32")] = precision;
+        assertEquals(0, Main.run(args));
+        return out;
+    }
+
+    private static JsonNode expected() throws Exception {
+        return Json.MAPPER.readTree(Shared.path(FIXTURE).resolve("full_ft/expected_training.json").toFile());
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"--no-gradient-checkpointing", "--gradient-checkpointing"})
     void reproducesTheReferenceRun(String checkpointing) throws Exception {
-        Path model = Shared.path("fixtures/llama/tiny-llama");
-        Path fixture = Shared.path("fixtures/llama/lora/tiny-llama");
-        JsonNode expected = Json.MAPPER.readTree(fixture.resolve("full_ft/expected_training.json").toFile());
+        JsonNode expected = expected();
         for (JsonNode n : expected.get("decay_parameters")) assertTrue(AdamW.decays(n.asText()), n.asText());
         for (JsonNode n : expected.get("no_decay_parameters")) assertTrue(!AdamW.decays(n.asText()), n.asText());
-
-        Path data = LoraFixtures.trainingData(fixture, tmp.resolve("data.jsonl"));
-        JsonNode c = expected.get("config");
-        Path out = tmp.resolve("out");
-        assertEquals(0, Main.run(LoraFixtures.trainArgs(model, data, out, c, checkpointing)));
+        Path fixture = Shared.path(FIXTURE);
+        Path out = train("fp32", checkpointing);
 
         List<JsonNode> log = LoraFixtures.log(out);
         JsonNode ref = expected.get("log");
@@ -68,6 +81,30 @@ class LlamaFullFineTuneTest {
             assertTrue(worst <= 1e-4, key + " differs by " + worst);
         }
         assertEquals(want.size(), after.size() + 2, "embedding and head compared at their listed rows");
+    }
+
+    /**
+     * fp16 (a float16 working copy under dynamic loss scaling, float32 masters) follows the float32 reference
+     * trajectory to half precision, and every parameter of every layer moves: the float32 round trips of RMSNorm
+     * and softmax inside the half forward must pass the gradient on.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"--no-gradient-checkpointing", "--gradient-checkpointing"})
+    void trainsInFloat16CloseToTheFloat32Reference(String checkpointing) throws Exception {
+        Path model = Shared.path(MODEL);
+        JsonNode expected = expected();
+        Path out = train("fp16", checkpointing);
+
+        LoraFixtures.assertTrajectory(expected.get("log"), LoraFixtures.log(out), 5e-3, 2e-2, "fp16");
+        Map<String, Safetensors.Tensor> before = Safetensors.read(model.resolve("model.safetensors"));
+        Map<String, Safetensors.Tensor> after = Safetensors.read(out.resolve("model.safetensors"));
+        for (Map.Entry<String, Safetensors.Tensor> e : after.entrySet()) {
+            float[] a = e.getValue().data();
+            float[] b = before.get(e.getKey()).data();
+            double moved = 0;
+            for (int j = 0; j < a.length; j++) moved = Math.max(moved, Math.abs(a[j] - b[j]));
+            assertTrue(moved > 1e-5, e.getKey() + " did not move in fp16 training");
+        }
     }
 
     /** The rows {@code indices} of a matrix, flattened. */

@@ -51,19 +51,7 @@ class LoraFixtureTest {
         Path data = LoraFixtures.trainingData(fixture, tmp.resolve("data.jsonl"));
         assertEquals(0, Main.run(LoraFixtures.trainArgs(model, data, out, c, "--adapter", fixture.toString(), checkpointing)));
 
-        List<JsonNode> log = LoraFixtures.log(out);
-        JsonNode ref = expected.get("log");
-        assertEquals(ref.size(), log.size());
-        for (int s = 0; s < ref.size(); s++) {
-            JsonNode r = ref.get(s);
-            JsonNode g = log.get(s);
-            String step = name + " step " + (s + 1);
-            assertEquals(r.get("label_tokens").asLong(), g.get("label_tokens").asLong(), step);
-            assertRel(r.get("loss").asDouble(), g.get("loss").asDouble(), step + " loss");
-            assertRel(r.get("grad_norm").asDouble(), g.get("grad_norm").asDouble(), step + " grad_norm");
-            assertEquals(r.get("learning_rate").asDouble(), g.get("learning_rate").asDouble(), 1e-12, step + " learning_rate");
-        }
-
+        LoraFixtures.assertTrajectory(expected.get("log"), LoraFixtures.log(out), TOLERANCE, TOLERANCE, name);
         Path want = fixture.resolve("expected_adapter");
         assertEquals(config(want), config(out), "adapter_config.json");
         Map<String, Safetensors.Tensor> trained = Safetensors.read(out.resolve(AdapterFolder.WEIGHTS));
@@ -73,14 +61,7 @@ class LoraFixtureTest {
 
         Path merged = tmp.resolve("merged");
         assertEquals(0, Main.run("merge", "--model", model.toString(), "--adapter", out.toString(), "--output", merged.toString()));
-        Map<String, Safetensors.Tensor> mergedWeights = Safetensors.read(merged.resolve("model.safetensors"));
-        try (LoadedModel b = ModelFolder.load(model)) {
-            // compared as the update each merge adds to the base, so that the tolerance is relative to the update
-            Safetensors.read(fixture.resolve("expected_merged.safetensors")).forEach((k, t) -> {
-                float[] before = b.model().parameters().get(k).toFloatArray();
-                assertClose(minus(t.data(), before), minus(mergedWeights.get(k).data(), before), "merged " + k);
-            });
-        }
+        LoraFixtures.assertMergedUpdates(model, fixture, merged, TOLERANCE);
 
         assertUnmergedLogits(model, out, fixture.resolve("expected_adapter_logits.safetensors"));
     }
@@ -128,16 +109,6 @@ class LoraFixtureTest {
             }
             assertTrue(worst <= TOLERANCE * largest, "unmerged logits differ by " + worst + " (largest " + largest + ")");
         }
-    }
-
-    private static float[] minus(float[] a, float[] b) {
-        float[] d = new float[a.length];
-        for (int i = 0; i < a.length; i++) d[i] = a[i] - b[i];
-        return d;
-    }
-
-    private static void assertRel(double expected, double actual, String what) {
-        assertTrue(Math.abs(expected - actual) <= TOLERANCE * Math.abs(expected), what + ": expected " + expected + ", got " + actual);
     }
 
     private static void assertClose(float[] expected, float[] actual, String what) {
