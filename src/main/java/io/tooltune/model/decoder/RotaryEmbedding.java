@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -73,6 +74,8 @@ public final class RotaryEmbedding {
             }
             cosTable = owner.create(cos, new Shape(n, dim));
             signedSinTable = owner.create(sin, new Shape(n, dim));
+            // kept across passes: an NDScope open around this pass (the trainer's) must not close them
+            NDScope.unregister(cosTable, signedSinTable);
         }
         return new NDArray[] {cosTable, signedSinTable};
     }
