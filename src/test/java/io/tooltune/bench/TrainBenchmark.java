@@ -3,6 +3,7 @@ package io.tooltune.bench;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import io.tooltune.Json;
+import io.tooltune.model.CausalLM;
 import io.tooltune.model.LoraAdapter;
 import io.tooltune.model.LoraConfig;
 import io.tooltune.model.opt.OptConfig;
@@ -46,6 +47,8 @@ public final class TrainBenchmark implements Callable<Integer> {
     boolean fp16;
     @Option(names = "--tiny", description = "a 2-layer, 64-wide model of the same layout (a quick check)")
     boolean tiny;
+    @Option(names = "--shape", description = "opt350m or qwen2.5-0.5b (default ${DEFAULT-VALUE}; --tiny overrides)")
+    String shape = "opt350m";
     @Option(names = "--lora-r", description = "train a LoRA adapter of this rank on every Linear (alpha 2r) instead of every weight")
     int loraR;
 
@@ -55,7 +58,6 @@ public final class TrainBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        OptConfig cfg = tiny ? OptConfig.tiny() : OptConfig.opt350m();
         Random r = new Random(1);
         List<SftExample> data = new ArrayList<>();
         for (int i = 0; i < (steps + 1) * batch; i++) {
@@ -69,7 +71,7 @@ public final class TrainBenchmark implements Callable<Integer> {
                 .precision(fp16 ? SftConfig.Precision.FP16 : SftConfig.Precision.FP32)
                 .gradientCheckpointing(checkpointing).saveSteps(0).loggingSteps(0).build();
         long modelStart = System.nanoTime();
-        try (OptModel model = OptModel.random(cfg, 7)) {
+        try (CausalLM model = tiny ? OptModel.random(OptConfig.tiny(), 7) : BenchShape.of(shape).random(7)) {
             if (loraR > 0) {
                 model.linears().attach(LoraAdapter.initialize(model,
                         LoraConfig.of(loraR, 2 * loraR, 0, List.of(LoraConfig.ALL_LINEAR), false), 7));
@@ -83,6 +85,7 @@ public final class TrainBenchmark implements Callable<Integer> {
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("impl", "tooltune (DJL " + Engine.getInstance().getVersion() + ", " + JniUtils.getNumThreads()
                     + " threads)");
+            res.put("shape", tiny ? "tiny" : shape);
             res.put("precision", fp16 ? "fp16" : "fp32");
             res.put("gradient_checkpointing", checkpointing);
             res.put("trained", loraR > 0 ? "LoRA r " + loraR + ", all linear" : "every weight");
