@@ -1,7 +1,8 @@
 """PyTorch eager reference for TrainBenchmark: the same opt-350m-shaped random model (post-LN, 512<->1024
 projections, tied head, dropout 0.1), batch 4 x 256 tokens, one optimizer step = forward, summed token
 cross-entropy / label tokens, backward, global-norm clipping to 0.3, torch.optim.AdamW. Prints one JSON line like
-the Java benchmark. usage: python3 train_bench.py [--checkpointing] [--steps N] [--threads N] [--tiny] [--layers N]"""
+the Java benchmark. --shape qwen2.5-0.5b: Qwen2.5-0.5B's shape instead (no dropout).
+usage: python3 train_bench.py [--checkpointing] [--steps N] [--threads N] [--tiny] [--shape opt350m|qwen2.5-0.5b] [--layers N]"""
 import json
 import resource
 import sys
@@ -54,6 +55,69 @@ class Opt(torch.nn.Module):
         return self.project_out(x) @ self.embed_tokens.weight.t()
 
 
+class QwenLayer(torch.nn.Module):
+    """Qwen2 decoder layer: RMSNorm, GQA (key/value heads repeated), rotate-half rope, q/k/v biases, SwiGLU."""
+
+    def __init__(self, d, ffn, heads, kv):
+        super().__init__()
+        self.h, self.kv, hd = heads, kv, d // heads
+        self.q_proj, self.k_proj, self.v_proj = torch.nn.Linear(d, d), torch.nn.Linear(d, kv * hd), torch.nn.Linear(d, kv * hd)
+        self.o_proj = torch.nn.Linear(d, d, bias=False)
+        self.gate_proj, self.up_proj = torch.nn.Linear(d, ffn, bias=False), torch.nn.Linear(d, ffn, bias=False)
+        self.down_proj = torch.nn.Linear(ffn, d, bias=False)
+        self.input_layernorm, self.post_attention_layernorm = torch.nn.Parameter(torch.ones(d)), torch.nn.Parameter(torch.ones(d))
+
+    def forward(self, x, bias, cos, sin):
+        b, t, d = x.shape
+        hd = d // self.h
+        h = rms_norm(x, self.input_layernorm)
+        q = self.q_proj(h).view(b, t, self.h, hd).transpose(1, 2)
+        k = self.k_proj(h).view(b, t, self.kv, hd).transpose(1, 2)
+        v = self.v_proj(h).view(b, t, self.kv, hd).transpose(1, 2)
+        q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
+        k, v = k.repeat_interleave(self.h // self.kv, 1), v.repeat_interleave(self.h // self.kv, 1)
+        a = (torch.softmax(q @ k.transpose(-1, -2) * hd ** -0.5 + bias, -1) @ v).transpose(1, 2).reshape(b, t, d)
+        x = x + self.o_proj(a)
+        h = rms_norm(x, self.post_attention_layernorm)
+        return x + self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h))
+
+
+def rms_norm(x, w, eps=1e-6):
+    return w * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps))
+
+
+def rotate_half(x):
+    half = x.shape[-1] // 2
+    return torch.cat([-x[..., half:], x[..., :half]], -1)
+
+
+class Qwen(torch.nn.Module):
+    """Qwen2.5-0.5B's shape: 24 layers, hidden 896, 14/2 heads, FFN 4864, vocabulary 151,936, tied, rope theta 1e6."""
+
+    def __init__(self, vocab=151936, d=896, ffn=4864, layers=24, heads=14, kv=2, theta=1e6):
+        super().__init__()
+        self.embed_tokens = torch.nn.Embedding(vocab, d)
+        self.layers = torch.nn.ModuleList(QwenLayer(d, ffn, heads, kv) for _ in range(layers))
+        self.norm = torch.nn.Parameter(torch.ones(d))
+        hd = d // heads
+        self.inv_freq = 1.0 / (theta ** (torch.arange(0, hd, 2, dtype=torch.float32) / hd))
+        self.ckpt = False
+
+    def forward(self, ids, mask):
+        t = ids.shape[1]
+        pos = (torch.cumsum(mask, 1) - 1).masked_fill(mask == 0, 1)
+        angles = pos[:, :, None].float() * self.inv_freq
+        emb = torch.cat([angles, angles], -1)[:, None]
+        cos, sin = emb.cos(), emb.sin()
+        x = self.embed_tokens(ids)
+        minf = torch.finfo(x.dtype).min
+        bias = torch.full((t, t), minf).triu(1)[None, None].expand(ids.shape[0], 1, t, t)
+        bias = bias.masked_fill(mask[:, None, None, :] == 0, minf)
+        for layer in self.layers:
+            x = checkpoint(layer, x, bias, cos, sin, use_reentrant=True) if self.ckpt else layer(x, bias, cos, sin)
+        return rms_norm(x, self.norm) @ self.embed_tokens.weight.t()
+
+
 def main():
     a = sys.argv[1:]
     arg = lambda n, d: int(a[a.index(n) + 1]) if n in a else d
@@ -62,11 +126,15 @@ def main():
     torch.manual_seed(0)
     if "--tiny" in a:
         model = Opt(50272, 64, 256, 2, 4, 32, 2048, 0.1)
+    elif "--shape" in a and a[a.index("--shape") + 1] == "qwen2.5-0.5b":
+        model = Qwen(layers=arg("--layers", 24))
     else:
         model = Opt(50272, 1024, 4096, arg("--layers", 24), 16, 512, 2048, 0.1)
     with torch.no_grad():  # the same initialisation as OptModel.random: N(0, 0.02), LayerNorm 1/0, biases 0
         for name, p in model.named_parameters():
-            if "layer_norm" in name:
+            if "layernorm" in name or name == "norm":  # Qwen's RMSNorm weights
+                p.fill_(1.0)
+            elif "layer_norm" in name:
                 p.fill_(1.0 if name.endswith("weight") else 0.0)
             elif name.endswith("bias"):
                 p.zero_()

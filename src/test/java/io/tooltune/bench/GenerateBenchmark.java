@@ -8,8 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import io.tooltune.Json;
 import io.tooltune.generate.GenerationConfig;
 import io.tooltune.generate.Generator;
-import io.tooltune.model.opt.OptConfig;
-import io.tooltune.model.opt.OptModel;
+import io.tooltune.model.CausalLM;
 import io.tooltune.tokenizer.Tokenizer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,12 +26,12 @@ import static io.tooltune.bench.BenchTiming.median;
 import static io.tooltune.bench.BenchTiming.seconds;
 
 /**
- * Generation speed of an opt-350m-shaped model with random weights through {@link Generator} (greedy, KV cache):
+ * Generation speed of a model of one {@link BenchShape} with random weights through {@link Generator} (greedy, KV cache):
  * prompt (prefill) tokens/s at batch 1 with the prefix cache off, the same prompt again with its prefix cached,
  * decode tokens/s at batch 1 and 8, the machine's read bandwidth and the batch-1 bandwidth bound. Prints one JSON
  * line; bench/generate-bench.sh also runs the PyTorch eager reference.
  */
-@Command(name = "generate-bench", mixinStandardHelpOptions = true, description = "Generation speed of an opt-350m-shaped random model.")
+@Command(name = "generate-bench", mixinStandardHelpOptions = true, description = "Generation speed of a random model of a benchmark shape.")
 public final class GenerateBenchmark implements Callable<Integer> {
     static final int PREFILL_TOKENS = 512;
     static final int PROMPT_TOKENS = 32;
@@ -40,6 +39,9 @@ public final class GenerateBenchmark implements Callable<Integer> {
 
     @Option(names = "--tokenizer", defaultValue = "../shared/fixtures/opt/tokenizer", description = "OPT tokenizer folder (default ${DEFAULT-VALUE})")
     Path tokenizerDir;
+
+    @Option(names = "--shape", defaultValue = "opt350m", description = "opt350m or qwen2.5-0.5b (default ${DEFAULT-VALUE})")
+    String shape;
 
     @Option(names = "--runs", defaultValue = "5", description = "measurements per figure, after a warm-up (default ${DEFAULT-VALUE})")
     int runs;
@@ -51,8 +53,8 @@ public final class GenerateBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Engine.getInstance();
-        OptConfig cfg = OptConfig.opt350m();
-        try (OptModel model = OptModel.random(cfg, 1); Tokenizer tok = Tokenizer.load(tokenizerDir)) {
+        BenchShape benchShape = BenchShape.of(shape);
+        try (CausalLM model = benchShape.random(1); Tokenizer tok = Tokenizer.load(tokenizerDir)) {
             // without prefix caching, a repeated prompt is computed in full every time: what prefill and decode measure
             Generator uncached = new Generator(model, tok, true, false);
             Generator prefixCached = new Generator(model, tok, true, true);
@@ -73,10 +75,11 @@ public final class GenerateBenchmark implements Callable<Integer> {
                 double all = median(runs, () -> seconds(() -> uncached.generate(ps, many)));
                 decode[k] = batches[k] * NEW_TOKENS / (all - first);
             }
-            long bytes = decodeBytes(cfg);
+            long bytes = BenchShape.decodeBytes(model);
             double bandwidth = readBandwidth(model.manager(), runs);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("impl", "tooltune");
+            out.put("shape", benchShape.flag());
             out.put("runs", runs);
             out.put("prefill_tokens_per_s", PREFILL_TOKENS / prefill);
             out.put("cached_prefix_prompt_tokens_per_s", PREFILL_TOKENS / cachedPrefix);
@@ -88,15 +91,6 @@ public final class GenerateBenchmark implements Callable<Integer> {
             System.out.println(Json.MAPPER.writeValueAsString(out));
         }
         return 0;
-    }
-
-    /** Bytes of weights one batch-1 decode step reads: everything but the position table, of which it reads one row. */
-    static long decodeBytes(OptConfig cfg) {
-        long n = 0;
-        for (Map.Entry<String, Shape> e : OptModel.shapes(cfg).entrySet()) {
-            n += e.getKey().endsWith("embed_positions.weight") ? e.getValue().get(1) : e.getValue().size();
-        }
-        return 4 * n;
     }
 
     /** Median bytes/s of summing a 1 GiB float32 array (libtorch, the engine's threads). */

@@ -3,6 +3,7 @@ package io.tooltune.bench;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import io.tooltune.Json;
+import io.tooltune.model.CausalLM;
 import io.tooltune.model.LoraAdapter;
 import io.tooltune.model.LoraConfig;
 import io.tooltune.model.opt.OptConfig;
@@ -46,7 +47,9 @@ public final class TrainBenchmark implements Callable<Integer> {
     boolean fp16;
     @Option(names = "--tiny", description = "a 2-layer, 64-wide model of the same layout (a quick check)")
     boolean tiny;
-    @Option(names = "--layers", description = "decoder layers of the opt-350m shape, fewer to fit a machine's memory (default ${DEFAULT-VALUE})")
+    @Option(names = "--shape", description = "opt350m or qwen2.5-0.5b (default ${DEFAULT-VALUE}; --tiny overrides)")
+    String shape = "opt350m";
+    @Option(names = "--layers", description = "decoder layers of the shape, fewer to fit a machine's memory (default ${DEFAULT-VALUE})")
     int layers = 24;
     @Option(names = "--lora-r", description = "train a LoRA adapter of this rank on every Linear (alpha 2r) instead of every weight")
     int loraR;
@@ -59,7 +62,6 @@ public final class TrainBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        OptConfig cfg = tiny ? OptConfig.tiny() : OptConfig.opt350m().toBuilder().numLayers(layers).build();
         Random r = new Random(1);
         List<SftExample> data = new ArrayList<>();
         for (int i = 0; i < (steps + 1) * batch; i++) {
@@ -74,7 +76,7 @@ public final class TrainBenchmark implements Callable<Integer> {
                 .gradientCheckpointing(checkpointing).saveSteps(0).loggingSteps(0)
                 .basePrecision(baseFp16 ? SftConfig.BasePrecision.FP16 : SftConfig.BasePrecision.FP32).build();
         long modelStart = System.nanoTime();
-        try (OptModel model = OptModel.random(cfg, 7)) {
+        try (CausalLM model = tiny ? OptModel.random(OptConfig.tiny(), 7) : BenchShape.of(shape).random(7, layers)) {
             if (loraR > 0) {
                 model.linears().attach(LoraAdapter.initialize(model,
                         LoraConfig.of(loraR, 2 * loraR, 0, List.of(LoraConfig.ALL_LINEAR), false), 7));
@@ -88,11 +90,12 @@ public final class TrainBenchmark implements Callable<Integer> {
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("impl", "tooltune (DJL " + Engine.getInstance().getVersion() + ", " + JniUtils.getNumThreads()
                     + " threads)");
+            res.put("shape", tiny ? "tiny" : shape);
             res.put("precision", fp16 ? "fp16" : "fp32");
             res.put("gradient_checkpointing", checkpointing);
             res.put("trained", loraR > 0 ? "LoRA r " + loraR + ", all linear, " + (baseFp16 ? "fp16" : "fp32") + " base"
                     : "every weight");
-            res.put("layers", cfg.numLayers());
+            res.put("layers", model.config().numLayers());
             res.put("batch", batch + "x" + seq);
             res.put("step_seconds", log.stream().map(s -> Math.round(s.seconds() * 1000) / 1000.0).toList());
             res.put("median_step_s", median);

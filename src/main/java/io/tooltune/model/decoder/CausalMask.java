@@ -44,4 +44,10 @@ record CausalMask(long[] positions, float[] bias) {
         }
         return new CausalMask(positions, bias);
     }
+
+    /** No key is hidden from any query (a single decode step without pads or window cuts). */
+    boolean hidesNothing() {
+        for (float v : bias) if (v != 0) return false;
+        return true;
+    }
 }

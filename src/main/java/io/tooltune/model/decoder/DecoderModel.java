@@ -18,9 +18,12 @@ import io.tooltune.model.KvCache;
 import io.tooltune.model.Linears;
 import io.tooltune.model.ParameterCopy;
 import io.tooltune.model.ParameterShapes;
+import io.tooltune.model.Seeds;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * transformers' LlamaForCausalLM and its relatives (Qwen2, Qwen3, Mistral) over named NDArrays with Hugging Face
@@ -45,6 +48,8 @@ public final class DecoderModel implements CausalLM {
     private final NDArray queryScale;
     private final Linears linears;
     private NDArray latestBias;
+    /** The latest bias is all zeros (one new token per row, no pads): adding it would change nothing. */
+    private boolean latestBiasHidesNothing;
     private RotaryEmbedding.Tables latestTables;
 
     /** Wraps {@code params} (owned by {@code manager}); the names and shapes must be those of {@link #shapes}. */
@@ -53,11 +58,31 @@ public final class DecoderModel implements CausalLM {
         this.manager = manager;
         this.params = params;
         ParameterShapes.require(shapes(config), params);
-        this.rotary = new RotaryEmbedding(config.rope(), config.headDim());
+        this.rotary = new RotaryEmbedding(config.rope(), config.headDim(), manager);
         this.eps = (float) config.rmsNormEps();
         this.queryScale = GraphScalar.of(params.get(EMBED), Math.pow(config.headDim(), -0.5));
         this.linears = new Linears(shapes(config).keySet().stream().filter(n -> n.endsWith("_proj.weight"))
                 .map(n -> n.substring(0, n.length() - ".weight".length())).toList());
+    }
+
+    /**
+     * Fresh weights as transformers' {@code _init_weights} with {@code initializer_range} 0.02: matrices N(0, 0.02),
+     * biases 0, norms 1. For benchmarks and tests of a model's shape; checkpoints load through ModelFolder.
+     */
+    public static DecoderModel random(DecoderConfig config, long seed) {
+        SplittableRandom rnd = Seeds.weights(seed);
+        NDManager mgr = Device.CPU.newManager();
+        Map<String, NDArray> p = new LinkedHashMap<>();
+        shapes(config).forEach((name, shape) -> {
+            float[] v = new float[Math.toIntExact(shape.size())];
+            if (name.endsWith("norm.weight")) {
+                Arrays.fill(v, 1f);
+            } else if (shape.dimension() == 2) {
+                for (int i = 0; i < v.length; i++) v[i] = (float) (rnd.nextGaussian() * 0.02);
+            }
+            p.put(name, mgr.create(v, shape));
+        });
+        return new DecoderModel(config, mgr, p);
     }
 
     @Override
@@ -144,11 +169,11 @@ public final class DecoderModel implements CausalLM {
         float hidden = type == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
         CausalMask m = CausalMask.of(mask, b, past, t, windowedLayers ? window : 0, hidden);
         NDManager arrays = inputIds.getManager();
-        // Made from Java data: never closed here, the backward of the rotation reads them (the caller's scope frees them).
         latestTables = rotary.tables(arrays, m.positions(), b, t, type);
         NDArray bias = arrays.create(m.bias(), new Shape(b, 1, t, total));
         if (type != DataType.FLOAT32) bias = bias.toType(type, false);
         latestBias = bias;
+        latestBiasHidesNothing = m.hidesNothing();
         return new Embedded(Embedding.embedding(inputIds, table, SparseFormat.DENSE).singletonOrThrow(), bias);
     }
 
@@ -194,7 +219,8 @@ public final class DecoderModel implements CausalLM {
         int kvHeads = config.numKvHeads();
         int group = heads / kvHeads;
         int d = config.headDim();
-        NDArray scores = q.reshape(b, kvHeads, group * t, d).matMul(k.transpose(0, 1, 3, 2)).reshape(b, heads, t, keys).add(bias);
+        NDArray scores = q.reshape(b, kvHeads, group * t, d).matMul(k.transpose(0, 1, 3, 2)).reshape(b, heads, t, keys);
+        if (!latestBiasHidesNothing) scores = scores.add(bias);
         NDArray probs = scores.getDataType() == DataType.FLOAT32 ? scores.softmax(-1)
                 : Casts.to(Casts.to(scores, DataType.FLOAT32).softmax(-1), scores.getDataType());
         if (training && config.attentionDropout() > 0) {
