@@ -35,6 +35,9 @@ public final class InferenceWorker implements AutoCloseable {
         }
     }
 
+    /** Sequences being decoded, requests waiting for a place, and the places there are (for monitoring). */
+    public record Load(int running, int waiting, int maxBatch) {}
+
     private record Pending(InferenceRequest request, CompletableFuture<Completion> future) {
         boolean cancelled() {
             return future.isDone();
@@ -115,6 +118,14 @@ public final class InferenceWorker implements AutoCloseable {
         synchronized (queue) {
             queue.notifyAll();
         }
+    }
+
+    public Load load() {
+        int waiting;
+        synchronized (queue) {
+            waiting = queue.size();
+        }
+        return new Load(running.size(), waiting, maxBatch);
     }
 
     public Stats stats() {

@@ -10,6 +10,7 @@ import io.tooltune.model.io.ModelFolder;
 import io.tooltune.tokenizer.Tokenizer;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -82,6 +83,13 @@ public final class LocalModelBackend implements ModelBackend {
 
     public Tokenizer tokenizer() {
         return loaded.tokenizer();
+    }
+
+    /** Its KV-cache use is the share of the batch's sequence rows taken: each running sequence holds one. */
+    @Override
+    public Optional<EngineStats> engineStats() {
+        InferenceWorker.Load l = worker.load();
+        return Optional.of(new EngineStats(l.running(), l.waiting(), (double) l.running() / l.maxBatch()));
     }
 
     public InferenceWorker.Stats stats() {

@@ -49,7 +49,7 @@ final class ServerMetrics {
                 .callback(cb -> engine.get().ifPresent(s -> cb.call(s.running()))).register(registry);
         GaugeWithCallback.builder().name("tooltune_num_requests_waiting").help("Requests queued for an engine slot")
                 .callback(cb -> engine.get().ifPresent(s -> cb.call(s.waiting()))).register(registry);
-        GaugeWithCallback.builder().name("tooltune_kv_cache_usage_ratio").help("Fraction of the engine's KV cache in use")
+        GaugeWithCallback.builder().name("tooltune_kv_cache_usage_ratio").help("Fraction of the engine's KV-cache sequence rows in use")
                 .callback(cb -> engine.get().ifPresent(s -> cb.call(s.kvCacheUse()))).register(registry);
     }
 

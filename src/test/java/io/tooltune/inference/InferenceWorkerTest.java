@@ -67,6 +67,23 @@ class InferenceWorkerTest {
         }
     }
 
+    /** What /metrics reports: the sequences running, those queued behind them, and the places in the batch. */
+    @Test
+    void loadCountsRunningAndWaitingRequests() throws Exception {
+        HeldDecoder d = new HeldDecoder();
+        try (InferenceWorker w = new InferenceWorker(d, 4, 0)) {
+            assertEquals(new InferenceWorker.Load(0, 0, 4), w.load());
+            CompletableFuture<Completion> a = d.submitHeld(w, "a");
+            CompletableFuture<Completion> b = w.submit(request("b", 0));
+            CompletableFuture<Completion> c = w.submit(request("c", 0));
+            assertEquals(new InferenceWorker.Load(1, 2, 4), w.load());
+            d.release.countDown();
+            a.get(10, TimeUnit.SECONDS);
+            b.get(10, TimeUnit.SECONDS);
+            c.get(10, TimeUnit.SECONDS);
+        }
+    }
+
     /** A running request whose caller went away is reported to the decoder, so that it can stop decoding it. */
     @Test
     void theDecoderSeesARunningRequestCancelled() throws Exception {
