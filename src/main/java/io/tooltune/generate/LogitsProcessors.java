@@ -1,7 +1,6 @@
 package io.tooltune.generate;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,7 +19,7 @@ final class LogitsProcessors {
     }
 
     /** Adjusts {@code logits[from, from + vocab)} in place; {@code generated} are the sequence's new tokens so far. */
-    static void apply(float[] logits, int from, int vocab, GenerationConfig cfg, List<Long> generated) {
+    static void apply(float[] logits, int from, int vocab, GenerationConfig cfg, long[] generated) {
         if (!active(cfg)) return;
         for (Map.Entry<Integer, Double> e : cfg.logitBias().entrySet()) {
             int id = e.getKey();

@@ -1,7 +1,6 @@
 package io.tooltune.generate;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 
 /**
@@ -18,7 +17,7 @@ final class Sampler {
      * One sequence's step: adjusts {@code logits[from, from + vocab)} in place for {@code generated} (the sequence's
      * new tokens so far), picks, and scores the pick against the adjusted logits (before temperature).
      */
-    static Pick pick(float[] logits, int from, int vocab, GenerationConfig cfg, Random rng, List<Long> generated) {
+    static Pick pick(float[] logits, int from, int vocab, GenerationConfig cfg, Random rng, long[] generated) {
         LogitsProcessors.apply(logits, from, vocab, cfg, generated);
         int token = next(logits, from, vocab, cfg, rng);
         return new Pick(token, cfg.logprobs() ? TokenScores.of(logits, from, vocab, token, cfg.topLogprobs()) : null);

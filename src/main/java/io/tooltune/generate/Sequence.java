@@ -27,8 +27,6 @@ final class Sequence {
     private final Limits limits;
     private final Random rng;
     private long[] generated = new long[16];
-    /** The same tokens, for the penalties' counts. */
-    private final List<Long> tokens = new ArrayList<>();
     private final List<TokenLogprob> logprobs = new ArrayList<>();
     private int count;
     private String text = "";
@@ -70,7 +68,7 @@ final class Sequence {
                 logits[from + j] = Float.NEGATIVE_INFINITY;
             }
         }
-        Sampler.Pick pick = Sampler.pick(logits, from, vocab, cfg, rng, tokens);
+        Sampler.Pick pick = Sampler.pick(logits, from, vocab, cfg, rng, ids());
         long token = pick.token();
         accept(token);
         if (pick.scores() != null) logprobs.add(pick.scores().named(this::tokenText, text.length()));
@@ -85,7 +83,6 @@ final class Sequence {
     private void accept(long token) {
         if (count == generated.length) generated = Arrays.copyOf(generated, count * 2);
         generated[count++] = token;
-        tokens.add(token);
         if (constraint != null) constraint.accept((int) token);
         if (cfg.stopAtEos() && limits.eosIds().contains((int) token)) {
             done = true;

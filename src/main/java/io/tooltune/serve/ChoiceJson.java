@@ -76,8 +76,11 @@ final class ChoiceJson {
 
     /** Usage of one request: its prompt once, the completion tokens of all its choices. */
     static ObjectNode usage(List<Completion> choices) {
-        int prompt = choices.get(0).promptTokens();
-        int completion = choices.stream().mapToInt(Completion::completionTokens).sum();
+        return usage(choices.get(0).promptTokens(), choices.stream().mapToInt(Completion::completionTokens).sum());
+    }
+
+    /** OpenAI's usage object. */
+    static ObjectNode usage(int prompt, int completion) {
         return Json.MAPPER.createObjectNode().put("prompt_tokens", prompt).put("completion_tokens", completion)
                 .put("total_tokens", prompt + completion);
     }

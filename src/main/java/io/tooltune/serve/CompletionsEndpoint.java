@@ -164,9 +164,8 @@ final class CompletionsEndpoint {
     }
 
     private static ObjectNode usage(List<Completion> done) {
-        int prompt = done.stream().mapToInt(Completion::promptTokens).sum();
-        int completion = done.stream().mapToInt(Completion::completionTokens).sum();
-        return Json.MAPPER.createObjectNode().put("prompt_tokens", prompt).put("completion_tokens", completion)
-                .put("total_tokens", prompt + completion);
+        // one completion per prompt: every prompt counts
+        return ChoiceJson.usage(done.stream().mapToInt(Completion::promptTokens).sum(),
+                done.stream().mapToInt(Completion::completionTokens).sum());
     }
 }

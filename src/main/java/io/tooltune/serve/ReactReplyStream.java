@@ -21,7 +21,6 @@ final class ReactReplyStream extends ReplyStream {
     private static final Pattern CALL = Pattern.compile("Action:[ \\t]*([^\\n]*?)[ \\t]*\\r?\\nAction Input:\\s*(?=\\{)");
     private static final Pattern ANSWER = Pattern.compile(
             "Action:[ \\t]*" + FunctionSchemas.FINISH + "[ \\t]*\\r?\\nAction Input:\\s*\\{.*?\"final_answer\"\\s*:\\s*\"", Pattern.DOTALL);
-    private final String prefill;
     private final Set<String> callable;
     private final boolean finishIsATool;
     private int answerStart = -1;
@@ -31,14 +30,13 @@ final class ReactReplyStream extends ReplyStream {
     private int argumentsSent;
 
     ReactReplyStream(PromptMapper.Rendered rendered) {
-        this.prefill = rendered.prefill();
+        super(rendered.prefill());
         this.callable = rendered.callable();
         this.finishIsATool = callable.contains(FunctionSchemas.FINISH);
     }
 
     @Override
-    void advance(String text, DeltaSink sink) throws IOException {
-        String all = prefill + text;
+    void advance(String all, DeltaSink sink) throws IOException {
         if (call < 0 && answerStart < 0) {
             Matcher m = CALL.matcher(all);
             if (m.find() && callable.contains(m.group(1)) && (finishIsATool || !m.group(1).equals(FunctionSchemas.FINISH))) {

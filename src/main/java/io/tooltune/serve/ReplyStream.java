@@ -26,6 +26,14 @@ abstract class ReplyStream {
     private String sentContent = "";
     private final List<Call> calls = new ArrayList<>();
 
+    /**
+     * {@code prefill}: the start of the reply that a forced tool choice put into the prompt; the model continues it,
+     * so the raw text the formats read begins with it (it is never sent as content by itself).
+     */
+    ReplyStream(String prefill) {
+        raw.append(prefill);
+    }
+
     /** The stream for a request: JSON output as plain text, else by the prompt format. */
     static ReplyStream of(PromptFormat format, ChatRequest req, PromptMapper.Rendered rendered) {
         if (req.responseFormat() != null) return new Plain(false);
@@ -39,7 +47,7 @@ abstract class ReplyStream {
         advance(raw.toString(), sink);
     }
 
-    /** Looks at the raw text so far and sends what is now certain, through {@link #content} and the call methods. */
+    /** Looks at the raw text so far (the prefill first) and sends what is now certain, through {@link #content} and the call methods. */
     abstract void advance(String text, DeltaSink sink) throws IOException;
 
     /** Sends the part of {@code visible} (the content known so far) not sent yet, if what was sent is its prefix. */
@@ -116,6 +124,7 @@ abstract class ReplyStream {
         private final boolean strip;
 
         Plain(boolean strip) {
+            super("");
             this.strip = strip;
         }
 

@@ -27,16 +27,12 @@ final class TemplateReplyStream extends ReplyStream {
     private int call = -1;
     private int argumentsFrom = -1;
     private boolean gaveUp;
-    /** The call's start a forced tool choice put into the prompt: the text the model continues. */
-    private final String prefill;
-
     TemplateReplyStream(String prefill) {
-        this.prefill = prefill;
+        super(prefill);
     }
 
     @Override
-    void advance(String generated, DeltaSink sink) throws IOException {
-        String text = prefill + generated;
+    void advance(String text, DeltaSink sink) throws IOException {
         if (callsFrom < 0 && !findCalls(text, sink)) return;
         if (!gaveUp) streamCalls(text, sink);
     }
