@@ -18,7 +18,6 @@ import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseStreamEvent;
 import io.tooltune.Json;
 import io.tooltune.Shared;
-import io.tooltune.generate.TokenLogprob;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.opt.OptConfig;
 import io.tooltune.model.opt.OptModel;
@@ -31,8 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,43 +57,8 @@ class DecodedStreamsTest {
         local.close();
     }
 
-    /** {@code local}, each streamed piece of text passing through {@code gate}; scored tokens go through at once. */
     private static ModelBackend gated(StreamingArrivalTest.Gate gate) {
-        return new ModelBackend() {
-            @Override
-            public String modelId() {
-                return local.modelId();
-            }
-
-            @Override
-            public int contextLength() {
-                return local.contextLength();
-            }
-
-            @Override
-            public int vocabularySize() {
-                return local.vocabularySize();
-            }
-
-            @Override
-            public int countTokens(String prompt) {
-                return local.countTokens(prompt);
-            }
-
-            @Override
-            public CompletableFuture<io.tooltune.inference.Completion> complete(Job job) {
-                return local.complete(job);
-            }
-
-            @Override
-            public CompletableFuture<io.tooltune.inference.Completion> stream(Job job, Consumer<String> onText,
-                                                                             Consumer<TokenLogprob> onToken) {
-                return local.stream(job, gate.wrap(onText), onToken);
-            }
-
-            @Override
-            public void close() {}
-        };
+        return StreamingArrivalTest.gatedModel(local, gate);
     }
 
     private static void assertArrivedPieceByPiece(StreamingArrivalTest.Gate gate, List<Integer> seen) {
