@@ -28,6 +28,8 @@ abstract class ReplyStream {
     private final List<Call> calls = new ArrayList<>();
     private final List<TokenLogprob> pending = new ArrayList<>();
     private int tokensSeen;
+    /** Where the last token handed on or dropped ends in the raw text. */
+    private int tokensEnd;
 
     /**
      * {@code prefill}: the start of the reply that a forced tool choice put into the prompt; the model continues it,
@@ -98,7 +100,10 @@ abstract class ReplyStream {
         return visible.substring(0, end - held);
     }
 
-    /** The pending tokens that end by {@code rawEnd} in the raw text, less those that end before the content's start. */
+    /**
+     * The pending tokens that end by {@code rawEnd} in the raw text, less those that end before the content's start
+     * and those that add no text (the rest of a character an earlier token began), as {@link VisibleTokens} counts.
+     */
     private List<TokenLogprob> tokensUpTo(int from, int rawEnd) {
         List<TokenLogprob> out = new ArrayList<>();
         int taken = 0;
@@ -106,7 +111,8 @@ abstract class ReplyStream {
             int end = prefillLength + t.textEnd();
             if (end > rawEnd) break;
             taken++;
-            if (end > from) out.add(t);
+            if (end > from && end > tokensEnd) out.add(t);
+            tokensEnd = Math.max(tokensEnd, end);
         }
         pending.subList(0, taken).clear();
         return out;

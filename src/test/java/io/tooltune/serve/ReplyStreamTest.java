@@ -1,5 +1,7 @@
 package io.tooltune.serve;
 
+import io.tooltune.Json;
+import io.tooltune.generate.TokenLogprob;
 import io.tooltune.inference.Completion;
 import org.junit.jupiter.api.Test;
 
@@ -134,5 +136,72 @@ class ReplyStreamTest {
         assertEquals("", e.content());
         assertEquals("start:0:get_weather", e.log.get(0));
         assertEquals("{\"city\": \"Paris\"}", e.arguments(0));
+    }
+
+    /**
+     * Each content delta carries the tokens behind it, as {@link VisibleTokens} finds them in the whole completion:
+     * not a leading blank the reply strips, and not a token that only completes a character an earlier one began.
+     */
+    @Test
+    void contentDeltasCarryTheTokensVisibleTokensFindsInTheWholeCompletion() throws IOException {
+        TokenLogprob blank = new TokenLogprob(1, " ", -0.1, List.of(), 1);
+        TokenLogprob firstByte = new TokenLogprob(2, "\uFFFD", -0.2, List.of(), 2);
+        TokenLogprob secondByte = new TokenLogprob(3, "\uFFFD", -0.3, List.of(), 2);
+        TokenLogprob ok = new TokenLogprob(4, " ok", -0.4, List.of(), 5);
+        List<String> texts = new ArrayList<>();
+        List<List<TokenLogprob>> tokens = new ArrayList<>();
+        DeltaSink sink = new DeltaSink() {
+            @Override
+            public void content(String text) {
+                throw new AssertionError("content goes out with its tokens");
+            }
+
+            @Override
+            public void content(String text, List<TokenLogprob> ts) {
+                texts.add(text);
+                tokens.add(ts);
+            }
+
+            @Override
+            public void toolCallStart(int index, String id, String name) {
+                throw new AssertionError(name);
+            }
+
+            @Override
+            public void toolCallArguments(int index, String fragment) {
+                throw new AssertionError(fragment);
+            }
+
+            @Override
+            public void heartbeat() {}
+        };
+        ReplyStream s = new ReplyStream.Plain(true, List.of());
+        s.token(blank);
+        s.text(" ", sink);
+        s.token(firstByte);
+        s.token(secondByte);
+        s.text("\u00e9", sink);
+        s.token(ok);
+        s.text(" ok", sink);
+        s.finish(new AssistantReply("\u00e9 ok", List.of(), "stop"), completion(" \u00e9 ok"), sink);
+        List<VisibleTokens.Piece> want = VisibleTokens.pieces("\u00e9 ok", " \u00e9 ok", List.of(blank, firstByte, secondByte, ok));
+        assertEquals(want.stream().map(VisibleTokens.Piece::text).toList(), texts);
+        assertEquals(want.stream().map(VisibleTokens.Piece::tokens).toList(), tokens);
+    }
+
+    /** Arguments fed character by character come out as Jackson (ReAct) and json.dumps (templates) write them. */
+    @Test
+    void argumentsAreRewrittenAsTheFinalReplyWritesThem() throws Exception {
+        String raw = "{ \"q\" :  \"say \\\"hi\\\"\\u00e9\\/x\\n\",\n  \"n\": [1 , 2.5, true, null], \"o\": {} }";
+        ArgumentsFormat.Writer compact = ArgumentsFormat.COMPACT.writer();
+        ArgumentsFormat.Writer python = ArgumentsFormat.PYTHON.writer();
+        StringBuilder c = new StringBuilder();
+        StringBuilder p = new StringBuilder();
+        for (char ch : raw.toCharArray()) {
+            c.append(compact.feed(String.valueOf(ch)));
+            p.append(python.feed(String.valueOf(ch)));
+        }
+        assertEquals(Json.MAPPER.writeValueAsString(Json.MAPPER.readTree(raw)), c.toString());
+        assertEquals("{\"q\": \"say \\\"hi\\\"\u00e9/x\\n\", \"n\": [1, 2.5, true, null], \"o\": {}}", p.toString());
     }
 }
