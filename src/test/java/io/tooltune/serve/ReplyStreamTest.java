@@ -204,4 +204,15 @@ class ReplyStreamTest {
         assertEquals(Json.MAPPER.writeValueAsString(Json.MAPPER.readTree(raw)), c.toString());
         assertEquals("{\"q\": \"say \\\"hi\\\"\u00e9/x\\n\", \"n\": [1, 2.5, true, null], \"o\": {}}", p.toString());
     }
+
+    /** The request's stop strings cut the streamed answer; a tail that may become one is never sent. */
+    @Test
+    void aStopStringCutsTheStreamedAnswerAndItsStartIsHeldBack() throws IOException {
+        ReplyStream s = new ReactReplyStream(rendered("get_weather"), List.of("three"));
+        Events e = feedByCharacter(s, "Thought: done\nAction: Finish\nAction Input: {\"return_type\": \"give_answer\", "
+                + "\"final_answer\": \"one two three four\"}");
+        assertEquals("one two ", e.content(), "sent deltas are never taken back: no start of the stop string went out");
+        s.finish(new AssistantReply("one two three four", List.of(), "stop").stoppedAt(List.of("three")), completion(""), e);
+        assertEquals("one two ", e.content());
+    }
 }
