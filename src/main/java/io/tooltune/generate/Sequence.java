@@ -14,10 +14,11 @@ import java.util.function.Consumer;
  * {@link Random}, its stop rules (EOS, stop strings, max new tokens, the model's position limit), and the text it
  * has produced. With a listener, each piece of text goes out as soon as it is certain: a partial UTF-8 character
  * (decoded as U+FFFD) and a tail that may still become a stop string are held back until the next token settles
- * them; the pieces put together are the final text. The text grows incrementally, as HF's TextStreamer and vLLM's
- * incremental detokenizer do: only the last few tokens are decoded at each step (from the start of the last settled
- * token run), so a step costs the same at token 10 and at token 1,000, and decoding the window together with its
- * previous token keeps byte-level BPE pieces of one character and SentencePiece's leading spaces right.
+ * them; the pieces put together are the final text. The text grows incrementally, as vLLM's incremental
+ * detokenizer does: each step decodes a short window (the tokens settled at the previous step, then the new ones)
+ * with and without the new tokens and appends the difference, so the tokenizer's work per step does not grow with
+ * the sequence; decoding the new tokens after the ones before them keeps byte-level BPE characters split over
+ * tokens and SentencePiece's leading spaces as a whole decode gives them.
  */
 final class Sequence {
     /** What every sequence of one model shares: its tokenizer and where decoding must stop. */
