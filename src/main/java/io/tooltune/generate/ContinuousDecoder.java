@@ -97,12 +97,21 @@ public final class ContinuousDecoder implements AutoCloseable {
      * on the thread that calls {@link #step}.
      */
     public Slot admit(long[] prompt, GenerationConfig cfg, TokenConstraint constraint, Consumer<String> listener) {
+        return admit(prompt, cfg, constraint, listener, null);
+    }
+
+    /**
+     * As {@link #admit(long[], GenerationConfig, TokenConstraint, Consumer)}; {@code tokenListener} (may be null)
+     * also gets each token's log-probability (when the config asks for them) before the text that token adds.
+     */
+    public Slot admit(long[] prompt, GenerationConfig cfg, TokenConstraint constraint, Consumer<String> listener,
+                      Consumer<TokenLogprob> tokenListener) {
         if (prompt.length == 0) throw new BadInputException("prompt: empty");
         if (prompt.length > limits.maxPositions()) {
             throw new BadInputException("prompt: " + prompt.length + " tokens, more than max_position_embeddings " + limits.maxPositions());
         }
         if (!hasRoom()) throw new IllegalStateException("all " + maxSequences + " sequences are in use");
-        Slot slot = new Slot(new Sequence(prompt, cfg, constraint, listener, limits));
+        Slot slot = new Slot(new Sequence(prompt, cfg, constraint, listener, tokenListener, limits));
         waiting.add(slot);
         return slot;
     }

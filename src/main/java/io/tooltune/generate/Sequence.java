@@ -14,7 +14,11 @@ import java.util.function.Consumer;
  * {@link Random}, its stop rules (EOS, stop strings, max new tokens, the model's position limit), and the text it
  * has produced. With a listener, each piece of text goes out as soon as it is certain: a partial UTF-8 character
  * (decoded as U+FFFD) and a tail that may still become a stop string are held back until the next token settles
- * them; the pieces put together are the final text.
+ * them; the pieces put together are the final text. The text grows incrementally, as vLLM's incremental
+ * detokenizer does: each step decodes a short window (the tokens settled at the previous step, then the new ones)
+ * with and without the new tokens and appends the difference, so the tokenizer's work per step does not grow with
+ * the sequence; decoding the new tokens after the ones before them keeps byte-level BPE characters split over
+ * tokens and SentencePiece's leading spaces as a whole decode gives them.
  */
 final class Sequence {
     /** What every sequence of one model shares: its tokenizer and where decoding must stop. */
@@ -24,21 +28,34 @@ final class Sequence {
     private final GenerationConfig cfg;
     private final TokenConstraint constraint;
     private final Consumer<String> listener;
+    private final Consumer<TokenLogprob> tokenListener;
     private final Limits limits;
     private final Random rng;
     private long[] generated = new long[16];
     private final List<TokenLogprob> logprobs = new ArrayList<>();
     private int count;
     private String text = "";
+    /** Incremental decoding: the window starts at token {@code windowFrom}; its tokens before {@code readFrom} are in the text. */
+    private int windowFrom;
+    private int readFrom;
+    /** Length of the text that later tokens cannot change. */
+    private int committed;
     private String sent = "";
     private boolean done;
     private boolean hitMax;
 
     Sequence(long[] prompt, GenerationConfig cfg, TokenConstraint constraint, Consumer<String> listener, Limits limits) {
+        this(prompt, cfg, constraint, listener, null, limits);
+    }
+
+    /** {@code tokenListener} (may be null) gets each scored token before the text it adds is handed to {@code listener}. */
+    Sequence(long[] prompt, GenerationConfig cfg, TokenConstraint constraint, Consumer<String> listener,
+             Consumer<TokenLogprob> tokenListener, Limits limits) {
         this.prompt = prompt;
         this.cfg = cfg;
         this.constraint = constraint;
         this.listener = listener;
+        this.tokenListener = tokenListener;
         this.limits = limits;
         this.rng = cfg.seed() != null ? new Random(cfg.seed()) : new Random();
         this.done = cfg.maxNewTokens() == 0;
@@ -71,7 +88,12 @@ final class Sequence {
         Sampler.Pick pick = Sampler.pick(logits, from, vocab, cfg, rng, ids());
         long token = pick.token();
         accept(token);
-        if (pick.scores() != null) logprobs.add(pick.scores().named(this::tokenText, text.length()));
+        if (pick.scores() != null) {
+            TokenLogprob scored = pick.scores().named(this::tokenText, text.length());
+            logprobs.add(scored);
+            if (tokenListener != null) tokenListener.accept(scored);
+        }
+        if (listener != null) send(done ? text.length() : settled());
         return token;
     }
 
@@ -88,9 +110,10 @@ final class Sequence {
             done = true;
         } else {
             if (constraint != null && constraint.finished()) done = true;
-            text = limits.tokenizer().decode(ids(), true);
+            int unchanged = committed;
+            extendText();
             for (String s : cfg.stopStrings()) {
-                int at = text.indexOf(s);
+                int at = text.indexOf(s, Math.max(0, unchanged - s.length() + 1));
                 if (at >= 0) {
                     text = text.substring(0, at);
                     done = true;
@@ -101,7 +124,26 @@ final class Sequence {
                 hitMax = true;
             }
         }
-        if (listener != null) send(done ? text.length() : settled());
+    }
+
+    /**
+     * Appends what the newest token adds to the text: the window decoded with and without it, the difference taken
+     * once it no longer ends in a partial character (a partial character at the very end stays as U+FFFD, as a
+     * whole decode gives it).
+     */
+    private void extendText() {
+        Tokenizer tok = limits.tokenizer();
+        String before = readFrom > windowFrom ? tok.decode(Arrays.copyOfRange(generated, windowFrom, readFrom), true) : "";
+        String after = tok.decode(Arrays.copyOfRange(generated, windowFrom, count), true);
+        String settledText = text.substring(0, committed);
+        String added = after.length() > before.length() ? after.substring(before.length()) : "";
+        text = settledText + added;
+        if (!added.isEmpty() && !after.endsWith("\uFFFD")) {
+            committed = text.length();
+            windowFrom = readFrom;
+            readFrom = count;
+        }
+        // otherwise the new tokens do not make a whole character yet: shown provisionally, decoded again next time
     }
 
     /** How much of the text can no longer change: not a trailing partial character, nor a possible stop string. */

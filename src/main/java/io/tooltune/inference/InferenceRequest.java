@@ -1,6 +1,7 @@
 package io.tooltune.inference;
 
 import io.tooltune.generate.GenerationConfig;
+import io.tooltune.generate.TokenLogprob;
 import io.tooltune.generate.constrain.Grammar;
 
 import java.util.List;
@@ -14,13 +15,20 @@ import java.util.function.Consumer;
  * shareable, so callers compile them (and report a schema they cannot handle) before queueing, and cache them.
  * {@code onText} (null: none) receives the completion's text piece by piece as it is decoded, on the model's
  * thread, so it must only hand the piece on (to a queue, say); the pieces put together are the completion's text.
+ * {@code onToken} (null: none) likewise receives each token's log-probability. {@code promptIds} (null: encode the
+ * prompt) are the prompt's ids from the tokenizer the model uses.
  */
 public record InferenceRequest(String prompt, GenerationConfig config, List<String> functionNames, Grammar grammar,
-                               Consumer<String> onText) {
+                               Consumer<String> onText, Consumer<TokenLogprob> onToken, long[] promptIds) {
     public InferenceRequest {
         if (functionNames != null && grammar != null) {
             throw new IllegalArgumentException("a request has function names or a grammar, not both");
         }
+    }
+
+    public InferenceRequest(String prompt, GenerationConfig config, List<String> functionNames, Grammar grammar,
+                            Consumer<String> onText) {
+        this(prompt, config, functionNames, grammar, onText, null, null);
     }
 
     public InferenceRequest(String prompt, GenerationConfig config, List<String> functionNames, Grammar grammar) {
@@ -42,7 +50,20 @@ public record InferenceRequest(String prompt, GenerationConfig config, List<Stri
 
     /** This request, streaming its text to {@code listener}. */
     public InferenceRequest streaming(Consumer<String> listener) {
-        return new InferenceRequest(prompt, config, functionNames, grammar, listener);
+        return new InferenceRequest(prompt, config, functionNames, grammar, listener, onToken, promptIds);
+    }
+
+    /**
+     * This request, handing each generated token's log-probability (when the config asks for them) to
+     * {@code listener} as it is decoded, before the text it adds reaches {@code onText}.
+     */
+    public InferenceRequest scored(Consumer<TokenLogprob> listener) {
+        return new InferenceRequest(prompt, config, functionNames, grammar, onText, listener, promptIds);
+    }
+
+    /** This request with its prompt already tokenized (the caller counted its tokens), so it is not encoded again. */
+    public InferenceRequest encoded(long[] ids) {
+        return new InferenceRequest(prompt, config, functionNames, grammar, onText, onToken, ids);
     }
 
     /** Requests that can share a static batch: the same decoding settings (constraints may differ per sequence). */

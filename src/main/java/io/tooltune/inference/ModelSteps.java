@@ -37,7 +37,7 @@ final class ModelSteps implements AutoCloseable {
     /** Admits a request; one that cannot be encoded fails its own future only. */
     void admit(InferenceRequest r, CompletableFuture<Completion> future) {
         try {
-            futures.put(decoder().admit(encoder.ids(r), r.config(), encoder.constraint(r), r.onText()), future);
+            futures.put(decoder().admit(encoder.ids(r), r.config(), encoder.constraint(r), r.onText(), r.onToken()), future);
         } catch (RuntimeException e) {
             future.completeExceptionally(e);
         }

@@ -26,7 +26,7 @@ final class RequestEncoder {
 
     long[] ids(InferenceRequest r) {
         int room = Math.max(1, loaded.model().config().maxPositionEmbeddings() - r.config().maxNewTokens());
-        long[] all = loaded.tokenizer().encode(r.prompt());
+        long[] all = r.promptIds() != null ? r.promptIds() : loaded.tokenizer().encode(r.prompt());
         return all.length > room ? Arrays.copyOfRange(all, all.length - room, all.length) : all;
     }
 

@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.tooltune.HttpServers;
 import io.tooltune.Json;
+import io.tooltune.generate.TokenLogprob;
 import io.tooltune.inference.Completion;
 
 import java.io.IOException;
@@ -19,11 +20,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
 /**
@@ -206,21 +204,18 @@ public final class ChatServer implements AutoCloseable {
         return HttpIo.parseJson(limits.readJsonBody(ctx));
     }
 
-    /** Starts a job on the backend, counted in the metrics until it finishes, fails or is cancelled. */
-    private CompletableFuture<Completion> submit(ModelBackend backend, ModelBackend.Job job) {
-        return submit(backend, job, piece -> { });
-    }
-
     /**
-     * As {@link #submit(ModelBackend, ModelBackend.Job)}, handing each piece of text to {@code onText} as it is
-     * decoded; the first piece marks the generation's first token for the metrics.
+     * Starts a job on the backend, counted in the metrics until it finishes, fails or is cancelled, handing each piece
+     * of text to {@code onText} and each scored token to {@code onToken} as they are decoded; the first piece marks
+     * the generation's first token for the metrics.
      */
-    private CompletableFuture<Completion> submit(ModelBackend backend, ModelBackend.Job job, Consumer<String> onText) {
+    private CompletableFuture<Completion> submit(ModelBackend backend, ModelBackend.Job job, Consumer<String> onText,
+                                                 Consumer<TokenLogprob> onToken) {
         ServerMetrics.Generation generation = metrics.generation();
         CompletableFuture<Completion> future = backend.stream(job, piece -> {
             generation.firstToken();
             onText.accept(piece);
-        });
+        }, onToken);
         future.whenComplete((c, e) -> {
             if (e == null) generation.finished(c);
             else generation.abandoned();
@@ -230,7 +225,13 @@ public final class ChatServer implements AutoCloseable {
 
     /** How an endpoint starts a job, so that every generation is counted the same way. */
     interface Submitter {
-        CompletableFuture<Completion> submit(ModelBackend backend, ModelBackend.Job job);
+        CompletableFuture<Completion> submit(ModelBackend backend, ModelBackend.Job job, Consumer<String> onText,
+                                             Consumer<TokenLogprob> onToken);
+
+        /** A job whose pieces are not followed (the caller waits for the completion). */
+        default CompletableFuture<Completion> submit(ModelBackend backend, ModelBackend.Job job) {
+            return submit(backend, job, piece -> { }, token -> { });
+        }
     }
 
     private void chat(Context ctx, ChatRequest req) throws IOException {
@@ -238,90 +239,103 @@ public final class ChatServer implements AutoCloseable {
         ServedModel.ChatPlan plan = s.plan(req);
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
-        if (req.stream() && req.n() == 1 && req.topLogprobs() == null) {
-            streamAsDecoded(ctx, s, plan, id, created);
+        if (req.stream()) {
+            stream(ctx, s, plan, id, created);
             return;
         }
         CompletableFuture<List<Completion>> future = completeAll(s.backend(), plan.job(), req.n());
-        if (req.stream()) {
-            stream(ctx, s, plan, id, created, future);
-        } else {
-            HttpIo.respondWhenDone(ctx, future, c -> chatBody(s, plan, id, created, c));
-        }
+        HttpIo.respondWhenDone(ctx, future, c -> chatBody(s, plan, id, created, c));
     }
 
     /**
-     * Streams one choice as its tokens are decoded: the backend hands over raw text pieces, {@link ReplyStream}
-     * turns them into the deltas of what will be visible (content, or tool calls name first), and at the end sends
-     * what the final reply has beyond them.
+     * Streams every choice as its tokens are decoded: the backend hands over raw text pieces (and scored tokens),
+     * a {@link ReplyStream} per choice turns them into the deltas of what will be visible (content, with its
+     * logprobs when asked for, or tool calls name first), and when a choice ends it sends what the final reply has
+     * beyond them, then the choice's finish chunk.
      */
-    private void streamAsDecoded(Context ctx, ServedModel s, ServedModel.ChatPlan plan, String id, long created)
-            throws IOException {
+    private void stream(Context ctx, ServedModel s, ServedModel.ChatPlan plan, String id, long created) throws IOException {
         String model = s.backend().modelId();
         ChatRequest req = plan.request();
-        BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
-        CompletableFuture<Completion> future = submit(s.backend(), plan.job(), pieces::add);
+        ChoiceStreams choices = new ChoiceStreams();
+        for (int i = 0; i < req.n(); i++) choices.start(this::submit, s.backend(), plan.job().forChoice(i));
         SseStream out;
         try {
             out = SseStream.open(ctx);
-            out.data(ChoiceJson.chunk(id, created, model, 0, d -> d.put("role", "assistant").put("content", ""), null, null));
+            for (int i = 0; i < req.n(); i++) {
+                out.data(ChoiceJson.chunk(id, created, model, i, d -> d.put("role", "assistant").put("content", ""), null, null));
+            }
         } catch (IOException e) {
-            future.cancel(true);
+            choices.cancel();
             throw e;
         }
-        DeltaSink sink = new DeltaSink() {
-            @Override
-            public void content(String text) throws IOException {
-                out.data(ChoiceJson.chunk(id, created, model, 0, d -> d.put("content", text), null, null));
-            }
-
-            @Override
-            public void toolCallStart(int index, String callId, String name) throws IOException {
-                out.data(ChoiceJson.chunk(id, created, model, 0, d -> d.putArray("tool_calls").addObject().put("index", index)
-                        .put("id", callId).put("type", "function").putObject("function").put("name", name)
-                        .put("arguments", ""), null, null));
-            }
-
-            @Override
-            public void toolCallArguments(int index, String fragment) throws IOException {
-                out.data(ChoiceJson.chunk(id, created, model, 0, d -> d.putArray("tool_calls").addObject().put("index", index)
-                        .putObject("function").put("arguments", fragment), null, null));
-            }
-
-            @Override
-            public void heartbeat() throws IOException {
-                out.keepAlive();
-            }
-        };
-        ReplyStream replyStream = ReplyStream.of(s.format(), req, plan.rendered());
-        Completion c;
+        List<ReplyStream> streams = new ArrayList<>();
+        List<ChunkSink> sinks = new ArrayList<>();
+        for (int i = 0; i < req.n(); i++) {
+            streams.add(ReplyStream.of(s.format(), req, plan.rendered()));
+            sinks.add(new ChunkSink(out, id, created, model, i, req.topLogprobs() != null));
+        }
+        List<Completion> completions;
         try {
-            c = replyStream.follow(future, pieces, sink, HttpIo.HEARTBEAT_MS);
+            completions = choices.follow(streams, sinks, (i, c) -> {
+                AssistantReply reply = s.reply(plan, c);
+                streams.get(i).finish(reply, c, sinks.get(i));
+                out.data(ChoiceJson.chunk(id, created, model, i, d -> {}, null, reply.finishReason()));
+            }, out::keepAlive);
         } catch (ExecutionException e) {
             out.data(HttpIo.errorBody(HttpIo.failure(e)));
             out.done();
             return;
         }
-        AssistantReply reply = s.reply(plan, c);
-        replyStream.finish(reply, sink);
-        out.data(ChoiceJson.chunk(id, created, model, 0, d -> {}, null, reply.finishReason()));
         if (req.includeUsage()) {
             ObjectNode u = Json.MAPPER.createObjectNode().put("id", id).put("object", "chat.completion.chunk")
                     .put("created", created).put("model", model);
             u.putArray("choices");
-            u.set("usage", ChoiceJson.usage(List.of(c)));
+            u.set("usage", ChoiceJson.usage(completions));
             out.data(u);
         }
         out.done();
     }
 
+    /** One choice's deltas as {@code chat.completion.chunk}s; content chunks carry their tokens' logprobs when asked for. */
+    private record ChunkSink(SseStream out, String id, long created, String model, int choice, boolean logprobs)
+            implements DeltaSink {
+        @Override
+        public void content(String text) throws IOException {
+            content(text, List.of());
+        }
+
+        @Override
+        public void content(String text, List<TokenLogprob> tokens) throws IOException {
+            JsonNode lp = logprobs ? ChoiceJson.logprobs(List.of(new VisibleTokens.Piece(text, tokens))) : null;
+            out.data(ChoiceJson.chunk(id, created, model, choice, d -> d.put("content", text), lp, null));
+        }
+
+        @Override
+        public void toolCallStart(int index, String callId, String name) throws IOException {
+            out.data(ChoiceJson.chunk(id, created, model, choice, d -> d.putArray("tool_calls").addObject().put("index", index)
+                    .put("id", callId).put("type", "function").putObject("function").put("name", name)
+                    .put("arguments", ""), null, null));
+        }
+
+        @Override
+        public void toolCallArguments(int index, String fragment) throws IOException {
+            out.data(ChoiceJson.chunk(id, created, model, choice, d -> d.putArray("tool_calls").addObject().put("index", index)
+                    .putObject("function").put("arguments", fragment), null, null));
+        }
+
+        @Override
+        public void heartbeat() throws IOException {
+            out.keepAlive();
+        }
+    }
+
     /**
-     * {@code n} completions of {@code job}, choice i drawing from seed + i (when seeded) so that the choices differ
-     * and each is reproducible; cancelling the result cancels them all.
+     * {@code n} completions of {@code job} ({@link ModelBackend.Job#forChoice}); cancelling the result cancels them all.
      */
     private CompletableFuture<List<Completion>> completeAll(ModelBackend backend, ModelBackend.Job job, int n) {
+        Submitter submitter = this::submit;
         List<CompletableFuture<Completion>> parts = new ArrayList<>();
-        for (int i = 0; i < n; i++) parts.add(submit(backend, job.seed() == null ? job : job.withSeed(job.seed() + i)));
+        for (int i = 0; i < n; i++) parts.add(submitter.submit(backend, job.forChoice(i)));
         CompletableFuture<List<Completion>> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
                 .thenApply(v -> parts.stream().map(CompletableFuture::join).toList());
         all.whenComplete((r, e) -> {
@@ -343,71 +357,5 @@ public final class ChatServer implements AutoCloseable {
         }
         body.set("usage", ChoiceJson.usage(completions));
         return body;
-    }
-
-    private void stream(Context ctx, ServedModel s, ServedModel.ChatPlan plan, String id, long created,
-                        CompletableFuture<List<Completion>> future) throws IOException {
-        String model = s.backend().modelId();
-        ChatRequest req = plan.request();
-        SseStream out;
-        List<Completion> completions;
-        try {
-            out = SseStream.open(ctx);
-            for (int i = 0; i < req.n(); i++) {
-                out.data(ChoiceJson.chunk(id, created, model, i, d -> d.put("role", "assistant").put("content", ""), null, null));
-            }
-        } catch (IOException e) {
-            future.cancel(true);
-            throw e;
-        }
-        try {
-            completions = out.await(future);
-        } catch (ExecutionException e) {
-            out.data(HttpIo.errorBody(HttpIo.failure(e)));
-            out.done();
-            return;
-        }
-        for (int choice = 0; choice < completions.size(); choice++) {
-            Completion c = completions.get(choice);
-            AssistantReply reply = s.reply(plan, c);
-            streamChoice(out, model, req, id, created, choice, reply, c);
-            out.data(ChoiceJson.chunk(id, created, model, choice, d -> {}, null, reply.finishReason()));
-        }
-        if (req.includeUsage()) {
-            ObjectNode u = Json.MAPPER.createObjectNode().put("id", id).put("object", "chat.completion.chunk")
-                    .put("created", created).put("model", model);
-            u.putArray("choices");
-            u.set("usage", ChoiceJson.usage(completions));
-            out.data(u);
-        }
-        out.done();
-    }
-
-    /** One choice's deltas: its tool calls, or its content (token by token, with their logprobs, when asked for). */
-    private static void streamChoice(SseStream out, String model, ChatRequest req, String id, long created, int choice,
-                                     AssistantReply reply, Completion c) throws IOException {
-        if (reply.hasToolCalls()) {
-            for (int i = 0; i < reply.toolCalls().size(); i++) {
-                ChatRequest.ToolCall call = reply.toolCalls().get(i);
-                int index = i;
-                out.data(ChoiceJson.chunk(id, created, model, choice, d -> {
-                    ObjectNode tc = d.putArray("tool_calls").addObject().put("index", index).put("id", call.id()).put("type", "function");
-                    tc.putObject("function").put("name", call.name()).put("arguments", "");
-                }, null, null));
-                for (String piece : TextPieces.slices(call.arguments(), 8)) {
-                    out.data(ChoiceJson.chunk(id, created, model, choice, d -> d.putArray("tool_calls").addObject()
-                            .put("index", index).putObject("function").put("arguments", piece), null, null));
-                }
-            }
-        } else if (req.topLogprobs() != null) {
-            for (VisibleTokens.Piece piece : VisibleTokens.pieces(reply.content(), c.text(), c.logprobs())) {
-                out.data(ChoiceJson.chunk(id, created, model, choice, d -> d.put("content", piece.text()),
-                        ChoiceJson.logprobs(List.of(piece)), null));
-            }
-        } else {
-            for (String piece : TextPieces.words(reply.content())) {
-                out.data(ChoiceJson.chunk(id, created, model, choice, d -> d.put("content", piece), null, null));
-            }
-        }
     }
 }

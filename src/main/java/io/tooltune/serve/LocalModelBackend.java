@@ -1,6 +1,7 @@
 package io.tooltune.serve;
 
 import io.tooltune.generate.GenerationConfig;
+import io.tooltune.generate.TokenLogprob;
 import io.tooltune.inference.Completion;
 import io.tooltune.inference.InferenceRequest;
 import io.tooltune.inference.InferenceWorker;
@@ -64,13 +65,27 @@ public final class LocalModelBackend implements ModelBackend {
     }
 
     @Override
+    public Optional<long[]> tokenize(String prompt) {
+        return Optional.of(loaded.tokenizer().encode(prompt));
+    }
+
+    @Override
     public CompletableFuture<Completion> complete(Job job) {
-        return worker.submit(InferenceRequest.constrained(job.prompt(), config(job), job.grammar()));
+        return worker.submit(request(job));
     }
 
     @Override
     public CompletableFuture<Completion> stream(Job job, Consumer<String> onText) {
-        return worker.submit(InferenceRequest.constrained(job.prompt(), config(job), job.grammar()).streaming(onText));
+        return worker.submit(request(job).streaming(onText));
+    }
+
+    @Override
+    public CompletableFuture<Completion> stream(Job job, Consumer<String> onText, Consumer<TokenLogprob> onToken) {
+        return worker.submit(request(job).streaming(onText).scored(onToken));
+    }
+
+    private static InferenceRequest request(Job job) {
+        return InferenceRequest.constrained(job.prompt(), config(job), job.grammar()).encoded(job.promptIds());
     }
 
     /** A job's sampling settings (no top-k; stop at EOS). */

@@ -1,6 +1,7 @@
 package io.tooltune.serve;
 
 import io.tooltune.generate.constrain.Grammar;
+import io.tooltune.generate.TokenLogprob;
 import io.tooltune.inference.Completion;
 
 import java.util.List;
@@ -30,6 +31,14 @@ public interface ModelBackend extends AutoCloseable {
     int countTokens(String prompt);
 
     /**
+     * The prompt's token ids where this backend tokenizes (a job carrying them is not encoded again); empty where
+     * it has no tokenizer, and {@link #countTokens} counts.
+     */
+    default Optional<long[]> tokenize(String prompt) {
+        return Optional.empty();
+    }
+
+    /**
      * Starts a completion. Cancelling the returned future frees the request's place in the batch (queued requests
      * are dropped; running ones stop at the next decoding step where the backend supports it).
      */
@@ -50,16 +59,31 @@ public interface ModelBackend extends AutoCloseable {
         return complete(job);
     }
 
+    /**
+     * As {@link #stream(Job, Consumer)}, handing also each token's log-probability to {@code onToken} (when the job
+     * asks for them) before the text it adds; a backend that does not score tokens as they come (this default)
+     * hands over none, and the caller takes them from the completion.
+     */
+    default CompletableFuture<Completion> stream(Job job, Consumer<String> onText, Consumer<TokenLogprob> onToken) {
+        return stream(job, onText);
+    }
+
     @Override
     void close();
 
     /**
      * One completion request: the full prompt, the sampling settings, the grammar the completion must match (null:
-     * free), and OpenAI's logit adjustments and log-probabilities. A backend that decodes honours them all; a scripted
+     * free), OpenAI's logit adjustments and log-probabilities, and the prompt's ids when the server has tokenized it
+     * already (null: not). A backend that decodes honours them all; a scripted
      * one replays its text as written (and reports no log-probabilities).
      */
     record Job(String prompt, int maxTokens, double temperature, double topP, Long seed, List<String> stop,
-               Grammar grammar, Scoring scoring) {
+               Grammar grammar, Scoring scoring, long[] promptIds) {
+        public Job(String prompt, int maxTokens, double temperature, double topP, Long seed, List<String> stop,
+                   Grammar grammar, Scoring scoring) {
+            this(prompt, maxTokens, temperature, topP, seed, stop, grammar, scoring, null);
+        }
+
         public Job(String prompt, int maxTokens, double temperature, double topP, Long seed, List<String> stop) {
             this(prompt, maxTokens, temperature, topP, seed, stop, null);
         }
@@ -70,11 +94,21 @@ public interface ModelBackend extends AutoCloseable {
         }
 
         public Job withSeed(Long s) {
-            return new Job(prompt, maxTokens, temperature, topP, s, stop, grammar, scoring);
+            return new Job(prompt, maxTokens, temperature, topP, s, stop, grammar, scoring, promptIds);
         }
 
         public Job withScoring(Scoring s) {
-            return new Job(prompt, maxTokens, temperature, topP, seed, stop, grammar, s);
+            return new Job(prompt, maxTokens, temperature, topP, seed, stop, grammar, s, promptIds);
+        }
+
+        /** The job of a request's choice {@code i}: drawing from seed + i when seeded, so choices differ and each is reproducible. */
+        public Job forChoice(int i) {
+            return seed == null ? this : withSeed(seed + i);
+        }
+
+        /** This job with its prompt's ids from {@link ModelBackend#tokenize} (null: the backend encodes it). */
+        public Job withPromptIds(long[] ids) {
+            return new Job(prompt, maxTokens, temperature, topP, seed, stop, grammar, scoring, ids);
         }
     }
 

@@ -4,6 +4,7 @@ import io.tooltune.chat.CallJson;
 import io.tooltune.data.FunctionSchemas;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,8 +14,8 @@ import java.util.regex.Pattern;
  * are never sent. Content is Finish's final_answer: nothing is sent until the text reaches {@code Action: Finish},
  * its Action Input and the opening quote of {@code "final_answer"}; from there the JSON string is decoded as it
  * grows (an escape sequence waits until whole) and sent, up to its closing quote. A call of an offered function
- * starts once its Action line is followed by an Action Input object, which is then sent as generated (the model's
- * own JSON text, up to its closing brace). Any other reply (free text, a call of an unknown function) is sent whole
+ * starts once its Action line is followed by an Action Input object, which is then sent as generated, up to its closing brace,
+ * in the final reply's compact form ({@link ArgumentsFormat}). Any other reply (free text, a call of an unknown function) is sent whole
  * at the end.
  */
 final class ReactReplyStream extends ReplyStream {
@@ -28,9 +29,11 @@ final class ReactReplyStream extends ReplyStream {
     /** Where the call's Action Input starts, and how far it was sent (-1 once it closed). */
     private int argumentsFrom;
     private int argumentsSent;
+    /** The arguments as the final reply writes them (Jackson's compact JSON). */
+    private final ArgumentsFormat.Writer writer = ArgumentsFormat.COMPACT.writer();
 
-    ReactReplyStream(PromptMapper.Rendered rendered) {
-        super(rendered.prefill());
+    ReactReplyStream(PromptMapper.Rendered rendered, List<String> stops) {
+        super(rendered.prefill(), stops);
         this.callable = rendered.callable();
         this.finishIsATool = callable.contains(FunctionSchemas.FINISH);
     }
@@ -48,7 +51,7 @@ final class ReactReplyStream extends ReplyStream {
             if (argumentsSent >= 0) {
                 int end = CallJson.valueEnd(all, argumentsFrom);
                 int upTo = end < 0 ? all.length() : end;
-                arguments(call, all.substring(argumentsSent, upTo), sink);
+                arguments(call, writer.feed(all.substring(argumentsSent, upTo)), sink);
                 argumentsSent = end < 0 ? upTo : -1;
             }
             return;
@@ -59,7 +62,7 @@ final class ReactReplyStream extends ReplyStream {
             if (!m.find()) return;
             answerStart = m.end();
         }
-        content(decodedPrefix(all, answerStart), sink);
+        content(decodedPrefix(all, answerStart), answerStart, sink);
     }
 
     /** The JSON string starting at {@code from} (after its opening quote), decoded as far as it is complete. */

@@ -1,44 +1,52 @@
 package io.tooltune.serve;
 
+import io.tooltune.generate.TokenLogprob;
 import io.tooltune.inference.Completion;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Turns a completion's raw text, fed piece by piece as it is decoded, into the deltas of the reply the client will
  * get, sending only what is already known to be part of it. Each prompt format decides what is visible
  * ({@link #advance}); at the end, {@link #finish} compares with the reply mapped from the whole text and sends
  * what is missing (all of it, for a backend that does not stream). What was sent cannot be taken back: where the
- * final reply disagrees with it, nothing more is sent for that part.
+ * final reply disagrees with it, nothing more is sent for that part. The request's stop strings cut the content
+ * (a tail that may still become one is held back), and each content delta carries the generated tokens behind it:
+ * those ending inside the raw text received so far and after the point where the content starts, as
+ * {@link VisibleTokens} finds them in a whole completion.
  */
 abstract class ReplyStream {
     /** A tool call being streamed: its id, name and the arguments sent so far. */
     private record Call(String id, String name, StringBuilder arguments) {}
 
     private final StringBuilder raw = new StringBuilder();
+    private final int prefillLength;
+    private final List<String> stops;
     private String sentContent = "";
     private final List<Call> calls = new ArrayList<>();
+    private final List<TokenLogprob> pending = new ArrayList<>();
+    private int tokensSeen;
+    /** Where the last token handed on or dropped ends in the raw text. */
+    private int tokensEnd;
 
     /**
      * {@code prefill}: the start of the reply that a forced tool choice put into the prompt; the model continues it,
-     * so the raw text the formats read begins with it (it is never sent as content by itself).
+     * so the raw text the formats read begins with it (it is never sent as content by itself). {@code stops}: the
+     * request's stop strings, applied to the content.
      */
-    ReplyStream(String prefill) {
+    ReplyStream(String prefill, List<String> stops) {
         raw.append(prefill);
+        this.prefillLength = prefill.length();
+        this.stops = stops.stream().filter(s -> !s.isEmpty()).toList();
     }
 
     /** The stream for a request: JSON output as plain text, else by the prompt format. */
     static ReplyStream of(PromptFormat format, ChatRequest req, PromptMapper.Rendered rendered) {
-        if (req.responseFormat() != null) return new Plain(false);
-        if (format == PromptFormat.REACT) return new ReactReplyStream(rendered);
-        return rendered.callable().isEmpty() ? new Plain(true) : new TemplateReplyStream(rendered.prefill());
+        if (req.responseFormat() != null) return new Plain(false, req.stop());
+        if (format == PromptFormat.REACT) return new ReactReplyStream(rendered, req.stop());
+        return rendered.callable().isEmpty() ? new Plain(true, req.stop()) : new TemplateReplyStream(rendered.prefill(), req.stop());
     }
 
     /** Feeds the next piece of raw text and sends what became visible. */
@@ -47,15 +55,67 @@ abstract class ReplyStream {
         advance(raw.toString(), sink);
     }
 
+    /** Feeds a generated token's log-probability; it goes out with the content it produced. */
+    final void token(TokenLogprob t) {
+        pending.add(t);
+        tokensSeen++;
+    }
+
     /** Looks at the raw text so far (the prefill first) and sends what is now certain, through {@link #content} and the call methods. */
     abstract void advance(String text, DeltaSink sink) throws IOException;
 
-    /** Sends the part of {@code visible} (the content known so far) not sent yet, if what was sent is its prefix. */
-    final void content(String visible, DeltaSink sink) throws IOException {
-        if (visible.length() > sentContent.length() && visible.startsWith(sentContent)) {
-            sink.content(visible.substring(sentContent.length()));
-            sentContent = visible;
+    /**
+     * Sends the part of {@code visible} (the content known so far, which starts at {@code from} in the raw text) not
+     * sent yet, if what was sent is its prefix; a stop string cuts it, and a tail that may become one waits.
+     */
+    final void content(String visible, int from, DeltaSink sink) throws IOException {
+        sendContent(visible, from, false, sink);
+    }
+
+    private void sendContent(String visible, int from, boolean whole, DeltaSink sink) throws IOException {
+        String cut = whole ? visible : stopped(visible);
+        if (cut.length() > sentContent.length() && cut.startsWith(sentContent)) {
+            sink.content(cut.substring(sentContent.length()), tokensUpTo(from, whole ? Integer.MAX_VALUE : raw.length()));
+            sentContent = cut;
         }
+    }
+
+    /** {@code visible} before its first stop string, less a tail that may still become one. */
+    private String stopped(String visible) {
+        int end = visible.length();
+        for (String s : stops) {
+            int at = visible.indexOf(s);
+            if (at >= 0) end = Math.min(end, at);
+        }
+        if (end < visible.length()) return visible.substring(0, end);
+        int held = 0;
+        for (String s : stops) {
+            for (int k = Math.min(s.length() - 1, end); k > held; k--) {
+                if (visible.startsWith(s.substring(0, k), end - k)) {
+                    held = k;
+                    break;
+                }
+            }
+        }
+        return visible.substring(0, end - held);
+    }
+
+    /**
+     * The pending tokens that end by {@code rawEnd} in the raw text, less those that end before the content's start
+     * and those that add no text (the rest of a character an earlier token began), as {@link VisibleTokens} counts.
+     */
+    private List<TokenLogprob> tokensUpTo(int from, int rawEnd) {
+        List<TokenLogprob> out = new ArrayList<>();
+        int taken = 0;
+        for (TokenLogprob t : pending) {
+            int end = prefillLength + t.textEnd();
+            if (end > rawEnd) break;
+            taken++;
+            if (end > from && end > tokensEnd) out.add(t);
+            tokensEnd = Math.max(tokensEnd, end);
+        }
+        pending.subList(0, taken).clear();
+        return out;
     }
 
     /** Starts a new tool call; returns its index. */
@@ -73,36 +133,20 @@ abstract class ReplyStream {
     }
 
     /**
-     * Follows a completion: feeds each piece from {@code pieces} (filled by the backend as tokens are decoded) as it
-     * arrives, with a heartbeat after {@code heartbeatMs} without one, until the completion ends; returns it. A failed
-     * write (the client went away) or an interrupt cancels the completion, which frees its place in the batch; a
-     * failed or cancelled completion comes out as ExecutionException.
+     * Sends what the final {@code reply} of completion {@code c} has beyond what was streamed; the completion's
+     * tokens that were not handed over while it was decoded go with the rest of the content.
      */
-    final Completion follow(CompletableFuture<Completion> future, BlockingQueue<String> pieces, DeltaSink sink,
-                            long heartbeatMs) throws IOException, ExecutionException {
-        String end = new String("end");
-        future.whenComplete((c, e) -> pieces.add(end));
-        try {
-            while (true) {
-                String piece = pieces.poll(heartbeatMs, TimeUnit.MILLISECONDS);
-                if (piece == end) return future.get();
-                if (piece == null) sink.heartbeat();
-                else text(piece, sink);
-            }
-        } catch (IOException | InterruptedException e) {
-            future.cancel(true);
-            if (e instanceof IOException io) throw io;
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        } catch (CancellationException e) {
-            throw new ExecutionException(e);
+    final void finish(AssistantReply reply, Completion c, DeltaSink sink) throws IOException {
+        List<TokenLogprob> all = c.logprobs();
+        if (tokensSeen < all.size()) {
+            pending.addAll(all.subList(tokensSeen, all.size()));
+            tokensSeen = all.size();
         }
-    }
-
-    /** Sends what the final {@code reply} has beyond what was streamed. */
-    final void finish(AssistantReply reply, DeltaSink sink) throws IOException {
         if (!reply.hasToolCalls()) {
-            if (calls.isEmpty() && reply.content() != null) content(reply.content(), sink);
+            if (calls.isEmpty() && reply.content() != null) {
+                int from = sentContent.isEmpty() ? prefillLength + contentStart(c, reply.content()) : 0;
+                sendContent(reply.content(), from, true, sink);
+            }
             return;
         }
         for (int i = 0; i < reply.toolCalls().size(); i++) {
@@ -119,18 +163,29 @@ abstract class ReplyStream {
         }
     }
 
+    /** Where {@code content} sits in the completion's text (0 where it is not there verbatim). */
+    private static int contentStart(Completion c, String content) {
+        return content.isEmpty() ? 0 : Math.max(0, c.text().lastIndexOf(content));
+    }
+
     /** All of the text is content (JSON output; a chat-template reply when no tools are offered, stripped). */
     static final class Plain extends ReplyStream {
         private final boolean strip;
 
-        Plain(boolean strip) {
-            super("");
+        Plain(boolean strip, List<String> stops) {
+            super("", stops);
             this.strip = strip;
         }
 
         @Override
         void advance(String text, DeltaSink sink) throws IOException {
-            content(strip ? text.strip() : text, sink);
+            if (!strip) {
+                content(text, 0, sink);
+                return;
+            }
+            int lead = 0;
+            while (lead < text.length() && Character.isWhitespace(text.charAt(lead))) lead++;
+            content(text.strip(), lead, sink);
         }
     }
 }

@@ -8,16 +8,16 @@ import io.tooltune.Json;
 import io.tooltune.inference.Completion;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
  * {@code POST /v1/responses}: the request goes down the chat path ({@link ResponsesInput}, then the served model's
  * prompt, grammar and reply mapping), and the reply comes back as Responses output items: a function_call item per
  * tool call, else one assistant message. A length cut makes the response "incomplete" (reason max_output_tokens).
- * Streaming sends the Responses event sequence (response.created ... response.completed) with sequence numbers;
- * nothing is stored, so every response says {@code "store": false}.
+ * Streaming sends the Responses event sequence (response.created ... response.completed) with sequence numbers, each
+ * delta as soon as the tokens behind it are decoded; nothing is stored, so every response says {@code "store": false}.
  */
 final class ResponsesEndpoint {
     private ResponsesEndpoint() {}
@@ -26,11 +26,10 @@ final class ResponsesEndpoint {
         ChatRequest req = ResponsesInput.toChat(body);
         ServedModel.ChatPlan plan = served.plan(req);
         Shape shape = new Shape("resp_" + hex(), System.currentTimeMillis() / 1000, served.backend().modelId(), body);
-        CompletableFuture<Completion> future = submitter.submit(served.backend(), plan.job());
         if (body.path("stream").asBoolean(false)) {
-            stream(ctx, served, plan, shape, future);
+            stream(ctx, served, plan, shape, submitter);
         } else {
-            HttpIo.respondWhenDone(ctx, future, c -> {
+            HttpIo.respondWhenDone(ctx, submitter.submit(served.backend(), plan.job()), c -> {
                 AssistantReply reply = served.reply(plan, c);
                 return shape.response(status(reply), items(reply, "completed"), c);
             });
@@ -46,15 +45,24 @@ final class ResponsesEndpoint {
         ArrayNode out = Json.MAPPER.createArrayNode();
         if (reply.hasToolCalls()) {
             for (ChatRequest.ToolCall call : reply.toolCalls()) {
-                out.addObject().put("type", "function_call").put("id", "fc_" + hex()).put("call_id", call.id())
-                        .put("name", call.name()).put("arguments", call.arguments()).put("status", itemStatus);
+                out.add(callItem(call.id(), call.name(), call.arguments(), itemStatus));
             }
         } else {
-            ObjectNode msg = out.addObject().put("type", "message").put("id", "msg_" + hex())
-                    .put("status", reply.finishReason().equals("length") ? "incomplete" : itemStatus).put("role", "assistant");
-            msg.putArray("content").add(textPart(reply.content()));
+            out.add(messageItem(reply.content(), reply.finishReason().equals("length") ? "incomplete" : itemStatus));
         }
         return out;
+    }
+
+    private static ObjectNode callItem(String callId, String name, String arguments, String status) {
+        return Json.MAPPER.createObjectNode().put("type", "function_call").put("id", "fc_" + hex()).put("call_id", callId)
+                .put("name", name).put("arguments", arguments).put("status", status);
+    }
+
+    private static ObjectNode messageItem(String text, String status) {
+        ObjectNode msg = Json.MAPPER.createObjectNode().put("type", "message").put("id", "msg_" + hex())
+                .put("status", status).put("role", "assistant");
+        msg.putArray("content").add(textPart(text));
+        return msg;
     }
 
     private static ObjectNode textPart(String text) {
@@ -64,8 +72,15 @@ final class ResponsesEndpoint {
         return part;
     }
 
+    /**
+     * Streams the Responses events as the tokens are decoded: the chat path's {@link ReplyStream} decides what is
+     * visible, and {@link ItemEvents} turns its deltas into output items (text deltas of a message, argument deltas
+     * of each function call); the final response lists the items as streamed.
+     */
     private static void stream(Context ctx, ServedModel served, ServedModel.ChatPlan plan, Shape shape,
-                               CompletableFuture<Completion> future) throws IOException {
+                               ChatServer.Submitter submitter) throws IOException {
+        ChoiceStreams choice = new ChoiceStreams();
+        choice.start(submitter, served.backend(), plan.job());
         Events events;
         try {
             events = new Events(SseStream.open(ctx));
@@ -75,73 +90,121 @@ final class ResponsesEndpoint {
             events.emit("response.in_progress").set("response", pending);
             events.flush();
         } catch (IOException e) {
-            future.cancel(true);
+            choice.cancel();
             throw e;
         }
-        Completion c;
+        ReplyStream replyStream = ReplyStream.of(served.format(), plan.request(), plan.rendered());
+        ItemEvents items = new ItemEvents(events);
         try {
-            c = events.out.await(future);
+            choice.follow(List.of(replyStream), List.of(items), (i, c) -> {
+                AssistantReply reply = served.reply(plan, c);
+                replyStream.finish(reply, c, items);
+                String status = status(reply);
+                items.end(reply.finishReason().equals("length") ? "incomplete" : "completed");
+                events.emit(status.equals("completed") ? "response.completed" : "response.incomplete")
+                        .set("response", shape.response(status, items.output, c));
+                events.flush();
+            }, events.out::keepAlive);
         } catch (ExecutionException e) {
             ApiException err = HttpIo.failure(e);
             ObjectNode failed = shape.response("failed", Json.MAPPER.createArrayNode(), null);
             failed.putObject("error").put("code", err.code()).put("message", err.getMessage());
             events.emit("response.failed").set("response", failed);
             events.flush();
-            return;
         }
-        AssistantReply reply = served.reply(plan, c);
-        ArrayNode items = items(reply, "completed");
-        for (int i = 0; i < items.size(); i++) {
-            ObjectNode item = (ObjectNode) items.get(i);
-            if (item.get("type").asText().equals("message")) {
-                streamMessage(events, i, item, reply.content());
-            } else {
-                streamCall(events, i, item);
+    }
+
+    /**
+     * A reply's deltas as Responses events: content opens a message item (output_item.added, content_part.added) and
+     * goes out as output_text.delta; a tool call closes the item before it and opens a function_call item whose
+     * arguments go out as function_call_arguments.delta. {@link #close} ends the open item (a reply with nothing
+     * in it is one empty message, as the non-streamed response has).
+     */
+    private static final class ItemEvents implements DeltaSink {
+        private final Events events;
+        final ArrayNode output = Json.MAPPER.createArrayNode();
+        private ObjectNode open;
+        private final StringBuilder text = new StringBuilder();
+
+        ItemEvents(Events events) {
+            this.events = events;
+        }
+
+        @Override
+        public void content(String delta) throws IOException {
+            if (open == null) {
+                open = messageItem("", "in_progress");
+                ObjectNode added = open.deepCopy();
+                added.putArray("content");
+                events.emit("response.output_item.added").put("output_index", output.size()).set("item", added);
+                events.flush();
+                events.emit("response.content_part.added").put("item_id", id()).put("output_index", output.size())
+                        .put("content_index", 0).set("part", textPart(""));
+                events.flush();
             }
-            events.emit("response.output_item.done").put("output_index", i).set("item", item);
+            text.append(delta);
+            events.emit("response.output_text.delta").put("item_id", id()).put("output_index", output.size())
+                    .put("content_index", 0).put("delta", delta).putArray("logprobs");
             events.flush();
         }
-        String status = status(reply);
-        events.emit(status.equals("completed") ? "response.completed" : "response.incomplete")
-                .set("response", shape.response(status, items, c));
-        events.flush();
-    }
 
-    private static void streamMessage(Events events, int index, ObjectNode item, String text) throws IOException {
-        String id = item.get("id").asText();
-        ObjectNode added = item.deepCopy().put("status", "in_progress");
-        added.putArray("content");
-        events.emit("response.output_item.added").put("output_index", index).set("item", added);
-        events.flush();
-        events.emit("response.content_part.added").put("item_id", id).put("output_index", index).put("content_index", 0)
-                .set("part", textPart(""));
-        events.flush();
-        for (String piece : TextPieces.words(text)) {
-            events.emit("response.output_text.delta").put("item_id", id).put("output_index", index).put("content_index", 0)
-                    .put("delta", piece).putArray("logprobs");
+        @Override
+        public void toolCallStart(int index, String callId, String name) throws IOException {
+            close("completed");
+            open = callItem(callId, name, "", "in_progress");
+            events.emit("response.output_item.added").put("output_index", output.size()).set("item", open.deepCopy());
             events.flush();
         }
-        events.emit("response.output_text.done").put("item_id", id).put("output_index", index).put("content_index", 0)
-                .put("text", text).putArray("logprobs");
-        events.flush();
-        events.emit("response.content_part.done").put("item_id", id).put("output_index", index).put("content_index", 0)
-                .set("part", textPart(text));
-        events.flush();
-    }
 
-    private static void streamCall(Events events, int index, ObjectNode item) throws IOException {
-        String id = item.get("id").asText();
-        String arguments = item.get("arguments").asText();
-        ObjectNode added = item.deepCopy().put("arguments", "").put("status", "in_progress");
-        events.emit("response.output_item.added").put("output_index", index).set("item", added);
-        events.flush();
-        for (String piece : TextPieces.slices(arguments, 8)) {
-            events.emit("response.function_call_arguments.delta").put("item_id", id).put("output_index", index).put("delta", piece);
+        @Override
+        public void toolCallArguments(int index, String fragment) throws IOException {
+            text.append(fragment);
+            events.emit("response.function_call_arguments.delta").put("item_id", id()).put("output_index", output.size())
+                    .put("delta", fragment);
             events.flush();
         }
-        events.emit("response.function_call_arguments.done").put("item_id", id).put("output_index", index)
-                .put("name", item.get("name").asText()).put("arguments", arguments);
-        events.flush();
+
+        @Override
+        public void heartbeat() throws IOException {
+            events.out.keepAlive();
+        }
+
+        /** Ends the reply: its open item with {@code status} (an empty message if no item was opened at all). */
+        void end(String status) throws IOException {
+            if (open == null && output.isEmpty()) content("");
+            close(status);
+        }
+
+        private void close(String status) throws IOException {
+            if (open == null) return;
+            String all = text.toString();
+            int index = output.size();
+            if (open.get("type").asText().equals("message")) {
+                events.emit("response.output_text.done").put("item_id", id()).put("output_index", index).put("content_index", 0)
+                        .put("text", all).putArray("logprobs");
+                events.flush();
+                events.emit("response.content_part.done").put("item_id", id()).put("output_index", index).put("content_index", 0)
+                        .set("part", textPart(all));
+                events.flush();
+                ((ArrayNode) open.get("content")).removeAll().add(textPart(all));
+            } else {
+                events.emit("response.function_call_arguments.done").put("item_id", id()).put("output_index", index)
+                        .put("name", open.get("name").asText()).put("arguments", all);
+                events.flush();
+                open.put("arguments", all);
+                status = "completed";
+            }
+            open.put("status", status);
+            events.emit("response.output_item.done").put("output_index", index).set("item", open);
+            events.flush();
+            output.add(open);
+            open = null;
+            text.setLength(0);
+        }
+
+        private String id() {
+            return open.get("id").asText();
+        }
     }
 
     /** Named events with increasing sequence numbers; {@link #emit} starts one, {@link #flush} sends it. */

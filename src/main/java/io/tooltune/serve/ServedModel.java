@@ -49,13 +49,15 @@ record ServedModel(ModelBackend backend, PromptFormat format) {
 
     /**
      * A job for a raw prompt, refused before any work when it cannot fit the context; without max_tokens the
-     * completion may fill the context up to {@link #DEFAULT_MAX_TOKENS}.
+     * completion may fill the context up to {@link #DEFAULT_MAX_TOKENS}. The prompt is tokenized once: the ids that
+     * were counted go with the job.
      */
     ModelBackend.Job job(String prompt, int messages, Integer maxTokens, Double temperature, Double topP, Long seed,
                          List<String> stop, Grammar grammar) {
         int context = backend.contextLength();
         RequestLimits.checkCheapBounds(messages, prompt.length(), context);
-        int promptTokens = backend.countTokens(prompt);
+        long[] ids = backend.tokenize(prompt).orElse(null);
+        int promptTokens = ids != null ? ids.length : backend.countTokens(prompt);
         if (promptTokens >= context) {
             throw ApiException.invalid("context_length_exceeded", "This model's maximum context length is " + context
                     + " tokens; the prompt has " + promptTokens);
@@ -71,6 +73,6 @@ record ServedModel(ModelBackend backend, PromptFormat format) {
             max = Math.min(DEFAULT_MAX_TOKENS, context - promptTokens);
         }
         return new ModelBackend.Job(prompt, max, temperature == null ? 1.0 : temperature, topP == null ? 1.0 : topP,
-                seed, stop, grammar);
+                seed, stop, grammar).withPromptIds(ids);
     }
 }

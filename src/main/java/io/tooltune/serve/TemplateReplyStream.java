@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * tool-call opener ({@code <tool_call>}, {@code [TOOL_CALLS]}, {@code <|python_tag|>}, or a reply that starts with
  * {@code {"name"}); text that may still become an opener is held back. After it, each call goes out as it is
  * generated: its name once the {@code "name"} string is closed, then its {@code "arguments"} (or Llama's
- * {@code "parameters"}) object fragment by fragment, up to its closing brace. The fragments are the model's own JSON
- * text; the call the final reply parses is compared at the end ({@link ReplyStream#finish}).
+ * {@code "parameters"}) object fragment by fragment, up to its closing brace, in the final reply's json.dumps form
+ * ({@link ArgumentsFormat}); the call the final reply parses is compared at the end ({@link ReplyStream#finish}).
  */
 final class TemplateReplyStream extends ReplyStream {
     static final List<String> OPENERS = List.of("<tool_call>", "[TOOL_CALLS]", "<|python_tag|>");
@@ -27,8 +27,11 @@ final class TemplateReplyStream extends ReplyStream {
     private int call = -1;
     private int argumentsFrom = -1;
     private boolean gaveUp;
-    TemplateReplyStream(String prefill) {
-        super(prefill);
+    /** The streamed call's arguments as the final reply writes them (json.dumps). */
+    private ArgumentsFormat.Writer writer;
+
+    TemplateReplyStream(String prefill, List<String> stops) {
+        super(prefill, stops);
     }
 
     @Override
@@ -60,7 +63,7 @@ final class TemplateReplyStream extends ReplyStream {
             }
         }
         if (at >= 0) {
-            content(body.substring(0, at).strip(), sink);
+            content(body.substring(0, at).strip(), lead, sink);
             callsFrom = pos = lead + at + opener.length();
             return true;
         }
@@ -73,7 +76,7 @@ final class TemplateReplyStream extends ReplyStream {
                 }
             }
         }
-        content(body.substring(0, body.length() - held).strip(), sink);
+        content(body.substring(0, body.length() - held).strip(), lead, sink);
         return false;
     }
 
@@ -84,6 +87,7 @@ final class TemplateReplyStream extends ReplyStream {
                     Matcher m = NAME.matcher(text);
                     if (!m.find(pos)) return;
                     call = startCall(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"), sink);
+                    writer = ArgumentsFormat.PYTHON.writer();
                     pos = m.end();
                 }
                 Matcher a = ARGUMENTS.matcher(text);
@@ -97,7 +101,7 @@ final class TemplateReplyStream extends ReplyStream {
             }
             int end = CallJson.valueEnd(text, argumentsFrom);
             int upTo = end < 0 ? text.length() : end;
-            arguments(call, text.substring(pos, upTo), sink);
+            arguments(call, writer.feed(text.substring(pos, upTo)), sink);
             pos = upTo;
             if (end < 0) return;
             argumentsFrom = -1;

@@ -74,7 +74,7 @@ class CompletionsApiTest {
                 400, "unsupported_parameter");
         ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/completions", "{\"model\":\"opt-tools\",\"prompt\":[1,2,3]}"),
                 400, "unsupported_parameter");
-        ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/completions", "{\"model\":\"opt-tools\",\"prompt\":\"hi\",\"n\":2}"),
+        ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/completions", "{\"model\":\"opt-tools\",\"prompt\":\"hi\",\"n\":2,\"best_of\":3}"),
                 400, "unsupported_parameter");
         ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/completions", "{\"model\":\"opt-tools\",\"prompt\":\"hi\",\"temperature\":3}"),
                 400, "invalid_value");

@@ -1,5 +1,8 @@
 package io.tooltune.serve;
 
+import io.tooltune.Json;
+import io.tooltune.generate.TokenLogprob;
+import io.tooltune.inference.Completion;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -53,46 +56,50 @@ class ReplyStreamTest {
         return events;
     }
 
+    private static Completion completion(String text) {
+        return new Completion(text, 1, 1, false);
+    }
+
     private static PromptMapper.Rendered rendered(String... callable) {
         return new PromptMapper.Rendered("prompt", "", new LinkedHashSet<>(List.of(callable)));
     }
 
     @Test
     void reactStreamsOnlyTheFinishAnswerDecodingItsEscapes() throws IOException {
-        ReplyStream s = new ReactReplyStream(rendered("get_weather"));
+        ReplyStream s = new ReactReplyStream(rendered("get_weather"), List.of());
         Events e = feedByCharacter(s, "Thought: done\nAction: Finish\nAction Input: {\"return_type\": \"give_answer\", "
                 + "\"final_answer\": \"It is \\\"18\\u00b0C\\\"\\nand sunny.\"}");
         assertEquals("It is \"18°C\"\nand sunny.", e.content());
         assertEquals(0, e.log.stream().filter(x -> x.contains("Thought") || x.contains("Action")).count());
         assertEquals(0, e.log.stream().filter(x -> x.contains("\\")).count(), "no half escape was sent: " + e.log);
         int sent = e.log.size();
-        s.finish(new AssistantReply("It is \"18°C\"\nand sunny.", List.of(), "stop"), e);
+        s.finish(new AssistantReply("It is \"18°C\"\nand sunny.", List.of(), "stop"), completion(""), e);
         assertEquals(sent, e.log.size(), "nothing left to send at the end");
     }
 
     @Test
     void reactStreamsACallOfAnOfferedFunctionAsItsInputIsGenerated() throws IOException {
-        ReplyStream s = new ReactReplyStream(rendered("get_weather"));
+        ReplyStream s = new ReactReplyStream(rendered("get_weather"), List.of());
         Events e = feedByCharacter(s, "Thought: look it up\nAction: get_weather\nAction Input: {\"city\": \"Paris\"}");
         assertEquals("start:0:get_weather", e.log.get(0));
-        assertEquals("{\"city\": \"Paris\"}", e.arguments(0));
+        assertEquals("{\"city\":\"Paris\"}", e.arguments(0), "the final reply's compact form");
         assertEquals("", e.content());
-        assertEquals(18, e.log.size(), "one fragment per generated character: " + e.log);
+        assertEquals(17, e.log.size(), "one fragment per generated character but the blank: " + e.log);
     }
 
     @Test
     void reactSendsAnUnknownFunctionsReplyWholeAtTheEnd() throws IOException {
-        ReplyStream s = new ReactReplyStream(rendered("get_weather"));
+        ReplyStream s = new ReactReplyStream(rendered("get_weather"), List.of());
         String text = "Thought: \nAction: launch_rocket\nAction Input: {\"target\": \"moon\"}";
         Events e = feedByCharacter(s, text);
         assertEquals(List.of(), e.log);
-        s.finish(ReplyMapper.map(text, Set.of("get_weather"), false), e);
+        s.finish(ReplyMapper.map(text, Set.of("get_weather"), false), completion(text), e);
         assertEquals(List.of("c:" + text), e.log);
     }
 
     @Test
     void templateStreamsContentThenHermesCallsNameFirst() throws IOException {
-        ReplyStream s = new TemplateReplyStream("");
+        ReplyStream s = new TemplateReplyStream("", List.of());
         Events e = feedByCharacter(s, "  Let me check.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>"
                 + "<tool_call>\n{\"name\": \"get_time\", \"arguments\": {\"tz\": \"CET\"}}\n</tool_call>");
         assertEquals("Let me check.", e.content());
@@ -106,28 +113,106 @@ class ReplyStreamTest {
 
     @Test
     void templateRecognisesALeadingJsonCallAndLlamasParameters() throws IOException {
-        Events e = feedByCharacter(new TemplateReplyStream(""), "{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Oslo\"}}");
+        Events e = feedByCharacter(new TemplateReplyStream("", List.of()), "{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Oslo\"}}");
         assertEquals("", e.content());
         assertEquals("start:0:get_weather", e.log.get(0));
         assertEquals("{\"city\": \"Oslo\"}", e.arguments(0));
-        Events plain = feedByCharacter(new TemplateReplyStream(""), "{curly} text");
+        Events plain = feedByCharacter(new TemplateReplyStream("", List.of()), "{curly} text");
         assertEquals("{curly} text", plain.content());
     }
 
     @Test
     void finishSendsWhatAStreamlessBackendNeverHandedOver() throws IOException {
         Events e = new Events();
-        ReplyStream s = new TemplateReplyStream("");
-        s.finish(new AssistantReply(null, List.of(new ChatRequest.ToolCall("call_1", "get_weather", "{\"city\":\"Rome\"}")), "tool_calls"), e);
+        ReplyStream s = new TemplateReplyStream("", List.of());
+        s.finish(new AssistantReply(null, List.of(new ChatRequest.ToolCall("call_1", "get_weather", "{\"city\":\"Rome\"}")), "tool_calls"), completion(""), e);
         assertEquals(List.of("start:0:get_weather", "args:0:{\"city\":\"Rome\"}"), e.log);
     }
 
     @Test
     void aForcedCallsPrefilledStartIsReadBeforeTheGeneratedTextAndNeverSentAsContent() throws IOException {
-        Events e = feedByCharacter(new TemplateReplyStream("<tool_call>\n{\"name\": \""),
+        Events e = feedByCharacter(new TemplateReplyStream("<tool_call>\n{\"name\": \"", List.of()),
                 "get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>");
         assertEquals("", e.content());
         assertEquals("start:0:get_weather", e.log.get(0));
         assertEquals("{\"city\": \"Paris\"}", e.arguments(0));
+    }
+
+    /**
+     * Each content delta carries the tokens behind it, as {@link VisibleTokens} finds them in the whole completion:
+     * not a leading blank the reply strips, and not a token that only completes a character an earlier one began.
+     */
+    @Test
+    void contentDeltasCarryTheTokensVisibleTokensFindsInTheWholeCompletion() throws IOException {
+        TokenLogprob blank = new TokenLogprob(1, " ", -0.1, List.of(), 1);
+        TokenLogprob firstByte = new TokenLogprob(2, "\uFFFD", -0.2, List.of(), 2);
+        TokenLogprob secondByte = new TokenLogprob(3, "\uFFFD", -0.3, List.of(), 2);
+        TokenLogprob ok = new TokenLogprob(4, " ok", -0.4, List.of(), 5);
+        List<String> texts = new ArrayList<>();
+        List<List<TokenLogprob>> tokens = new ArrayList<>();
+        DeltaSink sink = new DeltaSink() {
+            @Override
+            public void content(String text) {
+                throw new AssertionError("content goes out with its tokens");
+            }
+
+            @Override
+            public void content(String text, List<TokenLogprob> ts) {
+                texts.add(text);
+                tokens.add(ts);
+            }
+
+            @Override
+            public void toolCallStart(int index, String id, String name) {
+                throw new AssertionError(name);
+            }
+
+            @Override
+            public void toolCallArguments(int index, String fragment) {
+                throw new AssertionError(fragment);
+            }
+
+            @Override
+            public void heartbeat() {}
+        };
+        ReplyStream s = new ReplyStream.Plain(true, List.of());
+        s.token(blank);
+        s.text(" ", sink);
+        s.token(firstByte);
+        s.token(secondByte);
+        s.text("\u00e9", sink);
+        s.token(ok);
+        s.text(" ok", sink);
+        s.finish(new AssistantReply("\u00e9 ok", List.of(), "stop"), completion(" \u00e9 ok"), sink);
+        List<VisibleTokens.Piece> want = VisibleTokens.pieces("\u00e9 ok", " \u00e9 ok", List.of(blank, firstByte, secondByte, ok));
+        assertEquals(want.stream().map(VisibleTokens.Piece::text).toList(), texts);
+        assertEquals(want.stream().map(VisibleTokens.Piece::tokens).toList(), tokens);
+    }
+
+    /** Arguments fed character by character come out as Jackson (ReAct) and json.dumps (templates) write them. */
+    @Test
+    void argumentsAreRewrittenAsTheFinalReplyWritesThem() throws Exception {
+        String raw = "{ \"q\" :  \"say \\\"hi\\\"\\u00e9\\/x\\n\",\n  \"n\": [1 , 2.5, true, null], \"o\": {} }";
+        ArgumentsFormat.Writer compact = ArgumentsFormat.COMPACT.writer();
+        ArgumentsFormat.Writer python = ArgumentsFormat.PYTHON.writer();
+        StringBuilder c = new StringBuilder();
+        StringBuilder p = new StringBuilder();
+        for (char ch : raw.toCharArray()) {
+            c.append(compact.feed(String.valueOf(ch)));
+            p.append(python.feed(String.valueOf(ch)));
+        }
+        assertEquals(Json.MAPPER.writeValueAsString(Json.MAPPER.readTree(raw)), c.toString());
+        assertEquals("{\"q\": \"say \\\"hi\\\"\u00e9/x\\n\", \"n\": [1, 2.5, true, null], \"o\": {}}", p.toString());
+    }
+
+    /** The request's stop strings cut the streamed answer; a tail that may become one is never sent. */
+    @Test
+    void aStopStringCutsTheStreamedAnswerAndItsStartIsHeldBack() throws IOException {
+        ReplyStream s = new ReactReplyStream(rendered("get_weather"), List.of("three"));
+        Events e = feedByCharacter(s, "Thought: done\nAction: Finish\nAction Input: {\"return_type\": \"give_answer\", "
+                + "\"final_answer\": \"one two three four\"}");
+        assertEquals("one two ", e.content(), "sent deltas are never taken back: no start of the stop string went out");
+        s.finish(new AssistantReply("one two three four", List.of(), "stop").stoppedAt(List.of("three")), completion(""), e);
+        assertEquals("one two ", e.content());
     }
 }

@@ -6,6 +6,7 @@ import com.openai.models.ResponseFormatJsonObject;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.tooltune.Shared;
+import io.tooltune.generate.TokenLogprob;
 import io.tooltune.inference.Completion;
 import io.tooltune.model.io.LoadedModel;
 import io.tooltune.model.opt.OptConfig;
@@ -161,8 +162,8 @@ class StreamingArrivalTest {
         return text.toString();
     }
 
-    /** {@code local}, with each streamed piece passing through {@code gate}. */
-    private static ModelBackend gatedModel(LocalModelBackend local, Gate gate) {
+    /** {@code local}, with each streamed piece passing through {@code gate} (scored tokens go through at once). */
+    static ModelBackend gatedModel(LocalModelBackend local, Gate gate) {
         return new ModelBackend() {
             @Override
             public String modelId() {
@@ -185,8 +186,18 @@ class StreamingArrivalTest {
             }
 
             @Override
+            public int vocabularySize() {
+                return local.vocabularySize();
+            }
+
+            @Override
             public CompletableFuture<Completion> stream(Job job, Consumer<String> onText) {
                 return local.stream(job, gate.wrap(onText));
+            }
+
+            @Override
+            public CompletableFuture<Completion> stream(Job job, Consumer<String> onText, Consumer<TokenLogprob> onToken) {
+                return local.stream(job, gate.wrap(onText), onToken);
             }
 
             @Override

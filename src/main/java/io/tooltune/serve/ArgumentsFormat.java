@@ -1,0 +1,96 @@
+package io.tooltune.serve;
+
+/**
+ * Re-writes a tool call's JSON arguments, fed as the model generates them, into the form the final reply gives them,
+ * so that the streamed fragments join to exactly the non-streamed arguments: whitespace between tokens dropped, the
+ * reply's separators written after each comma and colon, and strings re-escaped as Jackson and Python's json.dumps
+ * write them (only quotes, backslashes and control characters escaped; an escape sequence waits until it is whole).
+ * Numbers and literals pass as written; where the final form spells one differently (1.50 for 1.5), the streamed
+ * text stops matching and {@link ReplyStream#finish} sends no more of it.
+ */
+final class ArgumentsFormat {
+    /** Jackson's compact form, as the ReAct path writes arguments. */
+    static final ArgumentsFormat COMPACT = new ArgumentsFormat(",", ":");
+    /** Python's json.dumps default, as the chat-template path writes arguments. */
+    static final ArgumentsFormat PYTHON = new ArgumentsFormat(", ", ": ");
+
+    private final String itemSeparator;
+    private final String keySeparator;
+
+    private ArgumentsFormat(String itemSeparator, String keySeparator) {
+        this.itemSeparator = itemSeparator;
+        this.keySeparator = keySeparator;
+    }
+
+    /** A formatter for one call's arguments. */
+    Writer writer() {
+        return new Writer();
+    }
+
+    /** The state of one call's arguments: whether inside a string, and an escape sequence not yet whole. */
+    final class Writer {
+        private boolean inString;
+        private final StringBuilder escape = new StringBuilder();
+
+        /** The canonical text of {@code raw}, the next generated part of the arguments. */
+        String feed(String raw) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < raw.length(); i++) {
+                char c = raw.charAt(i);
+                if (!inString) {
+                    if (Character.isWhitespace(c)) continue;
+                    if (c == '"') inString = true;
+                    out.append(c == ',' ? itemSeparator : c == ':' ? keySeparator : String.valueOf(c));
+                } else if (!escape.isEmpty()) {
+                    escape.append(c);
+                    if (escape.length() == 2 && c != 'u' || escape.length() == 6) {
+                        escaped(out, unescape(escape.toString()));
+                        escape.setLength(0);
+                    }
+                } else if (c == '\\') {
+                    escape.append(c);
+                } else if (c == '"') {
+                    out.append(c);
+                    inString = false;
+                } else {
+                    escaped(out, c);
+                }
+            }
+            return out.toString();
+        }
+    }
+
+    private static char unescape(String seq) {
+        return switch (seq.charAt(1)) {
+            case 'n' -> '\n';
+            case 't' -> '\t';
+            case 'r' -> '\r';
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'u' -> {
+                try {
+                    yield (char) Integer.parseInt(seq.substring(2), 16);
+                } catch (NumberFormatException e) {
+                    yield '\uFFFD';
+                }
+            }
+            default -> seq.charAt(1);
+        };
+    }
+
+    private static void escaped(StringBuilder out, char c) {
+        switch (c) {
+            case '"' -> out.append("\\\"");
+            case '\\' -> out.append("\\\\");
+            case '\n' -> out.append("\\n");
+            case '\t' -> out.append("\\t");
+            case '\r' -> out.append("\\r");
+            case '\b' -> out.append("\\b");
+            case '\f' -> out.append("\\f");
+            default -> {
+                if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+                else out.append(c);
+            }
+        }
+    }
+}
