@@ -61,11 +61,16 @@ public final class CallJson {
         return new ToolCall(ids.get(), name.textValue(), arguments(n.get(argumentsField), name.textValue()));
     }
 
+    /** One JSON value as the chat-template path writes arguments ({@code json.dumps(ensure_ascii=False)}). */
+    public static String pythonJson(JsonNode value) {
+        return TemplateJson.dumps(TemplateValues.of(value));
+    }
+
     /** Arguments given as an object, as the JSON text of one, or absent (no arguments). */
     static String arguments(JsonNode args, String name) throws Malformed {
         if (args == null || args.isNull()) return "{}";
         if (args.isTextual()) args = parse(args.textValue());
         if (!args.isObject()) throw new Malformed("the arguments of " + name + " are not a JSON object");
-        return TemplateJson.dumps(TemplateValues.of(args));
+        return pythonJson(args);
     }
 }

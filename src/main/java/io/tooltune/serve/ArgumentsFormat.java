@@ -1,25 +1,38 @@
 package io.tooltune.serve;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tooltune.Json;
+import io.tooltune.chat.CallJson;
+
+import java.util.function.Function;
+
 /**
  * Re-writes a tool call's JSON arguments, fed as the model generates them, into the form the final reply gives them,
  * so that the streamed fragments join to exactly the non-streamed arguments: whitespace between tokens dropped, the
  * reply's separators written after each comma and colon, and strings re-escaped as Jackson and Python's json.dumps
  * write them (only quotes, backslashes and control characters escaped; an escape sequence waits until it is whole).
- * Numbers and literals pass as written; where the final form spells one differently (1.50 for 1.5), the streamed
- * text stops matching and {@link ReplyStream#finish} sends no more of it.
+ * A number is held until it ends and then written as the final reply writes it (1.50 as 1.5, 1e3 as 1000.0), so a
+ * model's spelling of a number does not break the match; literals pass as written. Where the final form still
+ * differs (a key given twice), the streamed text stops matching and {@link ReplyStream#finish} sends no more of it.
  */
 final class ArgumentsFormat {
     /** Jackson's compact form, as the ReAct path writes arguments. */
-    static final ArgumentsFormat COMPACT = new ArgumentsFormat(",", ":");
+    static final ArgumentsFormat COMPACT = new ArgumentsFormat(",", ":", ArgumentsFormat::jackson, "\\u%04X");
     /** Python's json.dumps default, as the chat-template path writes arguments. */
-    static final ArgumentsFormat PYTHON = new ArgumentsFormat(", ", ": ");
+    static final ArgumentsFormat PYTHON = new ArgumentsFormat(", ", ": ", CallJson::pythonJson, "\\u%04x");
 
     private final String itemSeparator;
     private final String keySeparator;
+    private final Function<JsonNode, String> numberWriter;
+    private final String controlEscape;
 
-    private ArgumentsFormat(String itemSeparator, String keySeparator) {
+    private ArgumentsFormat(String itemSeparator, String keySeparator, Function<JsonNode, String> numberWriter,
+                            String controlEscape) {
         this.itemSeparator = itemSeparator;
         this.keySeparator = keySeparator;
+        this.numberWriter = numberWriter;
+        this.controlEscape = controlEscape;
     }
 
     /** A formatter for one call's arguments. */
@@ -27,10 +40,11 @@ final class ArgumentsFormat {
         return new Writer();
     }
 
-    /** The state of one call's arguments: whether inside a string, and an escape sequence not yet whole. */
+    /** The state of one call's arguments: whether inside a string, an escape sequence or a number not yet whole. */
     final class Writer {
         private boolean inString;
         private final StringBuilder escape = new StringBuilder();
+        private final StringBuilder number = new StringBuilder();
 
         /** The canonical text of {@code raw}, the next generated part of the arguments. */
         String feed(String raw) {
@@ -38,6 +52,11 @@ final class ArgumentsFormat {
             for (int i = 0; i < raw.length(); i++) {
                 char c = raw.charAt(i);
                 if (!inString) {
+                    if (isNumberChar(c)) {
+                        number.append(c);
+                        continue;
+                    }
+                    flushNumber(out);
                     if (Character.isWhitespace(c)) continue;
                     if (c == '"') inString = true;
                     out.append(c == ',' ? itemSeparator : c == ':' ? keySeparator : String.valueOf(c));
@@ -57,6 +76,30 @@ final class ArgumentsFormat {
                 }
             }
             return out.toString();
+        }
+
+        private void flushNumber(StringBuilder out) {
+            if (number.isEmpty()) return;
+            String raw = number.toString();
+            number.setLength(0);
+            try {
+                JsonNode n = Json.MAPPER.readTree(raw);
+                out.append(n != null && n.isNumber() ? numberWriter.apply(n) : raw);
+            } catch (JsonProcessingException e) {
+                out.append(raw);
+            }
+        }
+    }
+
+    private static boolean isNumberChar(char c) {
+        return c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+    }
+
+    private static String jackson(JsonNode n) {
+        try {
+            return Json.MAPPER.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -78,7 +121,7 @@ final class ArgumentsFormat {
         };
     }
 
-    private static void escaped(StringBuilder out, char c) {
+    private void escaped(StringBuilder out, char c) {
         switch (c) {
             case '"' -> out.append("\\\"");
             case '\\' -> out.append("\\\\");
@@ -88,7 +131,7 @@ final class ArgumentsFormat {
             case '\b' -> out.append("\\b");
             case '\f' -> out.append("\\f");
             default -> {
-                if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+                if (c < 0x20) out.append(String.format(controlEscape, (int) c));
                 else out.append(c);
             }
         }
