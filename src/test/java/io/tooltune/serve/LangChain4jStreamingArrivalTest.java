@@ -2,14 +2,11 @@ package io.tooltune.serve;
 
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,25 +50,10 @@ class LangChain4jStreamingArrivalTest {
     private static String stream(OpenAiStreamingChatModel.OpenAiStreamingChatModelBuilder builder, String message,
                                  StreamingArrivalTest.Gate gate, List<Integer> seen) throws Exception {
         StringBuilder text = new StringBuilder();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-        builder.build().chat(message, new StreamingChatResponseHandler() {
-            @Override
-            public void onPartialResponse(String partial) {
-                text.append(partial);
-                gate.received(seen);
-            }
-
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                done.complete(response);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
+        ChatResponse response = LangChain4jClientTest.stream(builder.build(), message, partial -> {
+            text.append(partial);
+            gate.received(seen);
         });
-        ChatResponse response = done.get(60, TimeUnit.SECONDS);
         assertEquals(text.toString(), response.aiMessage().text(), "the complete response is the partials joined");
         return text.toString();
     }
