@@ -107,11 +107,13 @@ public final class LoadBenchmark implements Callable<Integer> {
             InferenceWorker.Stats before = backend instanceof LocalModelBackend l ? l.stats() : null;
             Result r = load(requests, lonePrefillMs);
             if (backend instanceof LocalModelBackend l) {
-                // under load the engine never idles, so the wall time over the steps is the mean step
+                // continuous batching counts decode steps: the engine never idles under load, so the wall time
+                // over them is the mean step; static batching counts batches
                 long steps = l.stats().batches() - before.batches();
                 long seqs = l.stats().sequences() - before.sequences();
-                System.out.printf("engine: steps=%d mean_batch=%.2f mean_step=%.0f ms%n", steps,
-                        steps == 0 ? 0.0 : (double) seqs / steps, r.seconds() * 1000 / steps);
+                System.out.printf("engine: %s=%d mean_batch=%.2f mean_%s=%.0f ms%n", batching.equals("continuous") ? "steps" : "batches",
+                        steps, (double) seqs / Math.max(1, steps), batching.equals("continuous") ? "step" : "batch",
+                        r.seconds() * 1000 / Math.max(1, steps));
             }
         }
         return 0;
