@@ -1,7 +1,6 @@
 package io.tooltune.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -18,12 +17,9 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionNamedToolChoice;
 import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
 import io.tooltune.Json;
-import io.tooltune.Shared;
 import io.tooltune.generate.constrain.SchemaCheck;
-import io.tooltune.model.Device;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -39,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * temperature 1, so its text is garbage and only constrained decoding makes the replies valid.
  */
 class ConstrainedServeTest {
-    private static final String MODEL = "tiny-llama";
+    private static final String MODEL = LocalLlamaServer.MODEL;
     /** Schemas keep their written member order (Map.of's varies between runs, and so would the grammar). */
     static final Map<String, Object> WEATHER = ordered("""
             {"type": "object", "properties": {"city": {"type": "string"}, "unit": {"enum": ["C", "F"]}}, "required": ["city"]}""");
@@ -59,23 +55,8 @@ class ConstrainedServeTest {
             throw new IllegalArgumentException(e);
         }
     }
-    static LocalModelBackend backend;
-    static ChatServer server;
-    static OpenAIClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        backend = LocalModelBackend.load(Shared.path("fixtures/llama/tiny-llama-linear"), MODEL, 4, Device.CPU);
-        server = ServeTestSupport.start(backend);
-        client = ServeTestSupport.client(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        try (LocalModelBackend b = backend; ChatServer s = server) {
-            // closes the server, then the backend and its model
-        }
-    }
+    @RegisterExtension
+    static final LocalLlamaServer local = new LocalLlamaServer();
 
     static ChatCompletionFunctionTool tool(String name, Map<String, Object> schema) {
         FunctionParameters.Builder p = FunctionParameters.builder();
@@ -107,24 +88,24 @@ class ConstrainedServeTest {
     @Test
     void requiredToolChoiceAlwaysCallsAnOfferedToolWithValidArguments() throws Exception {
         for (long seed = 0; seed < 3; seed++) {
-            ChatCompletion c = client.chat().completions().create(ask(seed).addTool(tool("get_weather", WEATHER))
+            ChatCompletion c = local.client().chat().completions().create(ask(seed).addTool(tool("get_weather", WEATHER))
                     .addTool(tool("get_time", TIME)).toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build());
             assertValidCall(c.choices().get(0), List.of("get_weather", "get_time"));
         }
         ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
-        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(ask(7)
+        try (StreamResponse<ChatCompletionChunk> s = local.client().chat().completions().createStreaming(ask(7)
                 .addTool(tool("get_weather", WEATHER)).toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build())) {
             s.stream().forEach(acc::accumulate);
         }
         assertValidCall(acc.chatCompletion().choices().get(0), List.of("get_weather"));
-        ChatCompletion free = client.chat().completions().create(ask(0).addTool(tool("get_weather", WEATHER)).build());
+        ChatCompletion free = local.client().chat().completions().create(ask(0).addTool(tool("get_weather", WEATHER)).build());
         assertTrue(free.choices().get(0).message().toolCalls().isEmpty(), "unconstrained (auto), the model writes no call");
     }
 
     @Test
     void namedToolChoiceCallsThatToolWithoutLeakingThePrefill() throws Exception {
         for (long seed = 0; seed < 3; seed++) {
-            ChatCompletion c = client.chat().completions().create(ask(seed).addTool(tool("get_weather", WEATHER))
+            ChatCompletion c = local.client().chat().completions().create(ask(seed).addTool(tool("get_weather", WEATHER))
                     .addTool(tool("get_time", TIME)).toolChoice(ChatCompletionNamedToolChoice.builder()
                             .function(ChatCompletionNamedToolChoice.Function.builder().name("get_time").build()).build())
                     .build());
@@ -140,14 +121,14 @@ class ConstrainedServeTest {
         ResponseFormatJsonSchema format = ResponseFormatJsonSchema.builder().jsonSchema(ResponseFormatJsonSchema.JsonSchema
                 .builder().name("answer").strict(true).schema(sb.build()).build()).build();
         for (long seed = 0; seed < 3; seed++) {
-            ChatCompletion c = client.chat().completions().create(ask(seed).responseFormat(format).build());
+            ChatCompletion c = local.client().chat().completions().create(ask(seed).responseFormat(format).build());
             String content = c.choices().get(0).message().content().orElseThrow();
             assertTrue(SchemaCheck.valid(Json.MAPPER.valueToTree(schema), json(content)), content);
             assertEquals(ChatCompletion.Choice.FinishReason.STOP, c.choices().get(0).finishReason());
         }
-        ChatCompletion any = client.chat().completions().create(ask(1).responseFormat(ResponseFormatJsonObject.builder().build()).build());
+        ChatCompletion any = local.client().chat().completions().create(ask(1).responseFormat(ResponseFormatJsonObject.builder().build()).build());
         assertTrue(json(any.choices().get(0).message().content().orElseThrow()).isObject());
-        String free = client.chat().completions().create(ask(1).build()).choices().get(0).message().content().orElseThrow();
+        String free = local.client().chat().completions().create(ask(1).build()).choices().get(0).message().content().orElseThrow();
         assertFalse(isJson(free), "unconstrained, the model writes no JSON: " + free);
     }
 
@@ -155,11 +136,11 @@ class ConstrainedServeTest {
     void unsupportedSchemaKeywordsAreA400NamingThem() {
         ResponseFormatJsonSchema.JsonSchema.Schema s = ResponseFormatJsonSchema.JsonSchema.Schema.builder()
                 .putAdditionalProperty("type", JsonValue.from("string")).putAdditionalProperty("pattern", JsonValue.from("^a+$")).build();
-        BadRequestException e = assertThrows(BadRequestException.class, () -> client.chat().completions().create(ask(0)
+        BadRequestException e = assertThrows(BadRequestException.class, () -> local.client().chat().completions().create(ask(0)
                 .responseFormat(ResponseFormatJsonSchema.builder().jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder()
                         .name("x").schema(s).build()).build()).build()));
         assertTrue(e.getMessage().contains("unsupported keyword \"pattern\""), e.getMessage());
-        BadRequestException t = assertThrows(BadRequestException.class, () -> client.chat().completions().create(ask(0)
+        BadRequestException t = assertThrows(BadRequestException.class, () -> local.client().chat().completions().create(ask(0)
                 .addTool(tool("get_weather", Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string",
                         "format", "email"))))).toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build()));
         assertTrue(t.getMessage().contains("unsupported keyword \"format\""), t.getMessage());

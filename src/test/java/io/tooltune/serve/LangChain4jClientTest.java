@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,13 +69,17 @@ class LangChain4jClientTest {
 
     /** Streams one answer from {@code model} on {@code server}, collecting the partial responses into {@code parts}. */
     static ChatResponse stream(ChatServer server, String model, String message, List<String> parts) throws Exception {
-        OpenAiStreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl(ServeTestSupport.baseUrl(server))
-                .apiKey("unused").modelName(model).build();
+        return stream(OpenAiStreamingChatModel.builder().baseUrl(ServeTestSupport.baseUrl(server)).apiKey("unused")
+                .modelName(model).build(), message, parts::add);
+    }
+
+    /** Streams one answer from {@code model}, handing each partial response to {@code onPartial} as it arrives. */
+    static ChatResponse stream(OpenAiStreamingChatModel model, String message, Consumer<String> onPartial) throws Exception {
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-        streaming.chat(message, new StreamingChatResponseHandler() {
+        model.chat(message, new StreamingChatResponseHandler() {
             @Override
             public void onPartialResponse(String partial) {
-                parts.add(partial);
+                onPartial.accept(partial);
             }
 
             @Override
@@ -87,7 +92,7 @@ class LangChain4jClientTest {
                 done.completeExceptionally(error);
             }
         });
-        return done.get(30, TimeUnit.SECONDS);
+        return done.get(60, TimeUnit.SECONDS);
     }
 
     @Test

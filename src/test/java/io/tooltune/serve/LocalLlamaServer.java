@@ -34,4 +34,8 @@ final class LocalLlamaServer implements BeforeAllCallback, AfterAllCallback {
     OpenAIClient client() {
         return client;
     }
+
+    LocalModelBackend backend() {
+        return backend;
+    }
 }

@@ -2,9 +2,8 @@ package io.tooltune.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tooltune.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -16,24 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The sampling parameters over HTTP against the scripted backend: validation naming the param, n, stop, usage. */
 class SamplingParamsTest {
-    static ChatServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = ServeTestSupport.start(ScriptedBackend.load(ServeTestSupport.script(), "opt-tools", 400));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ScriptedServer scripted = new ScriptedServer(400);
 
     private static String ask(String text, String extra) {
         return "{\"model\":\"opt-tools\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]" + extra + "}";
     }
 
     private static void refused(String extra, String param, String code) throws Exception {
-        HttpResponse<String> r = ServeTestSupport.post(server, "/chat/completions", ask("Hello", extra));
+        HttpResponse<String> r = ServeTestSupport.post(scripted.server(), "/chat/completions", ask("Hello", extra));
         assertEquals(400, r.statusCode(), extra + ": " + r.body());
         JsonNode err = Json.MAPPER.readTree(r.body()).get("error");
         assertEquals(param, err.get("param").asText(), r.body());
@@ -71,8 +61,8 @@ class SamplingParamsTest {
 
     @Test
     void nChoicesEachWithItsIndexAndUsageOverAll() throws Exception {
-        JsonNode one = Json.MAPPER.readTree(ServeTestSupport.post(server, "/chat/completions", ask("Hello", "")).body());
-        JsonNode three = Json.MAPPER.readTree(ServeTestSupport.post(server, "/chat/completions", ask("Hello", ",\"n\":3")).body());
+        JsonNode one = Json.MAPPER.readTree(ServeTestSupport.post(scripted.server(), "/chat/completions", ask("Hello", "")).body());
+        JsonNode three = Json.MAPPER.readTree(ServeTestSupport.post(scripted.server(), "/chat/completions", ask("Hello", ",\"n\":3")).body());
         assertEquals(3, three.get("choices").size());
         for (int i = 0; i < 3; i++) {
             assertEquals(i, three.at("/choices/" + i + "/index").asInt());
@@ -82,7 +72,7 @@ class SamplingParamsTest {
         assertEquals(3 * one.at("/usage/completion_tokens").asInt(), three.at("/usage/completion_tokens").asInt());
         assertTrue(three.at("/choices/0/logprobs").isNull(), "no logprobs unless asked for");
 
-        String events = ServeTestSupport.post(server, "/chat/completions", ask("Hello", ",\"n\":2,\"stream\":true")).body();
+        String events = ServeTestSupport.post(scripted.server(), "/chat/completions", ask("Hello", ",\"n\":2,\"stream\":true")).body();
         StringBuilder[] contents = {new StringBuilder(), new StringBuilder()};
         int finishes = 0;
         for (String line : events.split("\n")) {
@@ -99,17 +89,17 @@ class SamplingParamsTest {
     @Test
     void stopAppliesToTheVisibleAnswerNotTheReActText() throws Exception {
         // "\n" would end the raw ReAct text right after "Thought: "; the answer itself has no newline
-        JsonNode whole = Json.MAPPER.readTree(ServeTestSupport.post(server, "/chat/completions", ask("Hello", ",\"stop\":[\"\\n\"]")).body());
+        JsonNode whole = Json.MAPPER.readTree(ServeTestSupport.post(scripted.server(), "/chat/completions", ask("Hello", ",\"stop\":[\"\\n\"]")).body());
         assertEquals("Hello! How can I help you today?", whole.at("/choices/0/message/content").asText());
         assertEquals("stop", whole.at("/choices/0/finish_reason").asText());
-        JsonNode cut = Json.MAPPER.readTree(ServeTestSupport.post(server, "/chat/completions", ask("Hello", ",\"stop\":[\"help\",\"!\"]")).body());
+        JsonNode cut = Json.MAPPER.readTree(ServeTestSupport.post(scripted.server(), "/chat/completions", ask("Hello", ",\"stop\":[\"help\",\"!\"]")).body());
         assertEquals("Hello", cut.at("/choices/0/message/content").asText());
         assertEquals("stop", cut.at("/choices/0/finish_reason").asText());
     }
 
     @Test
     void aScriptHasNoLogprobsToReport() throws Exception {
-        JsonNode r = Json.MAPPER.readTree(ServeTestSupport.post(server, "/chat/completions", ask("Hello", ",\"logprobs\":true")).body());
+        JsonNode r = Json.MAPPER.readTree(ServeTestSupport.post(scripted.server(), "/chat/completions", ask("Hello", ",\"logprobs\":true")).body());
         assertEquals(0, r.at("/choices/0/logprobs/content").size());
         assertTrue(r.at("/choices/0/logprobs/refusal").isNull());
     }

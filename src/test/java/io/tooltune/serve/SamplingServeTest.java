@@ -1,6 +1,5 @@
 package io.tooltune.serve;
 
-import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.helpers.ChatCompletionAccumulator;
@@ -9,13 +8,10 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionTokenLogprob;
 import io.tooltune.Json;
-import io.tooltune.Shared;
 import io.tooltune.generate.TokenLogprob;
 import io.tooltune.inference.Completion;
-import io.tooltune.model.Device;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -34,26 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the generated text and its logprobs are those of every generated token.
  */
 class SamplingServeTest {
-    private static final String MODEL = "tiny-llama";
+    private static final String MODEL = LocalLlamaServer.MODEL;
     private static final String QUESTION = "What is the weather in Paris?";
     private static final int MAX_TOKENS = 8;
-    static LocalModelBackend backend;
-    static ChatServer server;
-    static OpenAIClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        backend = LocalModelBackend.load(Shared.path("fixtures/llama/tiny-llama-linear"), MODEL, 4, Device.CPU);
-        server = ServeTestSupport.start(backend);
-        client = ServeTestSupport.client(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        try (LocalModelBackend b = backend; ChatServer s = server) {
-            // closes the server, then the backend and its model
-        }
-    }
+    @RegisterExtension
+    static final LocalLlamaServer local = new LocalLlamaServer();
 
     private static ChatCompletionCreateParams.Builder greedy() {
         return ChatCompletionCreateParams.builder().model(MODEL).temperature(0.0).maxTokens(MAX_TOKENS).addUserMessage(QUESTION);
@@ -73,14 +54,14 @@ class SamplingServeTest {
     private static Completion direct(int topLogprobs) throws Exception {
         ChatRequest req = ChatRequest.parse(Json.MAPPER.valueToTree(Map.of("model", MODEL,
                 "messages", List.of(Map.of("role", "user", "content", QUESTION)))));
-        return backend.complete(new ModelBackend.Job(PromptMapper.render(req).prompt(), MAX_TOKENS, 0, 1, null, List.of(),
+        return local.backend().complete(new ModelBackend.Job(PromptMapper.render(req).prompt(), MAX_TOKENS, 0, 1, null, List.of(),
                 null, new ModelBackend.Scoring(0, 0, Map.of(), topLogprobs))).get();
     }
 
     @Test
     void logprobsComeInOpenAisShapeAndMatchTheGenerator() throws Exception {
         Completion d = direct(3);
-        ChatCompletion c = client.chat().completions().create(greedy().logprobs(true).topLogprobs(3).build());
+        ChatCompletion c = local.client().chat().completions().create(greedy().logprobs(true).topLogprobs(3).build());
         String text = content(c, 0);
         assertEquals(d.text().strip(), text, "prose: the content is the generated text");
         List<ChatCompletionTokenLogprob> lps = c.choices().get(0).logprobs().orElseThrow().content().orElseThrow();
@@ -100,7 +81,7 @@ class SamplingServeTest {
             assertEquals(lp.logprob(), lp.topLogprobs().get(0).logprob(), 1e-9);
             assertTrue(lp.topLogprobs().get(1).logprob() <= lp.topLogprobs().get(0).logprob());
         }
-        ChatCompletion plain = client.chat().completions().create(greedy().build());
+        ChatCompletion plain = local.client().chat().completions().create(greedy().build());
         assertEquals(text, content(plain, 0), "asking for logprobs does not change the answer");
         assertTrue(plain.choices().get(0).logprobs().isEmpty());
     }
@@ -109,14 +90,14 @@ class SamplingServeTest {
     void logitBiasBansAndForcesTokens() throws Exception {
         Completion d = direct(0);
         int first = d.logprobs().get(0).tokenId();
-        String unbiased = content(client.chat().completions().create(greedy().build()), 0);
-        String banned = content(client.chat().completions().create(biased(Map.of(first, -100.0)).build()), 0);
+        String unbiased = content(local.client().chat().completions().create(greedy().build()), 0);
+        String banned = content(local.client().chat().completions().create(biased(Map.of(first, -100.0)).build()), 0);
         assertNotEquals(unbiased, banned);
-        long forcedId = backend.tokenizer().encode("sunny", false)[0];
+        long forcedId = local.backend().tokenizer().encode("sunny", false)[0];
         long[] eight = new long[MAX_TOKENS];
         Arrays.fill(eight, forcedId);
-        ChatCompletion forced = client.chat().completions().create(biased(Map.of((int) forcedId, 100.0)).build());
-        assertEquals(backend.tokenizer().decode(eight, true).strip(), content(forced, 0));
+        ChatCompletion forced = local.client().chat().completions().create(biased(Map.of((int) forcedId, 100.0)).build());
+        assertEquals(local.backend().tokenizer().decode(eight, true).strip(), content(forced, 0));
         assertEquals(ChatCompletion.Choice.FinishReason.LENGTH, forced.choices().get(0).finishReason());
     }
 
@@ -127,29 +108,29 @@ class SamplingServeTest {
 
     @Test
     void nSeededChoicesAreReproducibleEachFromItsOwnSeed() {
-        ChatCompletion three = client.chat().completions().create(sampled(11, 3).build());
+        ChatCompletion three = local.client().chat().completions().create(sampled(11, 3).build());
         assertEquals(3, three.choices().size());
         List<String> contents = three.choices().stream().map(ch -> ch.message().content().orElseThrow()).toList();
         assertTrue(new HashSet<>(contents).size() > 1, "the choices differ: " + contents);
-        ChatCompletion again = client.chat().completions().create(sampled(11, 3).build());
+        ChatCompletion again = local.client().chat().completions().create(sampled(11, 3).build());
         assertEquals(contents, again.choices().stream().map(ch -> ch.message().content().orElseThrow()).toList());
         for (int i = 0; i < 3; i++) {
             assertEquals(i, three.choices().get(i).index());
-            assertEquals(contents.get(i), content(client.chat().completions().create(sampled(11 + i, 1).build()), 0),
+            assertEquals(contents.get(i), content(local.client().chat().completions().create(sampled(11 + i, 1).build()), 0),
                     "choice " + i + " draws from seed + " + i);
         }
         long prompt = three.usage().orElseThrow().promptTokens();
-        assertEquals(prompt, client.chat().completions().create(sampled(11, 1).build()).usage().orElseThrow().promptTokens());
+        assertEquals(prompt, local.client().chat().completions().create(sampled(11, 1).build()).usage().orElseThrow().promptTokens());
         assertTrue(three.usage().orElseThrow().completionTokens() > 6, "the completion tokens of all three choices");
 
         ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
-        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(sampled(11, 3)
+        try (StreamResponse<ChatCompletionChunk> s = local.client().chat().completions().createStreaming(sampled(11, 3)
                 .logprobs(true).topLogprobs(2).build())) {
             s.stream().forEach(acc::accumulate);
         }
         ChatCompletion streamed = acc.chatCompletion();
         assertEquals(contents, streamed.choices().stream().map(ch -> ch.message().content().orElseThrow()).toList());
-        ChatCompletion plain = client.chat().completions().create(sampled(11, 3).logprobs(true).topLogprobs(2).build());
+        ChatCompletion plain = local.client().chat().completions().create(sampled(11, 3).logprobs(true).topLogprobs(2).build());
         for (int i = 0; i < 3; i++) {
             List<ChatCompletionTokenLogprob> want = plain.choices().get(i).logprobs().orElseThrow().content().orElseThrow();
             List<ChatCompletionTokenLogprob> got = streamed.choices().get(i).logprobs().orElseThrow().content().orElseThrow();

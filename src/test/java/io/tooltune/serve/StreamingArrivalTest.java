@@ -14,6 +14,7 @@ import io.tooltune.model.opt.OptModel;
 import io.tooltune.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +61,11 @@ class StreamingArrivalTest {
         }
     }
 
-    /** A backend that decodes the given pieces one by one on its own thread, each through the gate. */
+    /**
+     * A backend that decodes the given pieces one by one on its own thread, each through the gate. Not on the common
+     * ForkJoinPool: LangChain4j's JDK HTTP client parses the stream there, and on a 2-core machine that pool has one
+     * worker, so a gate holding it would hold the client too (the chunks then all seemed to arrive at the end).
+     */
     static ModelBackend pieces(Gate gate, List<String> pieces) {
         return new ModelBackend() {
             @Override
@@ -89,7 +94,7 @@ class StreamingArrivalTest {
                 return CompletableFuture.supplyAsync(() -> {
                     pieces.forEach(gated);
                     return complete(job).join();
-                });
+                }, r -> Thread.ofPlatform().daemon().start(r));
             }
 
             @Override
@@ -98,11 +103,11 @@ class StreamingArrivalTest {
     }
 
     /** ReAct text whose Finish answer is five words; the scaffolding comes with the first word. */
-    private static final List<String> ANSWER = List.of(
+    static final List<String> ANSWER = List.of(
             "Thought: \nAction: Finish\nAction Input: {\"return_type\": \"give_answer\", \"final_answer\": \"one",
             " two", " three", " four", " five", "\"}");
 
-    private static void assertArrivedPieceByPiece(Gate gate, List<Integer> seen, int chunks) {
+    static void assertArrivedPieceByPiece(Gate gate, List<Integer> seen, int chunks) {
         assertFalse(gate.timedOut, "the decoder was held until a timeout: the chunks did not reach the client " + seen);
         assertEquals(chunks, seen.size(), "content chunks: " + seen);
         for (int k = 0; k < seen.size(); k++) {
@@ -123,19 +128,24 @@ class StreamingArrivalTest {
         assertArrivedPieceByPiece(gate, seen, 5);
     }
 
+    /** A small random OPT (1024 positions, the fixture's tokenizer): fast, and long enough for a chat prompt. */
+    static LocalModelBackend tinyRandomOpt() throws IOException {
+        Tokenizer tok = Tokenizer.load(Shared.path("fixtures/opt/tokenizer"));
+        OptConfig cfg = OptConfig.builder().hiddenSize(32).ffnDim(128).numLayers(2).numHeads(4).maxPositionEmbeddings(1024)
+                .dropout(0.0).build();
+        return new LocalModelBackend(new LoadedModel(OptModel.random(cfg, 7), tok), "tiny-random", 4);
+    }
+
     /**
      * The real model: a small random OPT (1024 positions, the fixture's tokenizer) answering in JSON, held by the gate
      * at every token; the client sees every content chunk while the model is still decoding.
      */
     @Test
     void aLocalModelStreamsItsTokensAsItDecodesThem() throws Exception {
-        Tokenizer tok = Tokenizer.load(Shared.path("fixtures/opt/tokenizer"));
-        OptConfig cfg = OptConfig.builder().hiddenSize(32).ffnDim(128).numLayers(2).numHeads(4).maxPositionEmbeddings(1024)
-                .dropout(0.0).build();
         Gate gate = new Gate();
         List<Integer> seen = new ArrayList<>();
         StringBuilder text = new StringBuilder();
-        try (LocalModelBackend local = new LocalModelBackend(new LoadedModel(OptModel.random(cfg, 7), tok), "tiny-random", 4);
+        try (LocalModelBackend local = tinyRandomOpt();
              ChatServer server = ServeTestSupport.start(gatedModel(local, gate))) {
             text.append(streamContent(server, ChatCompletionCreateParams.builder().model("tiny-random").temperature(0.0)
                     .maxTokens(16).responseFormat(ResponseFormatJsonObject.builder().build()).addUserMessage("Answer in JSON")
