@@ -21,6 +21,11 @@ public final class DemoCommand implements Callable<Integer> {
             + "queries scale with it and training gets the time left, so results depend on the machine's speed.")
     Double minutes;
 
+    @Option(names = "--family", description = "Model family: opt (ToolLLaMA's ReAct prompt) or qwen2 (Qwen2.5's chat "
+            + "template with native tool calls, trained and run through prepare --format chat and run --prompt-format "
+            + "chat-template) (default ${DEFAULT-VALUE}).")
+    String family = "opt";
+
     @Option(names = "--output", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path output = Path.of("tooltune-out", "demo");
 
@@ -38,8 +43,8 @@ public final class DemoCommand implements Callable<Integer> {
         // read when the PyTorch engine starts, which is after this point in a CLI run
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        Demo.Options options = minutes != null ? Demo.Options.scaled(minutes, output, seed.value())
-                : Demo.Options.steps(steps, output, seed.value());
+        Demo.Options options = minutes != null ? Demo.Options.scaled(family, minutes, output, seed.value())
+                : Demo.Options.steps(family, steps, output, seed.value());
         Demo.Outcome o = Demo.run(options);
         System.out.println(o.describe());
         System.out.println("report: " + o.report().toAbsolutePath());
