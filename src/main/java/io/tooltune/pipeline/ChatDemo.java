@@ -179,10 +179,13 @@ final class ChatDemo {
      * Each training trajectory once, whole, as an OpenAI-style {@code {"messages", "tools"}} line in
      * {@code conversations}, then {@code prepare --format chat --model MODEL} on that file: rendered by the model's
      * template, loss on every assistant turn; conversations over {@code maxLength} tokens are skipped. (Prepare's
-     * ToolBench input gives one instance per assistant turn, each repeating the turns before.) Returns the records
-     * written.
+     * ToolBench input gives one instance per assistant turn, each repeating the turns before.) With
+     * {@link TrajectoryData.PromptLoss#ALL} every token is then a label, as the OPT demo trains (plain language
+     * modelling: a model from random weights learns to read the tool list and the query, not only to write calls).
+     * Returns the records written.
      */
-    static long writeSft(Path answerDir, Path model, Path conversations, Path output, int maxLength) {
+    static long writeSft(Path answerDir, Path model, Path conversations, Path output, int maxLength,
+                         TrajectoryData.PromptLoss promptLoss) {
         try {
             Files.createDirectories(conversations.getParent());
             try (BufferedWriter w = Files.newBufferedWriter(conversations, StandardCharsets.UTF_8)) {
@@ -193,7 +196,24 @@ final class ChatDemo {
         }
         Prepare.Result r = Prepare.run(new Prepare.Options(conversations, model, output, Prepare.Format.CHAT,
                 SftEncoder.LossOn.ALL_ASSISTANT, maxLength, null, null, false), System.err);
+        if (promptLoss == TrajectoryData.PromptLoss.ALL) labelEveryToken(output);
         return r.log().writtenCount();
+    }
+
+    /** Rewrites an SFT file's records with their labels equal to their input ids. */
+    private static void labelEveryToken(Path sft) {
+        try {
+            List<String> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(sft, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) continue;
+                ObjectNode record = (ObjectNode) Json.MAPPER.readTree(line);
+                record.set("labels", record.get("input_ids").deepCopy());
+                lines.add(Json.MAPPER.writeValueAsString(record));
+            }
+            Files.write(sft, lines, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Every training trajectory as an OpenAI-style conversation with its functions as tools (its last instance holds all turns). */

@@ -67,7 +67,8 @@ public final class Demo {
         static final int QUERIES_PER_GROUP = 12;
         /** About 8 minutes for the whole demo on a quiet 2-core machine, 7.3 of them training (BENCHMARKS.md). */
         public static final int DEFAULT_STEPS = 3250;
-        static final int QWEN2_STEPS = 300;
+        /** The qwen2 demo's default steps, taken when --steps is left at the OPT default. */
+        public static final int QWEN2_STEPS = 300;
         static final int QWEN2_BATCH = 4;
         static final int QWEN2_CONTEXT = 2048;
         static final double QWEN2_LR = 3e-3;
@@ -218,15 +219,16 @@ public final class Demo {
         double agentSeconds = budget.elapsed() - agentStart;
         budget.phase("SFT data", () -> {
             if (o.chat()) {
-                long n = ChatDemo.writeSft(toolbench.resolve("answer"), untrained, out.resolve("sft/conversations.jsonl"), sft, o.maxLength());
+                long n = ChatDemo.writeSft(toolbench.resolve("answer"), untrained, out.resolve("sft/conversations.jsonl"), sft,
+                        o.maxLength(), o.promptLoss());
                 System.err.printf(Locale.ROOT, "[demo] %d training instances, each a whole trajectory rendered by the "
-                        + "chat template, loss on its assistant turns%n", n);
+                        + "chat template%n", n);
                 return;
             }
             int n = TrajectoryData.write(toolbench.resolve("answer"), untrained, sft, o.maxLength(), o.maxNewTokens(), o.promptLoss());
             System.err.printf(Locale.ROOT, "[demo] %d training instances, each the prompt the agent gives the model at that turn and the reply%n", n);
         });
-        String loss = o.chat() ? "the assistant turns" : o.promptLoss() == TrajectoryData.PromptLoss.ALL ? "prompt and reply" : "the reply only";
+        String loss = o.promptLoss() == TrajectoryData.PromptLoss.ALL ? "prompt and reply" : o.chat() ? "the assistant turns" : "the reply only";
         SftRun.Summary trained;
         if (o.fixedSteps()) {
             String estimate = o.chat() ? "" : String.format(Locale.ROOT, " (about %.0f s on a quiet 2-core machine)", estimatedSeconds(o));
