@@ -14,12 +14,17 @@ import java.util.concurrent.Callable;
                 + "-> SFT -> score again -> report.html (untrained vs fine-tuned). No downloads, no arguments."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--steps", converter = Ranges.Positive.class, description = "Training steps (default ${DEFAULT-VALUE}, about 8 minutes for the whole "
-            + "demo on a quiet 2-core machine); the same seed and steps give the same numbers.")
+            + "demo on a quiet 2-core machine; " + Demo.Options.QWEN2_STEPS + " with --family qwen2); the same seed and steps give the same numbers.")
     int steps = Demo.Options.DEFAULT_STEPS;
 
     @Option(names = "--minutes", converter = Ranges.PositiveReal.class, description = "Fit the run to a wall-clock budget instead of --steps: held-out "
             + "queries scale with it and training gets the time left, so results depend on the machine's speed.")
     Double minutes;
+
+    @Option(names = "--family", description = "Model family: opt (ToolLLaMA's ReAct prompt) or qwen2 (Qwen2.5's chat "
+            + "template with native tool calls, trained and run through prepare --format chat and run --prompt-format "
+            + "chat-template) (default ${DEFAULT-VALUE}).")
+    String family = "opt";
 
     @Option(names = "--output", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path output = Path.of("tooltune-out", "demo");
@@ -38,8 +43,8 @@ public final class DemoCommand implements Callable<Integer> {
         // read when the PyTorch engine starts, which is after this point in a CLI run
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        Demo.Options options = minutes != null ? Demo.Options.scaled(minutes, output, seed.value())
-                : Demo.Options.steps(steps, output, seed.value());
+        Demo.Options options = minutes != null ? Demo.Options.scaled(family, minutes, output, seed.value())
+                : Demo.Options.steps(family, steps, output, seed.value());
         Demo.Outcome o = Demo.run(options);
         System.out.println(o.describe());
         System.out.println("report: " + o.report().toAbsolutePath());

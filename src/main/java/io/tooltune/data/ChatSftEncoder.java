@@ -93,7 +93,7 @@ public final class ChatSftEncoder {
      * the functions (Finish included) as tools, each ReAct step as its thought plus a tool call, each observation as
      * the tool result answering it.
      */
-    static ObjectNode openAiConversation(ToolLlamaExample example) {
+    public static ObjectNode openAiConversation(ToolLlamaExample example) {
         ObjectNode conv = Json.MAPPER.createObjectNode();
         ArrayNode messages = conv.putArray("messages");
         ArrayNode tools = conv.putArray("tools");

@@ -24,4 +24,7 @@ public interface ModelFamily {
 
     /** The model over {@code parameters} (owned by {@code manager}), named and shaped as {@link #parameterShapes}. */
     CausalLM build(ModelConfig config, NDManager manager, Map<String, NDArray> parameters);
+
+    /** The model with fresh weights, initialised as transformers' {@code _init_weights} does for the family. */
+    CausalLM random(ModelConfig config, long seed);
 }

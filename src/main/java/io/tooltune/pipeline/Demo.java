@@ -3,7 +3,7 @@ package io.tooltune.pipeline;
 import io.tooltune.BadInputException;
 import io.tooltune.agent.AgentRun;
 import io.tooltune.agent.CotSearch;
-import io.tooltune.backend.LocalToolLlamaBackend;
+import io.tooltune.backend.ChatBackend;
 import io.tooltune.data.TrajectoryData;
 import io.tooltune.data.format.DataFiles;
 import io.tooltune.data.format.TestGroup;
@@ -60,13 +60,23 @@ public final class Demo {
     public record Options(int trainSteps, double minutes, Path output, long seed, int categories, int trainQueries,
                           int testQueriesPerGroup, int keysPerDomain, int vocabSize, OptConfig model, int trainBatch,
                           double learningRate, int warmupSteps, TrajectoryData.PromptLoss promptLoss, int agentBatch,
-                          int maxIterations, int maxNewTokens, boolean constrainFunctionNames) {
+                          int maxIterations, int maxNewTokens, boolean constrainFunctionNames, ChatDemo.Shape chatModel) {
         /** The wall-clock budget the default sizes were chosen for. */
         public static final double DEFAULT_MINUTES = 8;
         /** Held-out queries per test group at the default size. */
         static final int QUERIES_PER_GROUP = 12;
         /** About 8 minutes for the whole demo on a quiet 2-core machine, 7.3 of them training (BENCHMARKS.md). */
         public static final int DEFAULT_STEPS = 3250;
+        /** The qwen2 demo's default steps, taken when --steps is left at the OPT default. */
+        public static final int QWEN2_STEPS = 300;
+        static final int QWEN2_BATCH = 4;
+        static final int QWEN2_CONTEXT = 2048;
+        static final double QWEN2_LR = 3e-3;
+        /** A Hermes call of a synthetic function with its arguments takes about 40 of the demo tokenizer's tokens. */
+        static final int QWEN2_MAX_NEW_TOKENS = 96;
+
+        /** The families {@code --family} takes: OPT on ToolLLaMA's ReAct prompt, Qwen2 on its chat template. */
+        public static final List<String> FAMILIES = List.of("opt", "qwen2");
 
         public Options {
             if (trainSteps < 0) throw new BadInputException("--steps: must be positive, got " + trainSteps);
@@ -77,6 +87,38 @@ public final class Demo {
         public static Options steps(int steps, Path output, long seed) {
             if (steps < 1) throw new BadInputException("--steps: must be positive, got " + steps);
             return sized(steps, DEFAULT_MINUTES, QUERIES_PER_GROUP, output, seed);
+        }
+
+        /** The demo of {@code family} (one of {@link #FAMILIES}) with {@code steps} training steps. */
+        public static Options steps(String family, int steps, Path output, long seed) {
+            Options opt = steps(steps, output, seed);
+            return requireFamily(family).equals("qwen2") ? opt.asQwen2() : opt;
+        }
+
+        /** The demo of {@code family} fitted to a wall-clock budget. */
+        public static Options scaled(String family, double minutes, Path output, long seed) {
+            Options opt = scaled(minutes, output, seed);
+            return requireFamily(family).equals("qwen2") ? opt.asQwen2() : opt;
+        }
+
+        private static String requireFamily(String family) {
+            if (!FAMILIES.contains(family)) {
+                throw new BadInputException("--family: '" + family + "' is not supported (supported: " + String.join(", ", FAMILIES) + ")");
+            }
+            return family;
+        }
+
+        /**
+         * The same run with a Qwen2 model speaking through its chat template: 2 layers, 128 wide, 4 heads / 2 KV
+         * heads, FFN 512, a context of {@value #QWEN2_CONTEXT} tokens for the rendered tool definitions and
+         * history, {@value #QWEN2_STEPS} steps by default at lr {@value #QWEN2_LR}.
+         */
+        Options asQwen2() {
+            int steps = trainSteps == DEFAULT_STEPS ? QWEN2_STEPS : trainSteps;
+            ChatDemo.Shape shape = new ChatDemo.Shape("qwen2", 2, 128, 4, 2, 512, QWEN2_CONTEXT, 10000);
+            return new Options(steps, minutes, output, seed, categories, trainQueries, testQueriesPerGroup, keysPerDomain,
+                    vocabSize, model, QWEN2_BATCH, QWEN2_LR, warmupSteps, promptLoss, agentBatch, maxIterations,
+                    QWEN2_MAX_NEW_TOKENS, false, shape);
         }
 
         /** The default demo fitted to a wall-clock budget: held-out queries scale with it, training gets what is left. */
@@ -99,11 +141,16 @@ public final class Demo {
                     .numHeads(4).maxPositionEmbeddings(recipe.maxLength()).dropout(0.0).build();
             return new Options(steps, minutes, output, seed, 6, 1500, perGroup, SynthOptions.DEFAULT_KEYS_PER_DOMAIN,
                     vocab, cfg, recipe.batchSize(), recipe.learningRate(), recipe.warmupSteps(), TrajectoryData.PromptLoss.ALL,
-                    8, 4, 80, true);
+                    8, 4, 80, true, null);
         }
 
         public int maxLength() {
-            return model.maxPositionEmbeddings();
+            return chatModel != null ? chatModel.context() : model.maxPositionEmbeddings();
+        }
+
+        /** Whether the model speaks through a chat template ({@code --family qwen2}) rather than the ReAct prompt. */
+        public boolean chat() {
+            return chatModel != null;
         }
 
         public boolean fixedSteps() {
@@ -141,6 +188,10 @@ public final class Demo {
         });
         long[] parameterCount = new long[1];
         budget.phase("tokenizer and untrained model", () -> {
+            if (o.chat()) {
+                parameterCount[0] = ChatDemo.writeUntrained(o.chatModel(), o.vocabSize(), toolbench.resolve("answer"), untrained, o.seed());
+                return;
+            }
             BpeTrainer.Bpe bpe = BpeTrainer.train(TrajectoryData.tokenizerTexts(toolbench.resolve("answer")), o.vocabSize());
             try {
                 bpe.save(untrained);
@@ -167,15 +218,23 @@ public final class Demo {
         budget.phase("agent: untrained model on held-out groups", () -> runAgent(o, untrained, toolbench, cache, answers.resolve("untrained")));
         double agentSeconds = budget.elapsed() - agentStart;
         budget.phase("SFT data", () -> {
+            if (o.chat()) {
+                long n = ChatDemo.writeSft(toolbench.resolve("answer"), untrained, out.resolve("sft/conversations.jsonl"), sft,
+                        o.maxLength(), o.promptLoss());
+                System.err.printf(Locale.ROOT, "[demo] %d training instances, each a whole trajectory rendered by the "
+                        + "chat template%n", n);
+                return;
+            }
             int n = TrajectoryData.write(toolbench.resolve("answer"), untrained, sft, o.maxLength(), o.maxNewTokens(), o.promptLoss());
             System.err.printf(Locale.ROOT, "[demo] %d training instances, each the prompt the agent gives the model at that turn and the reply%n", n);
         });
-        String loss = o.promptLoss() == TrajectoryData.PromptLoss.ALL ? "prompt and reply" : "the reply only";
+        String loss = o.promptLoss() == TrajectoryData.PromptLoss.ALL ? "prompt and reply" : o.chat() ? "the assistant turns" : "the reply only";
         SftRun.Summary trained;
         if (o.fixedSteps()) {
-            System.err.printf(Locale.ROOT, "[demo] training from scratch for %d steps (about %.0f s on a quiet 2-core "
-                    + "machine): batch %d, lr %.0e with %d warm-up steps then linear decay to zero, loss on %s%n",
-                    o.trainSteps(), estimatedSeconds(o), o.trainBatch(), o.learningRate(), o.warmupSteps(), loss);
+            String estimate = o.chat() ? "" : String.format(Locale.ROOT, " (about %.0f s on a quiet 2-core machine)", estimatedSeconds(o));
+            System.err.printf(Locale.ROOT, "[demo] training from scratch for %d steps%s: batch %d, lr %.0e with %d "
+                    + "warm-up steps then linear decay to zero, loss on %s%n",
+                    o.trainSteps(), estimate, o.trainBatch(), o.learningRate(), o.warmupSteps(), loss);
             trained = budget.phase("fine-tuning", () -> SftRun.run(SftRun.Options.of(untrained, sft, finetuned, demoRecipe(o, o.trainSteps()))));
         } else {
             // on a loaded machine the agent phases can eat the budget; training keeps a floor so the comparison means something
@@ -203,7 +262,8 @@ public final class Demo {
                 EvalRun.DEFAULT_OPTIONS, null)));
         System.out.print(EvalReport.byGroup(eval.result()).markdown() + EvalReport.intervals(eval.result()).markdown());
         List<String> notes = notes(o, budget, trained);
-        Table summary = summaryTable(exact);
+        Table summary = o.chat() ? summaryTable(exact, RightFunctions.count(answers, List.of("untrained", "fine-tuned"), golds))
+                : summaryTable(exact);
         DemoReport.extend(eval.report(), notes, summary, ExactTable.html(exact), finetuned.resolve("loss_curve.png"), budget.phases());
         return new Outcome(eval.report(), exact, budget.phases(), notes, summary);
     }
@@ -251,7 +311,8 @@ public final class Demo {
                 toolbench.resolve("toolenv/tools"), flat, cache, new SchemaSimulator());
         AgentRun.Options agent = new AgentRun.Options(AgentRun.Method.COT, 1, 3 * o.maxIterations(),
                 CotSearch.PAPER_MAX_ITERATIONS, 2, 200, o.agentBatch(), "");
-        try (LocalToolLlamaBackend backend = new AgentRun.LocalModel(model, o.maxNewTokens(), GenerationConfig.TOOLLLAMA_TEMPERATURE, o.seed(),
+        try (ChatBackend backend = o.chat() ? ChatDemo.backend(model, o.maxNewTokens(), o.seed(), o.agentBatch())
+                : new AgentRun.LocalModel(model, o.maxNewTokens(), GenerationConfig.TOOLLLAMA_TEMPERATURE, o.seed(),
                 o.agentBatch(), o.constrainFunctionNames(), true, Device.CPU).open()) {
             System.err.println(AgentRun.run(stage, backend, agent, System.err).describe());
         }
@@ -297,6 +358,23 @@ public final class Demo {
         });
         return new Table("Untrained vs fine-tuned, all held-out groups (%)", List.of("model", "gold calls made exactly",
                 "queries with every gold API", "also every argument", "all three checks"), rows);
+    }
+
+    /**
+     * The summary with, per model, how many gold calls named a function the agent called (the function chosen
+     * right, whatever its arguments), as "right/all".
+     */
+    static Table summaryTable(Map<String, ExactScores> exact, Map<String, RightFunctions> rightFunctions) {
+        Table plain = summaryTable(exact);
+        List<List<String>> rows = new ArrayList<>();
+        for (List<String> row : plain.rows()) {
+            List<String> r = new ArrayList<>(row);
+            r.add(rightFunctions.get(row.get(0)).describe());
+            rows.add(r);
+        }
+        List<String> header = new ArrayList<>(plain.header());
+        header.add("gold calls with the right function");
+        return new Table(plain.title(), header, rows);
     }
 
     private static String pct(double rate) {

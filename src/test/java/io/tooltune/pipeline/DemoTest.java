@@ -24,7 +24,7 @@ class DemoTest {
         OptConfig tiny = OptConfig.builder().vocabSize(400).hiddenSize(32).ffnDim(64).numLayers(1).numHeads(2)
                 .maxPositionEmbeddings(512).dropout(0.0).build();
         return new Demo.Options(steps, Demo.Options.DEFAULT_MINUTES, output, 7, 6, 12, 1, 200, 400, tiny, 2, 1e-3, 2,
-                TrajectoryData.PromptLoss.ALL, 2, 2, 12, true);
+                TrajectoryData.PromptLoss.ALL, 2, 2, 12, true, null);
     }
 
     /**

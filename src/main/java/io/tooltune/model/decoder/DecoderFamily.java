@@ -38,4 +38,9 @@ public class DecoderFamily implements ModelFamily {
     public CausalLM build(ModelConfig config, NDManager manager, Map<String, NDArray> parameters) {
         return new DecoderModel((DecoderConfig) config, manager, parameters);
     }
+
+    @Override
+    public CausalLM random(ModelConfig config, long seed) {
+        return DecoderModel.random((DecoderConfig) config, seed);
+    }
 }

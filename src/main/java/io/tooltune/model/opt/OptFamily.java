@@ -31,4 +31,9 @@ public final class OptFamily implements ModelFamily {
     public CausalLM build(ModelConfig config, NDManager manager, Map<String, NDArray> parameters) {
         return new OptModel((OptConfig) config, manager, parameters);
     }
+
+    @Override
+    public CausalLM random(ModelConfig config, long seed) {
+        return OptModel.random((OptConfig) config, seed);
+    }
 }
