@@ -13,9 +13,9 @@ import java.util.concurrent.Callable;
         description = {"Synthetic ToolBench -> byte-level BPE tokenizer -> small OPT model from scratch -> score it "
                 + "-> SFT -> score again -> report.html (untrained vs fine-tuned). No downloads, no arguments."})
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--steps", converter = Ranges.Positive.class, description = "Training steps (default ${DEFAULT-VALUE}, about 8 minutes for the whole "
-            + "demo on a quiet 2-core machine; " + Demo.Options.QWEN2_STEPS + " with --family qwen2); the same seed and steps give the same numbers.")
-    int steps = Demo.Options.DEFAULT_STEPS;
+    @Option(names = "--steps", converter = Ranges.Positive.class, description = "Training steps (default " + Demo.Options.DEFAULT_STEPS + ", about 8 minutes "
+            + "for the whole demo on a quiet 2-core machine; " + Demo.Options.QWEN2_STEPS + " with --family qwen2); the same seed and steps give the same numbers.")
+    Integer steps;
 
     @Option(names = "--minutes", converter = Ranges.PositiveReal.class, description = "Fit the run to a wall-clock budget instead of --steps: held-out "
             + "queries scale with it and training gets the time left, so results depend on the machine's speed.")

@@ -67,7 +67,7 @@ public final class Demo {
         static final int QUERIES_PER_GROUP = 12;
         /** About 8 minutes for the whole demo on a quiet 2-core machine, 7.3 of them training (BENCHMARKS.md). */
         public static final int DEFAULT_STEPS = 3250;
-        /** The qwen2 demo's default steps, taken when --steps is left at the OPT default. */
+        /** The qwen2 demo's default steps. */
         public static final int QWEN2_STEPS = 300;
         static final int QWEN2_BATCH = 4;
         static final int QWEN2_CONTEXT = 2048;
@@ -89,10 +89,15 @@ public final class Demo {
             return sized(steps, DEFAULT_MINUTES, QUERIES_PER_GROUP, output, seed);
         }
 
-        /** The demo of {@code family} (one of {@link #FAMILIES}) with {@code steps} training steps. */
-        public static Options steps(String family, int steps, Path output, long seed) {
-            Options opt = steps(steps, output, seed);
-            return requireFamily(family).equals("qwen2") ? opt.asQwen2() : opt;
+        /**
+         * The demo of {@code family} (one of {@link #FAMILIES}) with {@code steps} training steps, or the family's
+         * default when {@code steps} is null.
+         */
+        public static Options steps(String family, Integer steps, Path output, long seed) {
+            boolean qwen2 = requireFamily(family).equals("qwen2");
+            int n = steps != null ? steps : qwen2 ? QWEN2_STEPS : DEFAULT_STEPS;
+            Options opt = steps(n, output, seed);
+            return qwen2 ? opt.asQwen2() : opt;
         }
 
         /** The demo of {@code family} fitted to a wall-clock budget. */
@@ -111,12 +116,11 @@ public final class Demo {
         /**
          * The same run with a Qwen2 model speaking through its chat template: 2 layers, 128 wide, 4 heads / 2 KV
          * heads, FFN 512, a context of {@value #QWEN2_CONTEXT} tokens for the rendered tool definitions and
-         * history, {@value #QWEN2_STEPS} steps by default at lr {@value #QWEN2_LR}.
+         * history, at lr {@value #QWEN2_LR}.
          */
         Options asQwen2() {
-            int steps = trainSteps == DEFAULT_STEPS ? QWEN2_STEPS : trainSteps;
             ChatDemo.Shape shape = new ChatDemo.Shape("qwen2", 2, 128, 4, 2, 512, QWEN2_CONTEXT, 10000);
-            return new Options(steps, minutes, output, seed, categories, trainQueries, testQueriesPerGroup, keysPerDomain,
+            return new Options(trainSteps, minutes, output, seed, categories, trainQueries, testQueriesPerGroup, keysPerDomain,
                     vocabSize, model, QWEN2_BATCH, QWEN2_LR, warmupSteps, promptLoss, agentBatch, maxIterations,
                     QWEN2_MAX_NEW_TOKENS, false, shape);
         }

@@ -135,4 +135,12 @@ class ChatDemoTest {
         assertTrue(run.err().contains("--family: 'llama7' is not supported (supported: opt, qwen2)"), run.err());
         assertFalse(Files.exists(tmp.resolve("out")), "nothing written");
     }
+
+    /** Each family has its own default step count; steps given explicitly are honoured, whatever their value. */
+    @Test
+    void stepsDefaultPerFamilyAndExplicitStepsAreKept(@TempDir Path tmp) {
+        assertEquals(Demo.Options.QWEN2_STEPS, Demo.Options.steps("qwen2", null, tmp, 42).trainSteps());
+        assertEquals(Demo.Options.DEFAULT_STEPS, Demo.Options.steps("opt", null, tmp, 42).trainSteps());
+        assertEquals(Demo.Options.DEFAULT_STEPS, Demo.Options.steps("qwen2", Demo.Options.DEFAULT_STEPS, tmp, 42).trainSteps());
+    }
 }
