@@ -77,7 +77,7 @@ public final class SlotKvCache extends KvCache {
     public NDArray[] append(int layer, NDArray k, NDArray v) {
         int t = Math.toIntExact(k.getShape().get(2));
         if (keys[layer] == null) allocate(layer, k);
-        NDIndex write = new NDIndex("0:" + rows + ", :, " + end + ":" + (end + t));
+        NDIndex write = new NDIndex().addSliceDim(0, rows).addAllDim().addSliceDim(end, end + t);
         keys[layer].set(write, k);
         values[layer].set(write, v);
         return layerView(layer, end + t, k.getManager());
@@ -88,9 +88,12 @@ public final class SlotKvCache extends KvCache {
         return keys[layer] == null ? new NDArray[] {null, null} : layerView(layer, end, manager);
     }
 
-    /** Views over the buffers (no copy), owned by {@code owner} so that closing them leaves the buffers alone. */
+    /**
+     * Views over the buffers (no copy), owned by {@code owner} so that closing them leaves the buffers alone. Its
+     * index, like append's, is built rather than parsed from a string: both run in every layer of every step.
+     */
     private NDArray[] layerView(int layer, int columns, NDManager owner) {
-        NDIndex read = new NDIndex("0:" + rows + ", :, 0:" + columns);
+        NDIndex read = new NDIndex().addSliceDim(0, rows).addAllDim().addSliceDim(0, columns);
         NDArray k = keys[layer].get(read);
         NDArray v = values[layer].get(read);
         k.attach(owner);

@@ -1,10 +1,6 @@
 package io.tooltune.bench;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.tooltune.Json;
 import io.tooltune.generate.GenerationConfig;
 import io.tooltune.generate.Generator;
@@ -28,14 +24,16 @@ import static io.tooltune.bench.BenchTiming.seconds;
 /**
  * Generation speed of a model of one {@link BenchShape} with random weights through {@link Generator} (greedy, KV cache):
  * prompt (prefill) tokens/s at batch 1 with the prefix cache off, the same prompt again with its prefix cached,
- * decode tokens/s at batch 1 and 8, the machine's read bandwidth and the batch-1 bandwidth bound. Prints one JSON
- * line; bench/generate-bench.sh also runs the PyTorch eager reference.
+ * decode tokens/s at batch 1 and 8, and two batch-1 bounds from {@link BandwidthProbe} (a 2 GiB sum, a sweep of
+ * batch-1 products over the step's weight matrices) with batch 1's share of each. Prints one JSON line; bench/generate-bench.sh also runs the PyTorch eager reference.
  */
 @Command(name = "generate-bench", mixinStandardHelpOptions = true, description = "Generation speed of a random model of a benchmark shape.")
 public final class GenerateBenchmark implements Callable<Integer> {
     static final int PREFILL_TOKENS = 512;
     static final int PROMPT_TOKENS = 32;
     static final int NEW_TOKENS = 32;
+    /** Repetitions of each bandwidth probe (its median is reported), whatever --runs says: they are short. */
+    static final int PROBE_REPETITIONS = 7;
 
     @Option(names = "--tokenizer", defaultValue = "../shared/fixtures/opt/tokenizer", description = "OPT tokenizer folder (default ${DEFAULT-VALUE})")
     Path tokenizerDir;
@@ -76,7 +74,8 @@ public final class GenerateBenchmark implements Callable<Integer> {
                 decode[k] = batches[k] * NEW_TOKENS / (all - first);
             }
             long bytes = BenchShape.decodeBytes(model);
-            double bandwidth = readBandwidth(model.manager(), runs);
+            BandwidthProbe.Reading sum = BandwidthProbe.sum(model.manager(), PROBE_REPETITIONS);
+            BandwidthProbe.Reading sweep = BandwidthProbe.matVecSweep(model, PROBE_REPETITIONS);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("impl", "tooltune");
             out.put("shape", benchShape.flag());
@@ -86,21 +85,16 @@ public final class GenerateBenchmark implements Callable<Integer> {
             out.put("decode_b1_tokens_per_s", decode[0]);
             out.put("decode_b8_tokens_per_s", decode[1]);
             out.put("weight_bytes_per_token", bytes);
-            out.put("read_bandwidth_gb_per_s", bandwidth / 1e9);
-            out.put("b1_bandwidth_bound_tokens_per_s", bandwidth / bytes);
+            out.put("sum_read_gb_per_s", sum.gbPerS());
+            out.put("sum_bound_b1_tokens_per_s", sum.bytes() / sum.seconds() / bytes);
+            out.put("b1_pct_of_sum_bound", 100 * decode[0] * bytes * sum.seconds() / sum.bytes());
+            out.put("matvec_sweep_ms", 1e3 * sweep.seconds());
+            out.put("matvec_sweep_gb_per_s", sweep.gbPerS());
+            out.put("matvec_bound_b1_tokens_per_s", 1 / sweep.seconds());
+            out.put("b1_pct_of_matvec_bound", 100 * decode[0] * sweep.seconds());
             System.out.println(Json.MAPPER.writeValueAsString(out));
         }
         return 0;
-    }
-
-    /** Median bytes/s of summing a 1 GiB float32 array (libtorch, the engine's threads). */
-    static double readBandwidth(NDManager parent, int runs) throws Exception {
-        try (NDManager m = parent.newSubManager()) {
-            NDArray big = m.ones(new Shape(1L << 28), DataType.FLOAT32);
-            big.sum().close();
-            double s = median(runs, () -> seconds(() -> big.sum().close()));
-            return (4.0 * (1L << 28)) / s;
-        }
     }
 
     private static List<long[]> prompts(SplittableRandom rnd, int batch, int len) {

@@ -18,6 +18,7 @@ import io.tooltune.model.KvCache;
 import io.tooltune.model.Linears;
 import io.tooltune.model.ParameterCopy;
 import io.tooltune.model.ParameterShapes;
+import io.tooltune.model.PassThreads;
 import io.tooltune.model.Seeds;
 
 import java.util.Arrays;
@@ -154,6 +155,7 @@ public final class DecoderModel implements CausalLM {
     public Embedded embed(NDArray inputIds, NDArray attentionMask, KvCache cache) {
         int b = Math.toIntExact(inputIds.getShape().get(0));
         int t = Math.toIntExact(inputIds.getShape().get(1));
+        PassThreads.forPass((long) b * t);
         int past = cache == null ? 0 : Math.toIntExact(cache.length());
         long[] mask = KvCache.extendMask(cache, attentionMask);
         int total = past + t;

@@ -19,6 +19,7 @@ import io.tooltune.model.KvCache;
 import io.tooltune.model.Linears;
 import io.tooltune.model.ParameterCopy;
 import io.tooltune.model.ParameterShapes;
+import io.tooltune.model.PassThreads;
 import io.tooltune.model.Seeds;
 
 import java.util.Arrays;
@@ -170,6 +171,7 @@ public final class OptModel implements CausalLM {
     public Embedded embed(NDArray inputIds, NDArray attentionMask, KvCache cache) {
         int b = Math.toIntExact(inputIds.getShape().get(0));
         int t = Math.toIntExact(inputIds.getShape().get(1));
+        PassThreads.forPass((long) b * t);
         int past = cache == null ? 0 : Math.toIntExact(cache.length());
         NDArray fullMask = attentionMask;
         if (cache != null) {
