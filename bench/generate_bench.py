@@ -1,16 +1,18 @@
 """PyTorch eager reference for GenerateBenchmark: the same random model shape (opt350m or qwen2.5-0.5b), a plain
 greedy loop with a KV cache (prefill, then one token per step, logits of the last position only), plain torch (no
 transformers). Prints one JSON line.
-Usage: python3 bench/generate_bench.py [RUNS] [--shape opt350m|qwen2.5-0.5b]"""
+Usage: python3 bench/generate_bench.py [RUNS] [--shape opt350m|qwen2.5-0.5b]
+Intra-op threads: 2, or $TORCH_THREADS (1 shows what a single thread does for eager batch 1)."""
 import argparse
 import json
+import os
 import statistics
 import time
 
 import torch
 import torch.nn.functional as F
 
-torch.set_num_threads(2)
+torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "2")))
 torch.set_grad_enabled(False)
 PREFILL, PROMPT, NEW = 512, 32, 32
 g = torch.Generator().manual_seed(1)

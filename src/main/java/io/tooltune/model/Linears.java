@@ -2,7 +2,6 @@ package io.tooltune.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.core.Linear;
 
 import java.util.List;
 import java.util.Map;
@@ -58,7 +57,7 @@ public final class Linears {
      */
     public NDArray apply(NDArray x, String module, NDArray weight, NDArray bias, boolean training) {
         if (weight.getDataType() != x.getDataType()) weight = weight.toType(x.getDataType(), false);
-        NDArray y = Linear.linear(x, weight, bias).singletonOrThrow();
+        NDArray y = RowSplit.linear(x, weight, bias);
         return adapter == null ? y : adapter.addTo(y, x, module, training);
     }
 }

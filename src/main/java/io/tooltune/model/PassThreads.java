@@ -31,6 +31,12 @@ public final class PassThreads {
         CURRENT.set(wanted);
     }
 
+    /** Whether the calling thread's current pass runs on one thread where more are configured (a batch-1 step). */
+    static boolean narrowed() {
+        Integer current = CURRENT.get();
+        return current != null && current == 1 && CONFIGURED > 1;
+    }
+
     /** The count a pass that is not a batch-1 decode step runs with. */
     public static int configured() {
         return CONFIGURED;

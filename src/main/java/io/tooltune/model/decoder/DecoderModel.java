@@ -7,11 +7,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import io.tooltune.BadInputException;
-import io.tooltune.model.CausalLM;
 import io.tooltune.model.Casts;
+import io.tooltune.model.CausalLM;
 import io.tooltune.model.Device;
 import io.tooltune.model.GraphScalar;
 import io.tooltune.model.KvCache;
@@ -19,6 +18,7 @@ import io.tooltune.model.Linears;
 import io.tooltune.model.ParameterCopy;
 import io.tooltune.model.ParameterShapes;
 import io.tooltune.model.PassThreads;
+import io.tooltune.model.RowSplit;
 import io.tooltune.model.Seeds;
 
 import java.util.Arrays;
@@ -235,7 +235,7 @@ public final class DecoderModel implements CausalLM {
     @Override
     public NDArray head(NDArray hidden) {
         NDArray h = RmsNorm.apply(hidden, params.get(NORM), eps);
-        return Linear.linear(h, config.tieWordEmbeddings() ? params.get(EMBED) : params.get(LM_HEAD), null).singletonOrThrow();
+        return RowSplit.linear(h, config.tieWordEmbeddings() ? params.get(EMBED) : params.get(LM_HEAD), null);
     }
 
     private NDArray w(String name) {

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import io.tooltune.model.CausalLM;
@@ -20,6 +19,7 @@ import io.tooltune.model.Linears;
 import io.tooltune.model.ParameterCopy;
 import io.tooltune.model.ParameterShapes;
 import io.tooltune.model.PassThreads;
+import io.tooltune.model.RowSplit;
 import io.tooltune.model.Seeds;
 
 import java.util.Arrays;
@@ -266,7 +266,7 @@ public final class OptModel implements CausalLM {
         NDArray h = hidden;
         if (config.hasFinalLayerNorm()) h = norm(h, "final_layer_norm");
         if (config.hasProjection()) h = linears.apply(h, PREFIX + "project_out", w("project_out.weight"), null, false);
-        return Linear.linear(h, outputMatrix(), null).singletonOrThrow();
+        return RowSplit.linear(h, outputMatrix(), null);
     }
 
     private NDArray heads(NDArray x, long b, long t) {

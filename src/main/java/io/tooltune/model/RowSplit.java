@@ -1,0 +1,69 @@
+package io.tooltune.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code x·Wᵀ + b} for a batch-1 decode step, with the output rows computed half on the calling thread and half on
+ * one helper thread. libtorch computes a one-row product on a single core whatever its thread count, so a batch-1
+ * step runs on one thread ({@link PassThreads}); splitting each large weight's rows over two threads lets the second
+ * core read the other half (BENCHMARKS.md, generate). Used only where {@link PassThreads} has narrowed the pass to one
+ * thread out of more; {@code -Dtooltune.rowSplit=false} turns it off.
+ */
+public final class RowSplit {
+    /** Weights smaller than this (elements) are not worth a hand-over to the helper thread. */
+    static final long MIN_ELEMENTS = 1L << 18;
+    private static final boolean ENABLED = !"false".equals(System.getProperty("tooltune.rowSplit"));
+    private static final ExecutorService HELPER = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("tooltune-rows").factory());
+
+    /** Set on the helper thread once it runs with one intra-op thread and no autograd. */
+    private static final ThreadLocal<Boolean> READY = ThreadLocal.withInitial(() -> false);
+
+    private RowSplit() {}
+
+    /** {@code x·Wᵀ + b} ({@code bias} may be null), split over two threads when {@link #applies} says so. */
+    public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        if (!applies(x, weight)) return Linear.linear(x, weight, bias).singletonOrThrow();
+        long half = weight.getShape().get(0) / 2;
+        NDIndex first = new NDIndex("0:" + half);
+        NDIndex second = new NDIndex(half + ":");
+        NDArray b1 = bias == null ? null : bias.get(first);
+        NDArray b2 = bias == null ? null : bias.get(second);
+        NDArray w1 = weight.get(first);
+        NDArray w2 = weight.get(second);
+        Future<NDArray> top = HELPER.submit(() -> {
+            if (!READY.get()) {
+                JniUtils.setNumThreads(1);
+                JniUtils.setGradMode(false);
+                READY.set(true);
+            }
+            return Linear.linear(x, w1, b1).singletonOrThrow();
+        });
+        NDArray bottom = Linear.linear(x, w2, b2).singletonOrThrow();
+        try {
+            return NDArrays.concat(new NDList(top.get(), bottom), -1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted in a row-split product", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** One row of input, no autograd, a pass narrowed to one thread, and a weight large enough to pay. */
+    static boolean applies(NDArray x, NDArray weight) {
+        return ENABLED && PassThreads.narrowed() && x.getShape().size() == x.getShape().getLastDimension()
+                && weight.getShape().dimension() == 2 && weight.getShape().size() >= MIN_ELEMENTS
+                && !JniUtils.isGradMode();
+    }
+}
