@@ -194,33 +194,28 @@ class ReplyStreamTest {
     @Test
     void argumentsAreRewrittenAsTheFinalReplyWritesThem() throws Exception {
         String raw = "{ \"q\" :  \"say \\\"hi\\\"\\u00e9\\/x\\n\",\n  \"n\": [1 , 2.5, true, null], \"o\": {} }";
-        ArgumentsFormat.Writer compact = ArgumentsFormat.COMPACT.writer();
-        ArgumentsFormat.Writer python = ArgumentsFormat.PYTHON.writer();
-        StringBuilder c = new StringBuilder();
-        StringBuilder p = new StringBuilder();
-        for (char ch : raw.toCharArray()) {
-            c.append(compact.feed(String.valueOf(ch)));
-            p.append(python.feed(String.valueOf(ch)));
-        }
-        assertEquals(Json.MAPPER.writeValueAsString(Json.MAPPER.readTree(raw)), c.toString());
-        assertEquals("{\"q\": \"say \\\"hi\\\"\u00e9/x\\n\", \"n\": [1, 2.5, true, null], \"o\": {}}", p.toString());
+        String c = fedByCharacter(ArgumentsFormat.COMPACT, raw);
+        String p = fedByCharacter(ArgumentsFormat.PYTHON, raw);
+        assertEquals(Json.MAPPER.writeValueAsString(Json.MAPPER.readTree(raw)), c);
+        assertEquals("{\"q\": \"say \\\"hi\\\"\u00e9/x\\n\", \"n\": [1, 2.5, true, null], \"o\": {}}", p);
+    }
+
+    private static String fedByCharacter(ArgumentsFormat format, String raw) {
+        ArgumentsFormat.Writer w = format.writer();
+        StringBuilder out = new StringBuilder();
+        for (char ch : raw.toCharArray()) out.append(w.feed(String.valueOf(ch)));
+        return out.toString();
     }
 
     /** A number is held until it ends and written as the final reply spells it; control characters in each format's case. */
     @Test
     void numbersAndControlCharactersMatchTheFinalReplysSpelling() throws Exception {
         String raw = "{\"a\": 1.50, \"b\": 1e3, \"c\": -2, \"d\": [0.10,7], \"e\": \"\\u001f\"}";
-        ArgumentsFormat.Writer compact = ArgumentsFormat.COMPACT.writer();
-        ArgumentsFormat.Writer python = ArgumentsFormat.PYTHON.writer();
-        StringBuilder c = new StringBuilder();
-        StringBuilder p = new StringBuilder();
-        for (char ch : raw.toCharArray()) {
-            c.append(compact.feed(String.valueOf(ch)));
-            p.append(python.feed(String.valueOf(ch)));
-        }
-        assertEquals(Json.MAPPER.writeValueAsString(Json.MAPPER.readTree(raw)), c.toString());
-        assertEquals("{\"a\": 1.5, \"b\": 1000.0, \"c\": -2, \"d\": [0.1, 7], \"e\": \"\\u001f\"}", p.toString());
-        assertEquals(CallJson.pythonJson(Json.MAPPER.readTree(raw)), p.toString(), "the chat path's own writer agrees");
+        String c = fedByCharacter(ArgumentsFormat.COMPACT, raw);
+        String p = fedByCharacter(ArgumentsFormat.PYTHON, raw);
+        assertEquals(Json.MAPPER.writeValueAsString(Json.MAPPER.readTree(raw)), c);
+        assertEquals("{\"a\": 1.5, \"b\": 1000.0, \"c\": -2, \"d\": [0.1, 7], \"e\": \"\\u001f\"}", p);
+        assertEquals(CallJson.pythonJson(Json.MAPPER.readTree(raw)), p, "the chat path's own writer agrees");
     }
 
     /** The request's stop strings cut the streamed answer; a tail that may become one is never sent. */
