@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
@@ -80,6 +81,11 @@ public final class LoadBenchmark implements Callable<Integer> {
     @Option(names = "--max-tokens", defaultValue = "16", description = "max_tokens of each request (default ${DEFAULT-VALUE})")
     int maxTokens;
 
+    @Option(names = "--max-tokens-spread", defaultValue = "0", description = "each request's max_tokens drawn from "
+            + "max-tokens ± this (seeded by client and request; default ${DEFAULT-VALUE}): with equal lengths, closed-loop "
+            + "clients finish together and arrive together, in cohorts")
+    int spread;
+
     @Option(names = "--stream", description = "streamed JSON answers; adds time to first token, under load and for --lone requests alone after a first one")
     boolean stream;
 
@@ -93,7 +99,7 @@ public final class LoadBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (target.url != null) {
-            Requests requests = new Requests(target.url, modelId, maxTokens, stream);
+            Requests requests = new Requests(target.url, modelId, maxTokens, spread, stream);
             load(requests, lonePrefill(requests));
             return 0;
         }
@@ -102,10 +108,16 @@ public final class LoadBenchmark implements Callable<Integer> {
                 : localModel(new LoadedModel(OptModel.random(OptConfig.opt350m(), 1), Tokenizer.load(target.randomOpt350m)));
         try (backend; ChatServer server = new ChatServer(backend, "127.0.0.1", 0)) {
             server.start();
-            Requests requests = new Requests("http://127.0.0.1:" + server.port() + "/v1", "bench", maxTokens, stream);
+            Requests requests = new Requests("http://127.0.0.1:" + server.port() + "/v1", "bench", maxTokens, spread, stream);
             double lonePrefillMs = lonePrefill(requests);
             InferenceWorker.Stats before = backend instanceof LocalModelBackend l ? l.stats() : null;
+            double[] ttftBefore = serverTtft(requests);
             Result r = load(requests, lonePrefillMs);
+            double[] ttftAfter = serverTtft(requests);
+            double n = ttftAfter[1] - ttftBefore[1];
+            // the server's own histogram: from the request's submission to the engine to its first decoded piece
+            System.out.printf("server ttft mean=%.0f ms over %.0f generations (client ttft mean=%.0f ms)%n",
+                    (ttftAfter[0] - ttftBefore[0]) * 1000 / Math.max(1, n), n, r.ttftMeanMs());
             if (backend instanceof LocalModelBackend l) {
                 // continuous batching counts decode steps: the engine never idles under load, so the wall time
                 // over them is the mean step; static batching counts batches
@@ -117,6 +129,17 @@ public final class LoadBenchmark implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The sum (seconds) and count of the server's time-to-first-token histogram, from its /metrics. */
+    private static double[] serverTtft(Requests requests) throws IOException, InterruptedException {
+        HttpRequest get = HttpRequest.newBuilder(URI.create(requests.baseUrl().replaceFirst("/v1$", "") + "/metrics")).build();
+        double[] sumCount = new double[2];
+        for (String line : requests.http().send(get, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
+            if (line.startsWith("tooltune_time_to_first_token_seconds_sum")) sumCount[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            if (line.startsWith("tooltune_time_to_first_token_seconds_count")) sumCount[1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+        return sumCount;
     }
 
     /** The lone requests' median time to first token (NaN without --stream), printed. */
@@ -154,7 +177,7 @@ public final class LoadBenchmark implements Callable<Integer> {
 
     /** What one run measured. */
     public record Result(int clients, double seconds, int requests, int errors, long completionTokens,
-                         double p50Ms, double p99Ms, double meanMs, double ttftP50Ms, double ttftP99Ms) {
+                         double p50Ms, double p99Ms, double meanMs, double ttftP50Ms, double ttftP99Ms, double ttftMeanMs) {
         public String summary() {
             String ttft = Double.isNaN(ttftP50Ms) ? "" : String.format(" ttft p50=%.0f ms p99=%.0f ms", ttftP50Ms, ttftP99Ms);
             return String.format("clients=%d wall=%.1fs requests=%d errors=%d throughput=%.3f req/s %.2f completion tok/s "
@@ -167,17 +190,23 @@ public final class LoadBenchmark implements Callable<Integer> {
     record Timing(double latencyMs, double ttftMs, long completionTokens) {}
 
     /** The benchmark's chat requests against one server: plain tool-calling ones, or streamed JSON answers. */
-    record Requests(String baseUrl, String model, int maxTokens, boolean stream, HttpClient http) {
-        Requests(String baseUrl, String model, int maxTokens, boolean stream) {
-            this(baseUrl, model, maxTokens, stream,
+    record Requests(String baseUrl, String model, int maxTokens, int spread, boolean stream, HttpClient http) {
+        Requests(String baseUrl, String model, int maxTokens, int spread, boolean stream) {
+            this(baseUrl, model, maxTokens, spread, stream,
                     HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build());
+        }
+
+        /** Client {@code client}'s request {@code i}'s max_tokens. */
+        int tokens(int client, int i) {
+            if (spread == 0) return maxTokens;
+            return Math.max(1, maxTokens - spread + new Random(client * 1_000_003L + i).nextInt(2 * spread + 1));
         }
 
         /** Sends client {@code client}'s request {@code i}; throws with the server's answer when it is not a reply. */
         Timing send(int client, int i) throws IOException, InterruptedException {
             HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
                     .timeout(Duration.ofMinutes(30)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(request(model, client, i, maxTokens, stream))).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(request(model, client, i, tokens(client, i), stream))).build();
             long t0 = System.nanoTime();
             if (!stream) {
                 HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
@@ -232,7 +261,8 @@ public final class LoadBenchmark implements Callable<Integer> {
         double mean = latencies.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         long tokens = timings.stream().mapToLong(Timing::completionTokens).sum();
         return new Result(clients, wall, latencies.size(), errors.get(), tokens, percentile(latencies, 0.50),
-                percentile(latencies, 0.99), mean, percentile(ttft, 0.50), percentile(ttft, 0.99));
+                percentile(latencies, 0.99), mean, percentile(ttft, 0.50), percentile(ttft, 0.99),
+                ttft.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
     }
 
     private static List<Double> sorted(List<Timing> timings, ToDoubleFunction<Timing> f) {
