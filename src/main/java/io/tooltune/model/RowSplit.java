@@ -34,9 +34,11 @@ public final class RowSplit {
     /** {@code x·Wᵀ + b} ({@code bias} may be null), split over two threads when {@link #applies} says so. */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         if (!applies(x, weight)) return Linear.linear(x, weight, bias).singletonOrThrow();
-        long half = weight.getShape().get(0) / 2;
-        NDIndex first = new NDIndex("0:" + half);
-        NDIndex second = new NDIndex(half + ":");
+        long rows = weight.getShape().get(0);
+        long half = rows / 2;
+        // built, not parsed from a string: this runs for every large product of every batch-1 step
+        NDIndex first = new NDIndex().addSliceDim(0, half);
+        NDIndex second = new NDIndex().addSliceDim(half, rows);
         NDArray b1 = bias == null ? null : bias.get(first);
         NDArray b2 = bias == null ? null : bias.get(second);
         NDArray w1 = weight.get(first);
