@@ -8,12 +8,14 @@ import io.tooltune.BadInputException;
 import io.tooltune.model.CausalLM;
 import io.tooltune.model.GradMode;
 import io.tooltune.model.KvCache;
+import io.tooltune.model.PassThreads;
 import io.tooltune.model.SlotKvCache;
 import io.tooltune.tokenizer.Tokenizer;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -22,8 +24,12 @@ import java.util.function.Consumer;
  * the next admitted sequence by one chunk (alone, in its own cache, starting with the keys and values of what its
  * prompt shares with the previous prompt, whose prefill is kept for that), then runs one decode step over every running sequence, whose keys
  * and values sit in the rows of a {@link SlotKvCache}. A prefilled sequence joins the rows; a finished or cancelled
- * one leaves them at once. Every sequence decodes with its own settings ({@link Sequence}). Not thread-safe: one
- * thread drives it.
+ * one leaves them at once. Every sequence decodes with its own settings ({@link Sequence}).
+ *
+ * <p>With {@link #admitBetweenLayers} set, a sequence that arrives while a decode pass runs does not wait for the
+ * pass: between two of its layers the callback admits it and, when its prompt fits one chunk, it is prefilled there
+ * and its first token sampled; it joins the rows once the pass has ended. Its time to first token is then about its
+ * own prefill, not a whole step more. Not thread-safe: one thread drives it.
  */
 public final class ContinuousDecoder implements AutoCloseable {
     /** Prompt tokens per prefill chunk: longer prompts are prefilled over several steps, between decode steps. */
@@ -40,6 +46,9 @@ public final class ContinuousDecoder implements AutoCloseable {
     private final ArrayDeque<Slot> waiting = new ArrayDeque<>();
     private final List<Slot> rows = new ArrayList<>();
     private Prefill prefilling;
+    /** Prefilled sequences waiting for the end of the pass to join the rows. */
+    private final List<Prefilled> ready = new ArrayList<>();
+    private Runnable admitBetweenLayers;
     private long decodeSteps;
     private long sequenceSteps;
 
@@ -80,6 +89,12 @@ public final class ContinuousDecoder implements AutoCloseable {
         }
     }
 
+    /**
+     * Sequences prefilled into {@code cache} (row {@code cacheRows[i]} holds {@code slots[i]}) that join the rows
+     * together; {@code afterJoin} then releases the cache or hands it to the prefix cache.
+     */
+    private record Prefilled(KvCache cache, List<Slot> slots, List<Integer> cacheRows, Runnable afterJoin) {}
+
     public ContinuousDecoder(CausalLM model, Tokenizer tokenizer, int maxSequences, int prefillChunk) {
         if (maxSequences < 1 || prefillChunk < 1) throw new IllegalArgumentException("maxSequences and prefillChunk must be >= 1");
         this.model = model;
@@ -116,6 +131,14 @@ public final class ContinuousDecoder implements AutoCloseable {
         return slot;
     }
 
+    /**
+     * Runs {@code admit} (null: nothing) between the layers of every decode pass; sequences it admits are prefilled
+     * right there when their prompt fits one chunk, so they need not wait for the pass to end.
+     */
+    public void admitBetweenLayers(Runnable admit) {
+        this.admitBetweenLayers = admit;
+    }
+
     /** Whether another sequence may be admitted. */
     public boolean hasRoom() {
         return active() < maxSequences;
@@ -123,7 +146,9 @@ public final class ContinuousDecoder implements AutoCloseable {
 
     /** Sequences admitted and not finished: waiting for prefill, being prefilled, or decoding. */
     public int active() {
-        return waiting.size() + (prefilling == null ? 0 : 1) + rows.size();
+        int joining = 0;
+        for (Prefilled p : ready) joining += p.slots().size();
+        return waiting.size() + (prefilling == null ? 0 : 1) + rows.size() + joining;
     }
 
     /** Sequences in the decode batch. */
@@ -151,7 +176,8 @@ public final class ContinuousDecoder implements AutoCloseable {
             dropCancelled(finished);
             if (prefilling == null && waiting.size() > 1) prefillTogether(finished);
             if (prefilling == null && !waiting.isEmpty()) prefilling = startPrefill(waiting.poll());
-            if (prefilling != null) prefillChunk(finished);
+            if (prefilling != null && prefillChunk(prefilling, finished)) prefilling = null;
+            joinReady();
             if (!rows.isEmpty()) decode(finished);
         }
         return finished;
@@ -174,17 +200,15 @@ public final class ContinuousDecoder implements AutoCloseable {
 
     /** A prefill seeded with the prefix its prompt shares with the previous prompt (when long enough to pay). */
     private Prefill startPrefill(Slot slot) {
-        long[] p = slot.seq.prompt();
-        int shared = prefix.match(p, p.length - 1);
-        if (shared < PrefixCache.MIN_PREFIX) shared = 0;
+        int shared = sharedPrefix(slot.seq.prompt());
         NDManager m = manager.newSubManager();
         KvCache own = new KvCache(model.config().numLayers());
         if (shared > 0) prefix.seed(own, m, shared, 1);
         return new Prefill(slot, m, own, new int[] {shared});
     }
 
-    private void prefillChunk(List<Slot> finished) {
-        Prefill pf = prefilling;
+    /** Prefills the next chunk of {@code pf}; true when that was its last, its first token sampled. */
+    private boolean prefillChunk(Prefill pf, List<Slot> finished) {
         long[] p = pf.slot().seq.prompt();
         int from = pf.filled()[0];
         int n = Math.min(prefillChunk, p.length - from);
@@ -197,16 +221,50 @@ public final class ContinuousDecoder implements AutoCloseable {
             if (from + n == p.length) logits = model.head(h.get(":, -1:, :")).toFloatArray();
         }
         pf.filled()[0] = from + n;
-        if (logits == null) return;
+        if (logits == null) return false;
         Slot slot = pf.slot();
         slot.lastToken = slot.seq.next(logits, 0, logits.length);
-        if (slot.seq.done()) finished.add(slot);
-        else {
-            cache.addRow(pf.cache(), 0);
-            rows.add(slot);
+        boolean joins = !slot.seq.done();
+        if (!joins) finished.add(slot);
+        ready.add(new Prefilled(pf.cache(), joins ? List.of(slot) : List.of(), List.of(0),
+                () -> prefix.keep(p, pf.manager(), pf.cache())));
+        return true;
+    }
+
+    /** Adds the prefilled sequences to the rows (between passes only: the slot cache must not change during one). */
+    private void joinReady() {
+        for (Prefilled p : ready) {
+            for (int i = 0; i < p.slots().size(); i++) {
+                cache.addRow(p.cache(), p.cacheRows().get(i));
+                rows.add(p.slots().get(i));
+            }
+            p.afterJoin().run();
         }
-        prefix.keep(p, pf.manager(), pf.cache());
-        prefilling = null;
+        ready.clear();
+    }
+
+    /**
+     * Between two layers of a decode pass: admits what arrived and prefills every waiting sequence whose prompt
+     * fits one chunk (longer ones wait for the next step's chunks), then restores the pass's thread count.
+     */
+    private void prefillArrivals(List<Slot> finished, int passRows) {
+        admitBetweenLayers.run();
+        if (waiting.isEmpty()) return;
+        if (waiting.size() > 1) prefillTogether(finished);
+        for (Iterator<Slot> it = waiting.iterator(); it.hasNext(); ) {
+            Slot s = it.next();
+            long[] p = s.seq.prompt();
+            if (p.length - sharedPrefix(p) > prefillChunk) continue;
+            it.remove();
+            if (!prefillChunk(startPrefill(s), finished)) throw new IllegalStateException("a one-chunk prefill took more");
+        }
+        PassThreads.forPass(passRows);
+    }
+
+    /** Leading tokens of {@code prompt} the prefix cache serves (0 when too few to pay). */
+    private int sharedPrefix(long[] prompt) {
+        int shared = prefix.match(prompt, prompt.length - 1);
+        return shared < PrefixCache.MIN_PREFIX ? 0 : shared;
     }
 
     /**
@@ -238,23 +296,36 @@ public final class ContinuousDecoder implements AutoCloseable {
             System.arraycopy(p, shared, ids, r * len + len - n, n);
             Arrays.fill(mask, r * len + len - n, (r + 1) * len, 1);
         }
-        try (NDManager m = manager.newSubManager(); KvCache together = new KvCache(model.config().numLayers())) {
+        NDManager m = manager.newSubManager();
+        KvCache together = new KvCache(model.config().numLayers());
+        float[] logits;
+        try {
             prefix.seed(together, m, shared, b);
             Shape shape = new Shape(b, len);
             NDArray h = Generator.forward(model, m, m.create(ids, shape), m.create(mask, shape), together);
             together.attachAll(m);
-            float[] logits = model.head(h.get(":, -1:, :")).toFloatArray();
-            int vocab = logits.length / b;
-            for (int r = 0; r < b; r++) {
-                Slot slot = group.get(r);
-                slot.lastToken = slot.seq.next(logits, r * vocab, vocab);
-                if (slot.seq.done()) finished.add(slot);
-                else {
-                    cache.addRow(together, r);
-                    rows.add(slot);
-                }
+            logits = model.head(h.get(":, -1:, :")).toFloatArray();
+        } catch (RuntimeException | Error e) {
+            together.close();
+            m.close();
+            throw e;
+        }
+        int vocab = logits.length / b;
+        List<Slot> joining = new ArrayList<>();
+        List<Integer> cacheRows = new ArrayList<>();
+        for (int r = 0; r < b; r++) {
+            Slot slot = group.get(r);
+            slot.lastToken = slot.seq.next(logits, r * vocab, vocab);
+            if (slot.seq.done()) finished.add(slot);
+            else {
+                joining.add(slot);
+                cacheRows.add(r);
             }
         }
+        ready.add(new Prefilled(together, joining, cacheRows, () -> {
+            together.close();
+            m.close();
+        }));
     }
 
     private void decode(List<Slot> finished) {
@@ -262,10 +333,12 @@ public final class ContinuousDecoder implements AutoCloseable {
         long[] ids = new long[n];
         for (int r = 0; r < n; r++) ids[r] = rows.get(r).lastToken;
         float[] logits;
+        Runnable betweenLayers = admitBetweenLayers == null ? null : () -> prefillArrivals(finished, n);
         try (NDManager step = manager.newSubManager()) {
             cache.beginStep(step, 1);
             Shape shape = new Shape(n, 1);
-            NDArray h = Generator.forward(model, step, step.create(ids, shape), step.ones(shape, DataType.INT64), cache);
+            NDArray h = Generator.forward(model, step, step.create(ids, shape), step.ones(shape, DataType.INT64), cache,
+                    betweenLayers);
             logits = model.head(h).toFloatArray();
         }
         decodeSteps++;
@@ -276,6 +349,7 @@ public final class ContinuousDecoder implements AutoCloseable {
         for (int r = n - 1; r >= 0; r--) {
             if (rows.get(r).seq.done()) finished.add(removeRow(r));
         }
+        joinReady();
     }
 
     private Slot removeRow(int r) {
@@ -292,6 +366,11 @@ public final class ContinuousDecoder implements AutoCloseable {
     public void close() {
         if (prefilling != null) prefilling.close();
         prefilling = null;
+        for (Prefilled p : ready) {
+            p.slots().forEach(s -> s.seq.abandon());
+            p.afterJoin().run();
+        }
+        ready.clear();
         for (Slot s : rows) s.seq.abandon();
         for (Slot s : waiting) s.seq.abandon();
         rows.clear();

@@ -203,15 +203,22 @@ public final class Generator {
      * until the pass ends, a 2000-token prefill of opt-350m would hold tens of GB.
      */
     static NDArray forward(CausalLM model, NDManager m, NDArray ids, NDArray attentionMask, KvCache cache) {
+        return forward(model, m, ids, attentionMask, cache, null);
+    }
+
+    /** As {@link #forward(CausalLM, NDManager, NDArray, NDArray, KvCache)}; {@code betweenLayers} (may be null) runs after every layer but the last. */
+    static NDArray forward(CausalLM model, NDManager m, NDArray ids, NDArray attentionMask, KvCache cache, Runnable betweenLayers) {
         CausalLM.Embedded e = model.embed(ids, attentionMask, cache);
         NDArray h = e.hidden();
-        for (int l = 0; l < model.config().numLayers(); l++) {
+        int layers = model.config().numLayers();
+        for (int l = 0; l < layers; l++) {
             try (NDManager layer = m.newSubManager()) {
                 h.attach(layer);
                 h = model.layer(l, h, e.attentionBias(), cache, false);
                 h.attach(m);
                 if (cache != null) cache.attachAll(m);
             }
+            if (betweenLayers != null && l < layers - 1) betweenLayers.run();
         }
         if (cache != null) cache.advance(ids.getShape().get(1));
         return h;

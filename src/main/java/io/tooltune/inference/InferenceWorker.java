@@ -63,12 +63,20 @@ public final class InferenceWorker implements AutoCloseable {
      * {@code lingerMillis} is checked and otherwise unused (a request joins the running batch at the next step).
      */
     public static InferenceWorker forModel(LoadedModel loaded, int maxBatch, long lingerMillis) {
-        return new InferenceWorker(null, new ModelSteps(loaded, maxBatch), maxBatch, lingerMillis, loaded);
+        return new InferenceWorker(null, new ModelSteps(loaded, maxBatch), true, maxBatch, lingerMillis, loaded);
+    }
+
+    /**
+     * Continuous batching in which a request that arrives during a decode pass waits for the pass to end before its
+     * prefill (the engine before prefills between layers; kept as the baseline of the time-to-first-token benchmark).
+     */
+    public static InferenceWorker prefillingBetweenSteps(LoadedModel loaded, int maxBatch) {
+        return new InferenceWorker(null, new ModelSteps(loaded, maxBatch), false, maxBatch, 0, loaded);
     }
 
     /** Continuous batching over the model in {@code loaded}, which stays open (the caller's to close). */
     public static InferenceWorker sharing(LoadedModel loaded, int maxBatch) {
-        return new InferenceWorker(null, new ModelSteps(loaded, maxBatch), maxBatch, 0, () -> { });
+        return new InferenceWorker(null, new ModelSteps(loaded, maxBatch), true, maxBatch, 0, () -> { });
     }
 
     /** Static batching over the model in {@code loaded} (the baseline that continuous batching is measured against). */
@@ -82,10 +90,11 @@ public final class InferenceWorker implements AutoCloseable {
 
     /** {@code resources} are closed once the thread has stopped (the model the decoder runs, typically). */
     public InferenceWorker(BatchDecoder decoder, int maxBatch, long lingerMillis, AutoCloseable resources) {
-        this(decoder, null, maxBatch, lingerMillis, resources);
+        this(decoder, null, false, maxBatch, lingerMillis, resources);
     }
 
-    private InferenceWorker(BatchDecoder decoder, ModelSteps steps, int maxBatch, long lingerMillis, AutoCloseable resources) {
+    private InferenceWorker(BatchDecoder decoder, ModelSteps steps, boolean prefillBetweenLayers, int maxBatch, long lingerMillis,
+                            AutoCloseable resources) {
         if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be >= 1");
         if (lingerMillis < 0) throw new IllegalArgumentException("lingerMillis must be >= 0");
         this.decoder = decoder;
@@ -93,6 +102,7 @@ public final class InferenceWorker implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMillis);
         this.resources = resources;
+        if (prefillBetweenLayers) steps.admitBetweenLayers(this::admitArrivals);
         this.thread = Thread.ofPlatform().name("tooltune-model").daemon().start(this::loop);
     }
 
@@ -295,13 +305,37 @@ public final class InferenceWorker implements AutoCloseable {
                     queue.wait();
                     continue;
                 }
-                while (steps.active() + joining.size() < maxBatch && !queue.isEmpty()) joining.add(queue.removeFirst());
+                takeWhileRoom(joining);
                 break;
             }
         }
+        join(joining);
+        return true;
+    }
+
+    /**
+     * Between the layers of a decode pass: moves queued requests into the batch while it has room, without waiting.
+     * Not in lockstep mode, whose batches must not depend on when requests arrive.
+     */
+    private void admitArrivals() {
+        if (lockstepCallers != null) return;
+        List<Pending> joining = new ArrayList<>();
+        synchronized (queue) {
+            if (closed || queue.isEmpty()) return;
+            queue.removeIf(Pending::cancelled);
+            takeWhileRoom(joining);
+        }
+        join(joining);
+    }
+
+    /** Takes queued requests into {@code joining} while the batch has room; called holding the queue. */
+    private void takeWhileRoom(List<Pending> joining) {
+        while (steps.active() + joining.size() < maxBatch && !queue.isEmpty()) joining.add(queue.removeFirst());
+    }
+
+    private void join(List<Pending> joining) {
         for (Pending p : joining) steps.admit(p.request(), p.future());
         running = steps.running();
-        return true;
     }
 
     private static IllegalStateException closedError() {

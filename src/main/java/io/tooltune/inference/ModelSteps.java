@@ -20,6 +20,7 @@ final class ModelSteps implements AutoCloseable {
     private final int maxBatch;
     private final Map<ContinuousDecoder.Slot, CompletableFuture<Completion>> futures = new LinkedHashMap<>();
     private ContinuousDecoder decoder;
+    private Runnable admitBetweenLayers;
     private long stepsBefore;
     private long sequenceStepsBefore;
 
@@ -27,6 +28,15 @@ final class ModelSteps implements AutoCloseable {
         this.loaded = loaded;
         this.encoder = new RequestEncoder(loaded);
         this.maxBatch = maxBatch;
+    }
+
+    /**
+     * Runs {@code admit} between the layers of each decode pass (null: never), so that requests arriving during a
+     * pass are prefilled without waiting for it ({@link ContinuousDecoder#admitBetweenLayers}). Set before the
+     * worker's thread starts, which makes the decoder.
+     */
+    void admitBetweenLayers(Runnable admit) {
+        this.admitBetweenLayers = admit;
     }
 
     /** Requests admitted and not finished. */
@@ -82,6 +92,7 @@ final class ModelSteps implements AutoCloseable {
     private ContinuousDecoder decoder() {
         if (decoder == null) {
             decoder = new ContinuousDecoder(loaded.model(), loaded.tokenizer(), maxBatch, ContinuousDecoder.DEFAULT_PREFILL_CHUNK);
+            decoder.admitBetweenLayers(admitBetweenLayers);
         }
         return decoder;
     }

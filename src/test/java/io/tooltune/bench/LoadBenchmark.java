@@ -69,7 +69,8 @@ public final class LoadBenchmark implements Callable<Integer> {
     @Option(names = "--max-batch", defaultValue = "16", description = "most requests decoded together, --random-opt350m (default ${DEFAULT-VALUE})")
     int maxBatch;
 
-    @Option(names = "--batching", defaultValue = "continuous", description = "continuous or static (the engine before continuous batching), --random-opt350m (default ${DEFAULT-VALUE})")
+    @Option(names = "--batching", defaultValue = "continuous", description = "continuous, between-steps (continuous, arrivals prefilled only between decode steps) or static "
+            + "(the engine before continuous batching), --random-opt350m (default ${DEFAULT-VALUE})")
     String batching;
 
     @Option(names = "--clients", defaultValue = "16", description = "concurrent clients (default ${DEFAULT-VALUE})")
@@ -123,8 +124,8 @@ public final class LoadBenchmark implements Callable<Integer> {
                 // over them is the mean step; static batching counts batches
                 long steps = l.stats().batches() - before.batches();
                 long seqs = l.stats().sequences() - before.sequences();
-                System.out.printf("engine: %s=%d mean_batch=%.2f mean_%s=%.0f ms%n", batching.equals("continuous") ? "steps" : "batches",
-                        steps, (double) seqs / Math.max(1, steps), batching.equals("continuous") ? "step" : "batch",
+                System.out.printf("engine: %s=%d mean_batch=%.2f mean_%s=%.0f ms%n", batching.equals("static") ? "batches" : "steps",
+                        steps, (double) seqs / Math.max(1, steps), batching.equals("static") ? "batch" : "step",
                         r.seconds() * 1000 / Math.max(1, steps));
             }
         }
@@ -171,7 +172,8 @@ public final class LoadBenchmark implements Callable<Integer> {
         return switch (batching) {
             case "continuous" -> new LocalModelBackend(loaded, "bench", maxBatch);
             case "static" -> new LocalModelBackend(loaded, "bench", InferenceWorker.staticBatches(loaded, maxBatch, 0));
-            default -> throw new IllegalArgumentException("--batching: continuous or static, not " + batching);
+            case "between-steps" -> new LocalModelBackend(loaded, "bench", InferenceWorker.prefillingBetweenSteps(loaded, maxBatch));
+            default -> throw new IllegalArgumentException("--batching: continuous, between-steps or static, not " + batching);
         };
     }
 

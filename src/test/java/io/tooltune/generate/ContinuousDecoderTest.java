@@ -207,6 +207,60 @@ class ContinuousDecoderTest {
         }
     }
 
+    /**
+     * Sequences admitted between the layers of a decode pass (as the worker does when requests arrive during one) get
+     * their first token before that pass ends and join the rows after it: two sharing the running one's prefix
+     * (prefilled together there), then one arriving alone, and one longer than a chunk, which waits for the next
+     * steps' chunks. Every sequence still decodes exactly the tokens it decodes alone.
+     */
+    @Test
+    void sequencesArrivingDuringADecodePassArePrefilledBeforeItEnds() {
+        try (LoadedModel m = ModelFolder.load(Shared.path("fixtures/opt/tiny-opt-prenorm"))) {
+            String system = "You are a helpful assistant with tools. Answer briefly and call a function when needed. User: ";
+            long[] first = m.tokenizer().encode(system + "what is the weather in Paris today?");
+            List<long[]> arrivals = List.of(m.tokenizer().encode(system + "book me a table"),
+                    m.tokenizer().encode(system + "and a taxi to the station, please"),
+                    m.tokenizer().encode("Numbers: 1, 2, 3,"),
+                    m.tokenizer().encode("A much longer prompt, which is prefilled in chunks over the next steps."));
+            int[] lengths = {8, 6, 8, 5};
+            int chunk = 12;
+            assertTrue(arrivals.get(3).length > chunk && arrivals.get(2).length <= chunk);
+            List<ContinuousDecoder.Slot> admitted = new ArrayList<>();
+            List<Integer> running = new ArrayList<>();
+            try (ContinuousDecoder d = new ContinuousDecoder(m.model(), m.tokenizer(), 5, chunk)) {
+                ContinuousDecoder.Slot a = d.admit(first, greedy(10), null, null);
+                int[] calls = {0};
+                d.admitBetweenLayers(() -> {
+                    calls[0]++;
+                    int from = admitted.isEmpty() ? 0 : admitted.size() == 2 ? 2 : 4;
+                    for (int i = from; i < Math.min(from + 2, 4); i++) admitted.add(d.admit(arrivals.get(i), greedy(lengths[i]), null, null));
+                });
+                while (!a.done() || admitted.size() < 4 || admitted.stream().anyMatch(s -> !s.done())) {
+                    assertTrue(running.size() < 100, "never finished");
+                    int before = admitted.size();
+                    long passes = d.decodeSteps();
+                    calls[0] = 0;
+                    d.step();
+                    running.add(d.running());
+                    assertEquals(d.decodeSteps() - passes, calls[0], "one call between the two layers of each pass");
+                    for (int i = before; i < admitted.size(); i++) {
+                        int tokens = admitted.get(i).output().ids().length;
+                        if (i < 3) assertEquals(1, tokens, "arrival " + i + ": first token sampled during the pass that admitted it");
+                        else assertEquals(0, tokens, "a prompt longer than a chunk waits for the steps' chunks");
+                    }
+                    if (before == 0 && admitted.size() == 2) assertEquals(3, d.running(), "both joined after their pass");
+                    if (before == 2) assertEquals(4, d.running(), "the one-chunk arrival joined after its pass: " + running);
+                }
+                Generator reference = new Generator(m.model(), m.tokenizer(), true, false);
+                for (int i = 0; i < arrivals.size(); i++) {
+                    long[] want = reference.generate(List.of(arrivals.get(i)), greedy(lengths[i])).get(0).ids();
+                    assertArrayEquals(want, admitted.get(i).output().ids(), "arrival " + i + " against decoding alone");
+                }
+                assertArrayEquals(reference.generate(List.of(first), greedy(10)).get(0).ids(), a.output().ids());
+            }
+        }
+    }
+
     private static JsonNode read(Path dir) {
         try {
             return Json.MAPPER.readTree(dir.resolve("expected_generation.json").toFile());
