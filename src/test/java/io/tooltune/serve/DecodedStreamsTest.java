@@ -18,11 +18,8 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.langchain4j.agent.tool.ToolSpecification;
-import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
-import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiChatRequestParameters;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import io.tooltune.Json;
 import io.tooltune.Shared;
@@ -38,8 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -191,26 +186,13 @@ class DecodedStreamsTest {
             assertEquals(written, done);
             assertEquals(written, acc.response().output().get(0).asFunctionCall().arguments());
 
-            CompletableFuture<ChatResponse> done4j = new CompletableFuture<>();
-            OpenAiStreamingChatModel.builder().baseUrl(ServeTestSupport.baseUrl(server)).apiKey("unused").modelName("gated").build()
-                    .chat(ChatRequest.builder().messages(UserMessage.from("Weather in Paris?")).toolSpecifications(ToolSpecification
-                            .builder().name("get_weather").parameters(JsonObjectSchema.builder().addStringProperty("city").build())
-                            .build()).build(), new StreamingChatResponseHandler() {
-                        @Override
-                        public void onPartialResponse(String partial) {}
-
-                        @Override
-                        public void onCompleteResponse(ChatResponse response) {
-                            done4j.complete(response);
-                        }
-
-                        @Override
-                        public void onError(Throwable error) {
-                            done4j.completeExceptionally(error);
-                        }
-                    });
-            assertEquals(written, done4j.get(60, TimeUnit.SECONDS).aiMessage().toolExecutionRequests().get(0).arguments(),
-                    "LangChain4j's streamed call");
+            OpenAiStreamingChatModel langChain = OpenAiStreamingChatModel.builder().baseUrl(ServeTestSupport.baseUrl(server))
+                    .apiKey("unused").modelName("gated").defaultRequestParameters(OpenAiChatRequestParameters.builder()
+                            .toolSpecifications(ToolSpecification.builder().name("get_weather")
+                                    .parameters(JsonObjectSchema.builder().addStringProperty("city").build()).build()).build())
+                    .build();
+            assertEquals(written, LangChain4jClientTest.stream(langChain, "Weather in Paris?", partial -> {})
+                    .aiMessage().toolExecutionRequests().get(0).arguments(), "LangChain4j's streamed call");
         }
         assertEquals("Rome", Json.MAPPER.readTree(written).get("city").asText(), "a parser reads the last value");
     }
