@@ -58,9 +58,8 @@ final class ResponsesEndpoint {
                 out.add(callItem(call.id(), call.name(), call.arguments(), itemStatus));
             }
         } else {
-            ObjectNode msg = messageItem(reply.content(), reply.finishReason().equals("length") ? "incomplete" : itemStatus);
-            ((ObjectNode) msg.get("content").get(0)).set("logprobs", ChoiceJson.tokens(tokens, true));
-            out.add(msg);
+            out.add(messageItem(reply.content(), reply.finishReason().equals("length") ? "incomplete" : itemStatus,
+                    ChoiceJson.tokens(tokens, true)));
         }
         return out;
     }
@@ -70,17 +69,17 @@ final class ResponsesEndpoint {
                 .put("name", name).put("arguments", arguments).put("status", status);
     }
 
-    private static ObjectNode messageItem(String text, String status) {
+    private static ObjectNode messageItem(String text, String status, ArrayNode logprobs) {
         ObjectNode msg = Json.MAPPER.createObjectNode().put("type", "message").put("id", "msg_" + hex())
                 .put("status", status).put("role", "assistant");
-        msg.putArray("content").add(textPart(text));
+        msg.putArray("content").add(textPart(text, logprobs));
         return msg;
     }
 
-    private static ObjectNode textPart(String text) {
+    private static ObjectNode textPart(String text, ArrayNode logprobs) {
         ObjectNode part = Json.MAPPER.createObjectNode().put("type", "output_text").put("text", text);
         part.putArray("annotations");
-        part.putArray("logprobs");
+        part.set("logprobs", logprobs);
         return part;
     }
 
@@ -154,13 +153,13 @@ final class ResponsesEndpoint {
         @Override
         public void content(String delta, List<TokenLogprob> deltaTokens) throws IOException {
             if (open == null) {
-                open = messageItem("", "in_progress");
+                open = messageItem("", "in_progress", Json.MAPPER.createArrayNode());
                 ObjectNode added = open.deepCopy();
                 added.putArray("content");
                 events.emit("response.output_item.added").put("output_index", output.size()).set("item", added);
                 events.flush();
                 events.emit("response.content_part.added").put("item_id", id()).put("output_index", output.size())
-                        .put("content_index", 0).set("part", textPart(""));
+                        .put("content_index", 0).set("part", textPart("", Json.MAPPER.createArrayNode()));
                 events.flush();
             }
             text.append(delta);
@@ -206,8 +205,7 @@ final class ResponsesEndpoint {
                 events.emit("response.output_text.done").put("item_id", id()).put("output_index", index).put("content_index", 0)
                         .put("text", all).set("logprobs", ChoiceJson.tokens(tokens, false));
                 events.flush();
-                ObjectNode part = textPart(all);
-                part.set("logprobs", ChoiceJson.tokens(tokens, true));
+                ObjectNode part = textPart(all, ChoiceJson.tokens(tokens, true));
                 events.emit("response.content_part.done").put("item_id", id()).put("output_index", index).put("content_index", 0)
                         .set("part", part);
                 events.flush();

@@ -22,7 +22,7 @@ import static io.tooltune.serve.ChatRequest.present;
 final class ResponsesInput {
     private static final Set<String> ROLES = Set.of("user", "system", "developer", "assistant");
     private static final List<String> UNSUPPORTED = List.of("previous_response_id", "conversation", "prompt");
-    static final String LOGPROBS = "message.output_text.logprobs";
+    private static final String LOGPROBS = "message.output_text.logprobs";
     /** OpenAI's other includables: they add to items this server never produces, so they add nothing here. */
     private static final Set<String> NOTHING_TO_INCLUDE = Set.of("file_search_call.results", "web_search_call.results",
             "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url",

@@ -45,7 +45,6 @@ record ServedModel(ModelBackend backend, PromptFormat format) {
         ChatRequest req = plan.request();
         AssistantReply mapped = format == PromptFormat.REACT || req.responseFormat() != null
                 ? Constraints.reply(req, plan.rendered(), c) : format.reply(plan.rendered(), c);
-        // a call's arguments as a stream writes them (a key given twice stays twice): streamed and unstreamed agree
         mapped = ReplyStream.of(format, req, plan.rendered()).withArgumentsAsWritten(mapped, c);
         return mapped.stoppedAt(req.stop());
     }
