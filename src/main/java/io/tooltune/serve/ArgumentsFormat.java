@@ -13,8 +13,9 @@ import java.util.function.Function;
  * reply's separators written after each comma and colon, and strings re-escaped as Jackson and Python's json.dumps
  * write them (only quotes, backslashes and control characters escaped; an escape sequence waits until it is whole).
  * A number is held until it ends and then written as the final reply writes it (1.50 as 1.5, 1e3 as 1000.0), so a
- * model's spelling of a number does not break the match; literals pass as written. Where the final form still
- * differs (a key given twice), the streamed text stops matching and {@link ReplyStream#finish} sends no more of it.
+ * model's spelling of a number does not break the match; literals pass as written, and so does a key given twice:
+ * the final reply keeps it twice too ({@link ReplyStream#withArgumentsAsWritten}), since a stream cannot take back
+ * the first member once a later one repeats its key.
  */
 final class ArgumentsFormat {
     /** Jackson's compact form, as the ReAct path writes arguments. */

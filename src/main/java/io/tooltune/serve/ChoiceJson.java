@@ -42,20 +42,28 @@ final class ChoiceJson {
     /** OpenAI's logprobs object over the tokens of {@code pieces}. */
     static ObjectNode logprobs(List<VisibleTokens.Piece> pieces) {
         ObjectNode o = Json.MAPPER.createObjectNode();
-        ArrayNode content = o.putArray("content");
-        for (VisibleTokens.Piece p : pieces) {
-            for (TokenLogprob t : p.tokens()) {
-                ObjectNode entry = entry(content.addObject(), t.token(), t.logprob());
-                ArrayNode top = entry.putArray("top_logprobs");
-                for (TokenLogprob.Alternative a : t.top()) entry(top.addObject(), a.token(), a.logprob());
-            }
-        }
+        o.set("content", tokens(pieces.stream().flatMap(p -> p.tokens().stream()).toList(), true));
         o.putNull("refusal");
         return o;
     }
 
-    private static ObjectNode entry(ObjectNode o, String token, double logprob) {
+    /**
+     * One {@code {token, logprob, bytes, top_logprobs: [{token, logprob, bytes}]}} per token; without {@code bytes}
+     * (the Responses events' shape) the bytes fields are left out.
+     */
+    static ArrayNode tokens(List<TokenLogprob> tokens, boolean bytes) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (TokenLogprob t : tokens) {
+            ObjectNode entry = entry(out.addObject(), t.token(), t.logprob(), bytes);
+            ArrayNode top = entry.putArray("top_logprobs");
+            for (TokenLogprob.Alternative a : t.top()) entry(top.addObject(), a.token(), a.logprob(), bytes);
+        }
+        return out;
+    }
+
+    private static ObjectNode entry(ObjectNode o, String token, double logprob, boolean withBytes) {
         o.put("token", token).put("logprob", logprob);
+        if (!withBytes) return o;
         ArrayNode bytes = o.putArray("bytes");
         for (byte b : token.getBytes(StandardCharsets.UTF_8)) bytes.add(b & 0xff);
         return o;

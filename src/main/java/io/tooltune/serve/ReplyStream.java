@@ -1,5 +1,7 @@
 package io.tooltune.serve;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tooltune.Json;
 import io.tooltune.generate.TokenLogprob;
 import io.tooltune.inference.Completion;
 
@@ -162,6 +164,58 @@ abstract class ReplyStream {
             }
         }
     }
+
+    /**
+     * {@code reply} with each tool call's arguments as this stream writes them from the completion's whole text,
+     * where the two are the same JSON value written differently: a key the model gives twice stays twice, as
+     * generated, where the reply's parse kept one member with the last value. A stream cannot know that a member it
+     * sent will be given again, so only this form lets a streamed call's fragments join to exactly the final
+     * arguments; it is also what OpenAI returns (a call's arguments as the model wrote them), and a client's JSON
+     * parser reads the same last value from it. To be called on a fresh stream; it reads the text and sends nothing.
+     */
+    final AssistantReply withArgumentsAsWritten(AssistantReply reply, Completion c) {
+        if (!reply.hasToolCalls()) return reply;
+        try {
+            text(c.text(), DISCARD);
+        } catch (IOException e) {
+            throw new IllegalStateException("a discarding sink does not write", e);
+        }
+        List<ChatRequest.ToolCall> out = new ArrayList<>();
+        boolean changed = false;
+        for (int i = 0; i < reply.toolCalls().size(); i++) {
+            ChatRequest.ToolCall want = reply.toolCalls().get(i);
+            String written = i < calls.size() && calls.get(i).name().equals(want.name()) ? calls.get(i).arguments().toString() : null;
+            if (written != null && !written.equals(want.arguments()) && sameJson(written, want.arguments())) {
+                want = new ChatRequest.ToolCall(want.id(), want.name(), written);
+                changed = true;
+            }
+            out.add(want);
+        }
+        return changed ? new AssistantReply(reply.content(), out, reply.finishReason()) : reply;
+    }
+
+    private static boolean sameJson(String a, String b) {
+        try {
+            return Json.MAPPER.readTree(a).equals(Json.MAPPER.readTree(b));
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    /** A sink for reading a whole text without sending it. */
+    private static final DeltaSink DISCARD = new DeltaSink() {
+        @Override
+        public void content(String text) {}
+
+        @Override
+        public void toolCallStart(int index, String id, String name) {}
+
+        @Override
+        public void toolCallArguments(int index, String fragment) {}
+
+        @Override
+        public void heartbeat() {}
+    };
 
     /** Where {@code content} sits in the completion's text (0 where it is not there verbatim). */
     private static int contentStart(Completion c, String content) {

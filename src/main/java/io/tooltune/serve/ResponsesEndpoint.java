@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.tooltune.Json;
+import io.tooltune.generate.TokenLogprob;
 import io.tooltune.inference.Completion;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +20,9 @@ import java.util.concurrent.ExecutionException;
  * tool call, else one assistant message. A length cut makes the response "incomplete" (reason max_output_tokens).
  * Streaming sends the Responses event sequence (response.created ... response.completed) with sequence numbers, each
  * delta as soon as the tokens behind it are decoded; nothing is stored, so every response says {@code "store": false}.
+ * With {@code include: ["message.output_text.logprobs"]}, each output_text.delta carries its own tokens'
+ * {@code {token, logprob, top_logprobs: [{token, logprob}]}} and the output_text part all of them, with their bytes
+ * ({@code {token, logprob, bytes, top_logprobs: [{token, logprob, bytes}]}}), as OpenAI's Responses API does.
  */
 final class ResponsesEndpoint {
     private ResponsesEndpoint() {}
@@ -26,12 +31,17 @@ final class ResponsesEndpoint {
         ChatRequest req = ResponsesInput.toChat(body);
         ServedModel.ChatPlan plan = served.plan(req);
         Shape shape = new Shape("resp_" + hex(), System.currentTimeMillis() / 1000, served.backend().modelId(), body);
+        boolean logprobs = req.topLogprobs() != null;
         if (body.path("stream").asBoolean(false)) {
-            stream(ctx, served, plan, shape, submitter);
+            stream(ctx, served, plan, shape, submitter, logprobs);
         } else {
             HttpIo.respondWhenDone(ctx, submitter.submit(served.backend(), plan.job()), c -> {
                 AssistantReply reply = served.reply(plan, c);
-                return shape.response(status(reply), items(reply, "completed"), c);
+                List<TokenLogprob> tokens = new ArrayList<>();
+                if (logprobs) {
+                    for (VisibleTokens.Piece p : VisibleTokens.pieces(reply.content(), c.text(), c.logprobs())) tokens.addAll(p.tokens());
+                }
+                return shape.response(status(reply), items(reply, "completed", tokens), c);
             });
         }
     }
@@ -40,15 +50,16 @@ final class ResponsesEndpoint {
         return reply.finishReason().equals("length") ? "incomplete" : "completed";
     }
 
-    /** The output items of a reply, each with {@code itemStatus}. */
-    private static ArrayNode items(AssistantReply reply, String itemStatus) {
+    /** The output items of a reply, each with {@code itemStatus}; {@code tokens}: those behind its content. */
+    private static ArrayNode items(AssistantReply reply, String itemStatus, List<TokenLogprob> tokens) {
         ArrayNode out = Json.MAPPER.createArrayNode();
         if (reply.hasToolCalls()) {
             for (ChatRequest.ToolCall call : reply.toolCalls()) {
                 out.add(callItem(call.id(), call.name(), call.arguments(), itemStatus));
             }
         } else {
-            out.add(messageItem(reply.content(), reply.finishReason().equals("length") ? "incomplete" : itemStatus));
+            out.add(messageItem(reply.content(), reply.finishReason().equals("length") ? "incomplete" : itemStatus,
+                    ChoiceJson.tokens(tokens, true)));
         }
         return out;
     }
@@ -58,17 +69,17 @@ final class ResponsesEndpoint {
                 .put("name", name).put("arguments", arguments).put("status", status);
     }
 
-    private static ObjectNode messageItem(String text, String status) {
+    private static ObjectNode messageItem(String text, String status, ArrayNode logprobs) {
         ObjectNode msg = Json.MAPPER.createObjectNode().put("type", "message").put("id", "msg_" + hex())
                 .put("status", status).put("role", "assistant");
-        msg.putArray("content").add(textPart(text));
+        msg.putArray("content").add(textPart(text, logprobs));
         return msg;
     }
 
-    private static ObjectNode textPart(String text) {
+    private static ObjectNode textPart(String text, ArrayNode logprobs) {
         ObjectNode part = Json.MAPPER.createObjectNode().put("type", "output_text").put("text", text);
         part.putArray("annotations");
-        part.putArray("logprobs");
+        part.set("logprobs", logprobs);
         return part;
     }
 
@@ -78,7 +89,7 @@ final class ResponsesEndpoint {
      * of each function call); the final response lists the items as streamed.
      */
     private static void stream(Context ctx, ServedModel served, ServedModel.ChatPlan plan, Shape shape,
-                               ChatServer.Submitter submitter) throws IOException {
+                               ChatServer.Submitter submitter, boolean logprobs) throws IOException {
         ChoiceStreams choice = new ChoiceStreams();
         choice.start(submitter, served.backend(), plan.job());
         Events events;
@@ -94,7 +105,7 @@ final class ResponsesEndpoint {
             throw e;
         }
         ReplyStream replyStream = ReplyStream.of(served.format(), plan.request(), plan.rendered());
-        ItemEvents items = new ItemEvents(events);
+        ItemEvents items = new ItemEvents(events, logprobs);
         try {
             choice.follow(List.of(replyStream), List.of(items), (i, c) -> {
                 AssistantReply reply = served.reply(plan, c);
@@ -118,33 +129,44 @@ final class ResponsesEndpoint {
      * A reply's deltas as Responses events: content opens a message item (output_item.added, content_part.added) and
      * goes out as output_text.delta; a tool call closes the item before it and opens a function_call item whose
      * arguments go out as function_call_arguments.delta. {@link #close} ends the open item (a reply with nothing
-     * in it is one empty message, as the non-streamed response has).
+     * in it is one empty message, as the non-streamed response has). With {@code logprobs}, each text delta carries
+     * its tokens, and the message's text part all those sent.
      */
     private static final class ItemEvents implements DeltaSink {
         private final Events events;
         final ArrayNode output = Json.MAPPER.createArrayNode();
         private ObjectNode open;
         private final StringBuilder text = new StringBuilder();
+        private final boolean logprobs;
+        private final List<TokenLogprob> tokens = new ArrayList<>();
 
-        ItemEvents(Events events) {
+        ItemEvents(Events events, boolean logprobs) {
             this.events = events;
+            this.logprobs = logprobs;
         }
 
         @Override
         public void content(String delta) throws IOException {
+            content(delta, List.of());
+        }
+
+        @Override
+        public void content(String delta, List<TokenLogprob> deltaTokens) throws IOException {
             if (open == null) {
-                open = messageItem("", "in_progress");
+                open = messageItem("", "in_progress", Json.MAPPER.createArrayNode());
                 ObjectNode added = open.deepCopy();
                 added.putArray("content");
                 events.emit("response.output_item.added").put("output_index", output.size()).set("item", added);
                 events.flush();
                 events.emit("response.content_part.added").put("item_id", id()).put("output_index", output.size())
-                        .put("content_index", 0).set("part", textPart(""));
+                        .put("content_index", 0).set("part", textPart("", Json.MAPPER.createArrayNode()));
                 events.flush();
             }
             text.append(delta);
+            List<TokenLogprob> sent = logprobs ? deltaTokens : List.of();
+            tokens.addAll(sent);
             events.emit("response.output_text.delta").put("item_id", id()).put("output_index", output.size())
-                    .put("content_index", 0).put("delta", delta).putArray("logprobs");
+                    .put("content_index", 0).put("delta", delta).set("logprobs", ChoiceJson.tokens(sent, false));
             events.flush();
         }
 
@@ -181,12 +203,13 @@ final class ResponsesEndpoint {
             int index = output.size();
             if (open.get("type").asText().equals("message")) {
                 events.emit("response.output_text.done").put("item_id", id()).put("output_index", index).put("content_index", 0)
-                        .put("text", all).putArray("logprobs");
+                        .put("text", all).set("logprobs", ChoiceJson.tokens(tokens, false));
                 events.flush();
+                ObjectNode part = textPart(all, ChoiceJson.tokens(tokens, true));
                 events.emit("response.content_part.done").put("item_id", id()).put("output_index", index).put("content_index", 0)
-                        .set("part", textPart(all));
+                        .set("part", part);
                 events.flush();
-                ((ArrayNode) open.get("content")).removeAll().add(textPart(all));
+                ((ArrayNode) open.get("content")).removeAll().add(part);
             } else {
                 events.emit("response.function_call_arguments.done").put("item_id", id()).put("output_index", index)
                         .put("name", open.get("name").asText()).put("arguments", all);
@@ -200,6 +223,7 @@ final class ResponsesEndpoint {
             output.add(open);
             open = null;
             text.setLength(0);
+            tokens.clear();
         }
 
         private String id() {
@@ -250,6 +274,7 @@ final class ResponsesEndpoint {
             r.putObject("text").set("format", format.isObject() ? format : Json.MAPPER.createObjectNode().put("type", "text"));
             r.set("tool_choice", request.hasNonNull("tool_choice") ? request.get("tool_choice") : Json.MAPPER.getNodeFactory().textNode("auto"));
             r.set("tools", request.path("tools").isArray() ? request.get("tools") : Json.MAPPER.createArrayNode());
+            r.set("top_logprobs", request.path("top_logprobs").isInt() ? request.get("top_logprobs") : null);
             r.put("top_p", request.path("top_p").isNumber() ? request.get("top_p").asDouble() : 1.0);
             r.put("truncation", "disabled");
             if (c == null) {

@@ -14,13 +14,19 @@ import static io.tooltune.serve.ChatRequest.present;
  * A Responses API request ({@code POST /v1/responses}) translated onto the chat path: {@code instructions} become
  * a system message, {@code input} (a string, or message, function_call and function_call_output items) the
  * messages, flat function tools the chat tools, {@code tool_choice}, {@code max_output_tokens} and
- * {@code text.format} their chat counterparts; the result is validated as a {@link ChatRequest}. Items and
- * parameters this server cannot honour (hosted tools, images, files, stored conversations) are refused, naming
- * the field.
+ * {@code text.format} their chat counterparts; {@code include: ["message.output_text.logprobs"]} turns on the chat's
+ * logprobs with {@code top_logprobs} alternatives (without it, top_logprobs is checked and no logprobs are returned,
+ * as OpenAI does). The result is validated as a {@link ChatRequest}. Items and parameters this server cannot honour
+ * (hosted tools, images, files, stored conversations) are refused, naming the field.
  */
 final class ResponsesInput {
     private static final Set<String> ROLES = Set.of("user", "system", "developer", "assistant");
     private static final List<String> UNSUPPORTED = List.of("previous_response_id", "conversation", "prompt");
+    private static final String LOGPROBS = "message.output_text.logprobs";
+    /** OpenAI's other includables: they add to items this server never produces, so they add nothing here. */
+    private static final Set<String> NOTHING_TO_INCLUDE = Set.of("file_search_call.results", "web_search_call.results",
+            "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url",
+            "code_interpreter_call.outputs", "reasoning.encrypted_content");
 
     private ResponsesInput() {}
 
@@ -51,9 +57,37 @@ final class ResponsesInput {
         copy(body, "temperature", chat, "temperature");
         copy(body, "top_p", chat, "top_p");
         copy(body, "seed", chat, "seed");
+        Integer top = topLogprobs(body.get("top_logprobs"));
+        if (includesLogprobs(body.get("include"))) chat.put("logprobs", true).put("top_logprobs", top == null ? 0 : top);
         JsonNode format = body.path("text").get("format");
         if (present(format)) chat.set("response_format", responseFormat(format));
         return ChatRequest.parse(chat);
+    }
+
+    /** Whether {@code include} asks for the output text's logprobs; a value OpenAI does not define is refused. */
+    private static boolean includesLogprobs(JsonNode include) {
+        if (!present(include)) return false;
+        if (!include.isArray()) throw ApiException.invalidParam("include", "invalid_type", "must be an array of strings");
+        boolean logprobs = false;
+        for (int i = 0; i < include.size(); i++) {
+            String value = include.get(i).asText("");
+            if (value.equals(LOGPROBS)) logprobs = true;
+            else if (!include.get(i).isTextual() || !NOTHING_TO_INCLUDE.contains(value)) {
+                throw ApiException.invalidParam("include[" + i + "]", "invalid_value", "unknown value " + include.get(i)
+                        + " (this server fills in '" + LOGPROBS + "')");
+            }
+        }
+        return logprobs;
+    }
+
+    /** top_logprobs, checked whether or not logprobs are included. */
+    private static Integer topLogprobs(JsonNode top) {
+        if (!present(top)) return null;
+        if (!top.isIntegralNumber() || !top.canConvertToInt()) throw ApiException.invalidParam("top_logprobs", "invalid_type", "must be an integer");
+        if (top.asInt() < 0 || top.asInt() > ChatRequest.MAX_TOP_LOGPROBS) {
+            throw ApiException.invalidParam("top_logprobs", "invalid_value", "must be in [0, " + ChatRequest.MAX_TOP_LOGPROBS + "]");
+        }
+        return top.asInt();
     }
 
     private static void messages(JsonNode input, ArrayNode out) {

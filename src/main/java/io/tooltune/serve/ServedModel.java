@@ -38,12 +38,14 @@ record ServedModel(ModelBackend backend, PromptFormat format) {
 
     /**
      * JSON output and the ReAct prompt's forced calls through {@link Constraints}, otherwise the prompt format's
-     * mapping; then the request's stop strings cut the visible text.
+     * mapping; each call's arguments as a stream writes them ({@link ReplyStream#withArgumentsAsWritten}); then the
+     * request's stop strings cut the visible text.
      */
     AssistantReply reply(ChatPlan plan, Completion c) {
         ChatRequest req = plan.request();
         AssistantReply mapped = format == PromptFormat.REACT || req.responseFormat() != null
                 ? Constraints.reply(req, plan.rendered(), c) : format.reply(plan.rendered(), c);
+        mapped = ReplyStream.of(format, req, plan.rendered()).withArgumentsAsWritten(mapped, c);
         return mapped.stoppedAt(req.stop());
     }
 

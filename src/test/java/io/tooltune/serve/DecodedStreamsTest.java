@@ -3,6 +3,7 @@ package io.tooltune.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
+import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.ResponseFormatJsonObject;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -16,6 +17,10 @@ import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseStreamEvent;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.openai.OpenAiChatRequestParameters;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import io.tooltune.Json;
 import io.tooltune.Shared;
 import io.tooltune.model.io.LoadedModel;
@@ -135,6 +140,61 @@ class DecodedStreamsTest {
         assertEquals("{\"city\":\"Paris\",\"unit\":\"C\"}", unstreamed);
         assertEquals(unstreamed, joined.toString());
         assertEquals(unstreamed, call.arguments());
+    }
+
+    /** A ReAct call of get_weather that gives "city" twice. */
+    private static final List<String> REPEATED_KEY = List.of("Thought: \nAction: get_weather\nAction Input: {\"city\"",
+            ": \"Paris\", \"unit\": ", "\"C\", \"city\"", ": \"Rome\"}");
+
+    /**
+     * A call whose arguments give a key twice: chat and Responses streams join to exactly the arguments of the
+     * unstreamed reply (kept as written, the last value is the one a parser reads), through openai-java's accumulators
+     * and LangChain4j's streaming model.
+     */
+    @Test
+    void aCallGivingAKeyTwiceStreamsExactlyTheUnstreamedArguments() throws Exception {
+        StreamingArrivalTest.Gate open = new StreamingArrivalTest.Gate();
+        open.timedOut = true; // nothing acknowledges: let every piece through
+        String written = "{\"city\":\"Paris\",\"unit\":\"C\",\"city\":\"Rome\"}";
+        try (ChatServer server = ServeTestSupport.start(StreamingArrivalTest.pieces(open, REPEATED_KEY))) {
+            OpenAIClient client = ServeTestSupport.client(server);
+            ChatCompletionCreateParams chat = ChatCompletionCreateParams.builder().model("gated")
+                    .addTool(OpenAiJavaClientTest.weatherTool()).addUserMessage("Weather in Paris?").build();
+            assertEquals(written, client.chat().completions().create(chat).choices().get(0).message().toolCalls().orElseThrow()
+                    .get(0).asFunction().function().arguments());
+            ChatCompletionAccumulator chatAcc = ChatCompletionAccumulator.create();
+            try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(chat)) {
+                s.stream().forEach(chatAcc::accumulate);
+            }
+            assertEquals(written, chatAcc.chatCompletion().choices().get(0).message().toolCalls().orElseThrow()
+                    .get(0).asFunction().function().arguments());
+
+            ResponseCreateParams params = ResponseCreateParams.builder().model("gated").addTool(ResponsesApiTest.weatherTool())
+                    .input("Weather in Paris?").build();
+            assertEquals(written, client.responses().create(params).output().get(0).asFunctionCall().arguments());
+            ResponseAccumulator acc = ResponseAccumulator.create();
+            StringBuilder joined = new StringBuilder();
+            String done = null;
+            try (StreamResponse<ResponseStreamEvent> s = client.responses().createStreaming(params)) {
+                for (ResponseStreamEvent e : (Iterable<ResponseStreamEvent>) s.stream()::iterator) {
+                    acc.accumulate(e.validate());
+                    if (e.isFunctionCallArgumentsDelta()) joined.append(e.asFunctionCallArgumentsDelta().delta());
+                    if (e.isFunctionCallArgumentsDone()) done = e.asFunctionCallArgumentsDone().arguments();
+                }
+            }
+            assertEquals(written, joined.toString());
+            assertEquals(written, done);
+            assertEquals(written, acc.response().output().get(0).asFunctionCall().arguments());
+
+            OpenAiStreamingChatModel langChain = OpenAiStreamingChatModel.builder().baseUrl(ServeTestSupport.baseUrl(server))
+                    .apiKey("unused").modelName("gated").defaultRequestParameters(OpenAiChatRequestParameters.builder()
+                            .toolSpecifications(ToolSpecification.builder().name("get_weather")
+                                    .parameters(JsonObjectSchema.builder().addStringProperty("city").build()).build()).build())
+                    .build();
+            assertEquals(written, LangChain4jClientTest.stream(langChain, "Weather in Paris?", partial -> {})
+                    .aiMessage().toolExecutionRequests().get(0).arguments(), "LangChain4j's streamed call");
+        }
+        assertEquals("Rome", Json.MAPPER.readTree(written).get("city").asText(), "a parser reads the last value");
     }
 
     @Test

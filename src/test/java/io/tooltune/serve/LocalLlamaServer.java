@@ -35,6 +35,10 @@ final class LocalLlamaServer implements BeforeAllCallback, AfterAllCallback {
         return client;
     }
 
+    ChatServer server() {
+        return server;
+    }
+
     LocalModelBackend backend() {
         return backend;
     }

@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** What each prompt format streams of raw text fed token by token (here: character by character, the worst case). */
 class ReplyStreamTest {
@@ -227,5 +229,63 @@ class ReplyStreamTest {
         assertEquals("one two ", e.content(), "sent deltas are never taken back: no start of the stop string went out");
         s.finish(new AssistantReply("one two three four", List.of(), "stop").stoppedAt(List.of("three")), completion(""), e);
         assertEquals("one two ", e.content());
+    }
+
+    /** Arguments giving a key twice (at the top, in a nested object, three times), each with its last-value meaning. */
+    private static final List<String> REPEATED_KEYS = List.of(
+            "{\"city\": \"Paris\", \"unit\": \"C\", \"city\": \"Rome\"}",
+            "{\"o\": {\"a\": 1, \"b\": [1, 2], \"a\": {\"x\": 2}}, \"c\": 3}",
+            "{\"a\": 1, \"a\": 2.50, \"a\": 3}");
+
+    /**
+     * Feeds {@code text} character by character, then ends the stream with {@code parsed} (the prompt format's reply)
+     * as the server makes it final; checks that the fragments join to exactly the final arguments, which mean what
+     * {@code parsed} means, and returns them.
+     */
+    private static String streamedAndFinalAgree(Supplier<ReplyStream> streams, String text, AssistantReply parsed) throws Exception {
+        ReplyStream s = streams.get();
+        Events e = feedByCharacter(s, text);
+        AssistantReply reply = streams.get().withArgumentsAsWritten(parsed, completion(text));
+        s.finish(reply, completion(text), e);
+        String arguments = reply.toolCalls().get(0).arguments();
+        assertEquals(arguments, e.arguments(0));
+        assertEquals(Json.MAPPER.readTree(parsed.toolCalls().get(0).arguments()), Json.MAPPER.readTree(arguments),
+                "a parser reads the last value, as the reply's own parse did");
+        return arguments;
+    }
+
+    @Test
+    void reactArgumentsWithAKeyGivenTwiceJoinToTheFinalArgumentsAsWritten() throws Exception {
+        List<String> finals = new ArrayList<>();
+        for (String input : REPEATED_KEYS) {
+            String text = "Thought: look it up\nAction: get_weather\nAction Input: " + input;
+            finals.add(streamedAndFinalAgree(() -> new ReactReplyStream(rendered("get_weather"), List.of()), text,
+                    ReplyMapper.map(text, Set.of("get_weather"), false)));
+        }
+        assertEquals(List.of("{\"city\":\"Paris\",\"unit\":\"C\",\"city\":\"Rome\"}",
+                "{\"o\":{\"a\":1,\"b\":[1,2],\"a\":{\"x\":2}},\"c\":3}", "{\"a\":1,\"a\":2.5,\"a\":3}"), finals);
+    }
+
+    @Test
+    void templateArgumentsWithAKeyGivenTwiceJoinToTheFinalArgumentsAsWritten() throws Exception {
+        TemplatePromptMapper mapper = TemplatePromptMapperTest.mapper("tiny-qwen2");
+        List<String> finals = new ArrayList<>();
+        for (String args : REPEATED_KEYS) {
+            String text = "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": " + args + "}\n</tool_call>";
+            finals.add(streamedAndFinalAgree(() -> new TemplateReplyStream("", List.of()), text,
+                    mapper.reply(rendered("get_weather"), completion(text))));
+        }
+        assertEquals(List.of("{\"city\": \"Paris\", \"unit\": \"C\", \"city\": \"Rome\"}",
+                "{\"o\": {\"a\": 1, \"b\": [1, 2], \"a\": {\"x\": 2}}, \"c\": 3}", "{\"a\": 1, \"a\": 2.5, \"a\": 3}"), finals);
+    }
+
+    /** Arguments without a repeated key stay as the reply's parse wrote them; a call the stream read differently too. */
+    @Test
+    void argumentsAsWrittenChangeOnlyARepeatedKeysCall() {
+        String text = "Thought: \nAction: get_weather\nAction Input: {\"city\":  \"Paris\", \"n\": 1e3}";
+        AssistantReply parsed = ReplyMapper.map(text, Set.of("get_weather"), false);
+        assertSame(parsed, new ReactReplyStream(rendered("get_weather"), List.of()).withArgumentsAsWritten(parsed, completion(text)));
+        AssistantReply other = new AssistantReply(null, List.of(new ChatRequest.ToolCall("call_1", "get_weather", "{\"city\":\"Rome\"}")), "tool_calls");
+        assertSame(other, new ReactReplyStream(rendered("get_weather"), List.of()).withArgumentsAsWritten(other, completion(text)));
     }
 }

@@ -9,6 +9,7 @@ import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseFunctionToolCall;
+import com.openai.models.responses.ResponseIncludable;
 import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseStatus;
@@ -173,5 +174,35 @@ class ResponsesApiTest {
                 + "\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"x\",\"schema\":{\"type\":\"object\",\"patternProperties\":{}}}}}");
         ServerErrorsTest.error(schema, 400, "unsupported_schema");
         assertTrue(Json.MAPPER.readTree(schema.body()).at("/error/message").asText().contains("patternProperties"), schema.body());
+    }
+
+    @Test
+    void anUnknownIncludeOrATopLogprobsOutOfRangeIsA400NamingIt() throws Exception {
+        for (Map.Entry<String, String> bad : Map.of(
+                "include[1]", "\"include\":[\"message.output_text.logprobs\",\"message.output_text.tokens\"]",
+                "include", "\"include\":\"message.output_text.logprobs\"",
+                "top_logprobs", "\"include\":[\"message.output_text.logprobs\"],\"top_logprobs\":21").entrySet()) {
+            JsonNode err = ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/responses",
+                    "{\"model\":\"opt-tools\",\"input\":\"hi\"," + bad.getValue() + "}"), 400,
+                    bad.getKey().equals("include") ? "invalid_type" : "invalid_value");
+            assertEquals(bad.getKey(), err.get("param").asText(), err.toString());
+        }
+        JsonNode negative = ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/responses",
+                "{\"model\":\"opt-tools\",\"input\":\"hi\",\"top_logprobs\":-1}"), 400, "invalid_value");
+        assertEquals("top_logprobs", negative.get("param").asText());
+        JsonNode unknown = ServerErrorsTest.error(ServeTestSupport.post(scripted.server(), "/responses",
+                "{\"model\":\"opt-tools\",\"input\":\"hi\",\"include\":[\"output_text.logprob\"]}"), 400, "invalid_value");
+        assertEquals("include[0]", unknown.get("param").asText());
+        assertTrue(unknown.get("message").asText().contains("\"output_text.logprob\""), unknown.toString());
+    }
+
+    @Test
+    void includablesForItemsThisServerNeverProducesAreAccepted() {
+        Response r = scripted.client().responses().create(ResponseCreateParams.builder().model("opt-tools").input("Hello there")
+                .addInclude(ResponseIncludable.REASONING_ENCRYPTED_CONTENT).addInclude(ResponseIncludable.MESSAGE_OUTPUT_TEXT_LOGPROBS)
+                .topLogprobs(20L).build());
+        r.validate();
+        assertEquals("Hello! How can I help you today?", text(r));
+        assertEquals(20L, r.topLogprobs().orElseThrow());
     }
 }

@@ -32,7 +32,10 @@ import java.util.Set;
  * llama.cpp and most engines do; any order would multiply states). With {@code properties} given and
  * {@code additionalProperties} absent, no other properties are allowed (OpenAI's strict mode and llama.cpp agree);
  * an object schema without {@code properties} allows any members. Extra members come after the declared ones, under
- * names other than theirs. {@code enum}/{@code const} values are written in Jackson's compact spelling only.
+ * names other than theirs, so a declared property is never given twice; extra members may repeat each other's names
+ * (a context-free grammar cannot remember the names written, and holding them in the matcher's state would make its
+ * masks, cached per state, depend on every key). {@code enum}/{@code const} values are written in Jackson's compact
+ * spelling only.
  */
 public final class JsonSchemaGrammar {
     public static final int DEFAULT_MAX_WHITESPACE = 8;

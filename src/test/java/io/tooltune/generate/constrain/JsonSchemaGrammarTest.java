@@ -117,6 +117,20 @@ class JsonSchemaGrammarTest {
         table("{\"type\": \"object\", \"additionalProperties\": false}", List.of("{}", "{ }"), List.of(bad("{\"a\":1}", 1)));
     }
 
+    /**
+     * A constrained call never gives a declared property twice (a parser would keep one of the two values): each is
+     * written once in schema order, and extra members may not take a declared name, at any depth.
+     */
+    @Test
+    void aDeclaredPropertyIsNeverGivenTwice() {
+        String inner = "{\"type\": \"object\", \"properties\": {\"x\": {\"type\": \"integer\"}}, \"additionalProperties\": true}";
+        String schema = "{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"integer\"}, \"o\": " + inner
+                + "}, \"required\": [\"a\"], \"additionalProperties\": {\"type\": \"integer\"}}";
+        table(schema, List.of("{\"a\":1,\"o\":{\"x\":1,\"y\":2},\"z\":3}", "{\"a\":1,\"ab\":2}"),
+                List.of(bad("{\"a\":1,\"a\":2}", 9), bad("{\"a\":1, \"a\":2}", 10), bad("{\"a\":1,\"o\":{},\"o\":2}", 16),
+                        bad("{\"a\":1,\"o\":{\"x\":1,\"x\":2}}", 20), bad("{\"a\":1,\"o\":{\"y\":1,\"x\":2}}", 20)));
+    }
+
     @Test
     void enumAndConst() {
         table("{\"type\": \"string\", \"enum\": [\"give_answer\", \"give_up_and_restart\", 3, null, {\"a\": [1]}]}",
