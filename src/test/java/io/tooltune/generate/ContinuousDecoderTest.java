@@ -215,7 +215,18 @@ class ContinuousDecoderTest {
      */
     @Test
     void sequencesArrivingDuringADecodePassArePrefilledBeforeItEnds() {
-        try (LoadedModel m = ModelFolder.load(Shared.path("fixtures/opt/tiny-opt-prenorm"))) {
+        assertArrivalsDuringAPassArePrefilledInIt(Shared.path("fixtures/opt/tiny-opt-prenorm"));
+    }
+
+    /** The same on a Qwen2 fixture, whose layers read the rotary tables of their own pass, not of the nested one's. */
+    @Test
+    void qwen2SequencesArrivingDuringADecodePassArePrefilledBeforeItEnds() {
+        assertArrivalsDuringAPassArePrefilledInIt(Shared.path("fixtures/llama/tiny-qwen2"));
+    }
+
+    private static void assertArrivalsDuringAPassArePrefilledInIt(Path dir) {
+        try (LoadedModel m = ModelFolder.load(dir)) {
+            assertEquals(2, m.model().config().numLayers(), "one call between the layers of a pass");
             String system = "You are a helpful assistant with tools. Answer briefly and call a function when needed. User: ";
             long[] first = m.tokenizer().encode(system + "what is the weather in Paris today?");
             List<long[]> arrivals = List.of(m.tokenizer().encode(system + "book me a table"),
@@ -242,7 +253,7 @@ class ContinuousDecoderTest {
                     calls[0] = 0;
                     d.step();
                     running.add(d.running());
-                    assertEquals(d.decodeSteps() - passes, calls[0], "one call between the two layers of each pass");
+                    assertEquals(d.decodeSteps() - passes, calls[0], "one call per pass");
                     for (int i = before; i < admitted.size(); i++) {
                         int tokens = admitted.get(i).output().ids().length;
                         if (i < 3) assertEquals(1, tokens, "arrival " + i + ": first token sampled during the pass that admitted it");

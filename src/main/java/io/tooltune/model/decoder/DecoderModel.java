@@ -21,6 +21,7 @@ import io.tooltune.model.PassThreads;
 import io.tooltune.model.RowSplit;
 import io.tooltune.model.Seeds;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +34,8 @@ import java.util.SplittableRandom;
  * attention mask, so left padding and the KV cache work as in transformers' generate.
  *
  * <p>{@link #layer} needs the rotary tables of the positions that {@link #embed} computed; they are kept with the
- * attention bias that embed returned, so a layer must be given the bias of the latest embed call.
+ * attention bias that embed returned, so a layer must be given the bias of a recent embed call. Several passes may
+ * be in progress at once (the engine prefills an arrival between two layers of a decode pass), so the last few are kept.
  */
 public final class DecoderModel implements CausalLM {
     public static final String EMBED = "model.embed_tokens.weight";
@@ -48,10 +50,17 @@ public final class DecoderModel implements CausalLM {
     /** head_dim^-0.5, made once and owned by PyTorch: the backward of the scaling reads it (see GraphScalar). */
     private final NDArray queryScale;
     private final Linears linears;
-    private NDArray latestBias;
-    /** The latest bias is all zeros (one new token per row, no pads): adding it would change nothing. */
-    private boolean latestBiasHidesNothing;
-    private RotaryEmbedding.Tables latestTables;
+    /** The passes of the latest embed calls, newest first. */
+    private final ArrayDeque<Pass> recentPasses = new ArrayDeque<>();
+
+    /**
+     * What a pass's layers need from its embed call: its bias, whether that bias is all zeros (one new token per
+     * row, no pads: adding it would change nothing), and the rotary tables of its positions.
+     */
+    private record Pass(NDArray bias, boolean biasHidesNothing, RotaryEmbedding.Tables tables) {}
+
+    /** Passes that may be in progress at once: a decode pass and a prefill run between two of its layers, with room to spare. */
+    private static final int OPEN_PASSES = 4;
 
     /** Wraps {@code params} (owned by {@code manager}); the names and shapes must be those of {@link #shapes}. */
     public DecoderModel(DecoderConfig config, NDManager manager, Map<String, NDArray> params) {
@@ -171,17 +180,17 @@ public final class DecoderModel implements CausalLM {
         float hidden = type == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
         CausalMask m = CausalMask.of(mask, b, past, t, windowedLayers ? window : 0, hidden);
         NDManager arrays = inputIds.getManager();
-        latestTables = rotary.tables(arrays, m.positions(), b, t, type);
+        RotaryEmbedding.Tables tables = rotary.tables(arrays, m.positions(), b, t, type);
         NDArray bias = arrays.create(m.bias(), new Shape(b, 1, t, total));
         if (type != DataType.FLOAT32) bias = bias.toType(type, false);
-        latestBias = bias;
-        latestBiasHidesNothing = m.hidesNothing();
+        recentPasses.addFirst(new Pass(bias, m.hidesNothing(), tables));
+        if (recentPasses.size() > OPEN_PASSES) recentPasses.removeLast();
         return new Embedded(Embedding.embedding(inputIds, table, SparseFormat.DENSE).singletonOrThrow(), bias);
     }
 
     @Override
     public NDArray layer(int index, NDArray hidden, NDArray attentionBias, KvCache cache, boolean training) {
-        if (attentionBias != latestBias) throw new IllegalStateException("layer() needs the attention bias of the latest embed()");
+        Pass pass = passOf(attentionBias);
         String l = "model.layers." + index + ".";
         long b = hidden.getShape().get(0);
         long t = hidden.getShape().get(1);
@@ -193,15 +202,15 @@ public final class DecoderModel implements CausalLM {
             q = RmsNorm.apply(q, w(l + "self_attn.q_norm.weight"), eps);
             k = RmsNorm.apply(k, w(l + "self_attn.k_norm.weight"), eps);
         }
-        q = latestTables.apply(q.transpose(0, 2, 1, 3)).mul(queryScale);
-        k = latestTables.apply(k.transpose(0, 2, 1, 3));
+        q = pass.tables().apply(q.transpose(0, 2, 1, 3)).mul(queryScale);
+        k = pass.tables().apply(k.transpose(0, 2, 1, 3));
         v = v.transpose(0, 2, 1, 3);
         if (cache != null) {
             NDArray[] kv = cache.append(index, k, v);
             k = kv[0];
             v = kv[1];
         }
-        NDArray attended = attention(q, k, v, attentionBias, training);
+        NDArray attended = attention(q, k, v, pass.biasHidesNothing() ? null : attentionBias, training);
         NDArray x = hidden.add(project(attended, l + "self_attn.o_proj", config.attentionBias(), training));
         h = RmsNorm.apply(x, w(l + "post_attention_layernorm.weight"), eps);
         NDArray gate = project(h, l + "mlp.gate_proj", config.mlpBias(), training);
@@ -209,9 +218,16 @@ public final class DecoderModel implements CausalLM {
         return x.add(project(gate.mul(Activation.sigmoid(gate)).mul(up), l + "mlp.down_proj", config.mlpBias(), training));
     }
 
+    private Pass passOf(NDArray attentionBias) {
+        for (Pass p : recentPasses) {
+            if (p.bias() == attentionBias) return p;
+        }
+        throw new IllegalStateException("layer() needs the attention bias of one of the latest embed() calls");
+    }
+
     /**
      * Grouped-query attention without copying keys and values: the query heads that share a key/value head are
-     * stacked along the time axis ({@code [B,kv,group·T,D]}), so each kv head is multiplied once.
+     * stacked along the time axis ({@code [B,kv,group·T,D]}), so each kv head is multiplied once. A null {@code bias} hides nothing.
      */
     private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias, boolean training) {
         long b = q.getShape().get(0);
@@ -222,7 +238,7 @@ public final class DecoderModel implements CausalLM {
         int group = heads / kvHeads;
         int d = config.headDim();
         NDArray scores = q.reshape(b, kvHeads, group * t, d).matMul(k.transpose(0, 1, 3, 2)).reshape(b, heads, t, keys);
-        if (!latestBiasHidesNothing) scores = scores.add(bias);
+        if (bias != null) scores = scores.add(bias);
         NDArray probs = scores.getDataType() == DataType.FLOAT32 ? scores.softmax(-1)
                 : Casts.to(Casts.to(scores, DataType.FLOAT32).softmax(-1), scores.getDataType());
         if (training && config.attentionDropout() > 0) {
