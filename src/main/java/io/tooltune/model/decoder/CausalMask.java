@@ -4,7 +4,8 @@ package io.tooltune.model.decoder;
  * Positions and the additive attention bias of one forward pass, from the attention mask of the cached and new
  * tokens. Positions are those of transformers' generate: {@code cumsum(mask) - 1}, and 1 on pads (with right
  * padding the real tokens get 0..n-1, as when no position ids are passed). A query sees the keys at or before it
- * that are not pads and, with a sliding window, fewer than {@code window} places back.
+ * that are not pads and, with a sliding window, fewer than {@code window} of its sequence's tokens back (counted in
+ * tokens, not columns: the continuous engine's rows have masked columns between their tokens).
  *
  * <p>A mask may also number packed sequences (1, 1, 2, 2, 2, 0 for pads): positions then restart at each
  * sequence and a token sees only keys of its own sequence, so each sequence is computed as if alone.
@@ -18,6 +19,7 @@ record CausalMask(long[] positions, float[] bias) {
         int total = past + length;
         long[] positions = new long[batch * length];
         float[] bias = new float[batch * length * total];
+        long[] index = new long[total];
         for (int r = 0; r < batch; r++) {
             int rowStart = r * total;
             long realSoFar = 0;
@@ -29,6 +31,7 @@ record CausalMask(long[] positions, float[] bias) {
                     realSoFar = 0;
                 }
                 if (id != 0) realSoFar++;
+                index[key] = id != 0 ? realSoFar - 1 : -1;
                 if (key >= past) positions[r * length + key - past] = id != 0 ? realSoFar - 1 : 1;
             }
             for (int i = 0; i < length; i++) {
@@ -37,12 +40,24 @@ record CausalMask(long[] positions, float[] bias) {
                 int out = (r * length + i) * total;
                 for (int key = 0; key < total; key++) {
                     long id = fullMask[rowStart + key];
-                    boolean visible = key <= query && id != 0 && (own == 0 || id == own) && (window <= 0 || query - key < window);
+                    boolean visible = key <= query && id != 0 && (own == 0 || id == own)
+                            && (window <= 0 || index[query] - index[key] < window);
                     if (!visible) bias[out + key] = hidden;
                 }
             }
         }
         return new CausalMask(positions, bias);
+    }
+
+    /** The most tokens (not pads) any row of {@code fullMask} ({@code [batch, total]} row-major) holds. */
+    static int longestRow(long[] fullMask, int batch, int total) {
+        int longest = 0;
+        for (int r = 0; r < batch; r++) {
+            int n = 0;
+            for (int j = r * total; j < (r + 1) * total; j++) if (fullMask[j] != 0) n++;
+            longest = Math.max(longest, n);
+        }
+        return longest;
     }
 
     /** No key is hidden from any query (a single decode step without pads or window cuts). */

@@ -171,8 +171,9 @@ public final class DecoderModel implements CausalLM {
         int window = config.slidingWindow();
         boolean windowedLayers = window > 0 && (config.variant().window() == DecoderVariant.Window.ALL_LAYERS
                 || config.maxWindowLayers() < config.numLayers());
-        if (windowedLayers && config.variant().window() == DecoderVariant.Window.REFUSED_BEYOND && total > window) {
-            throw new BadInputException(total + " tokens are more than " + config.modelType() + "'s sliding_window " + window
+        int longest = windowedLayers ? CausalMask.longestRow(mask, b, total) : 0;
+        if (windowedLayers && config.variant().window() == DecoderVariant.Window.REFUSED_BEYOND && longest > window) {
+            throw new BadInputException(longest + " tokens are more than " + config.modelType() + "'s sliding_window " + window
                     + " (sliding windows from max_window_layers are not implemented)");
         }
         NDArray table = params.get(EMBED);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.tooltune.BadInputException;
 import io.tooltune.Shared;
+import io.tooltune.generate.ContinuousDecoder;
 import io.tooltune.generate.GenerationConfig;
 import io.tooltune.generate.Generator;
 import io.tooltune.model.CausalLM;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -67,6 +69,65 @@ class SlidingWindowTest {
             List<Generator.Output> uncached = new Generator(m.model(), m.tokenizer(), false).generate(prompts, greedy);
             for (int i = 0; i < prompts.size(); i++) assertArrayEquals(uncached.get(i).ids(), cached.get(i).ids(), "row " + i);
         }
+    }
+
+    /**
+     * In the continuous engine, prompts that share a cached prefix are prefilled together with pads between the prefix
+     * and their tails, and rows join the shared timeline at different columns: the window counts a row's tokens, not
+     * columns, so every sequence decodes what it decodes alone.
+     */
+    @Test
+    void theWindowCountsTokensAcrossTheEnginesGaps() throws IOException {
+        Path dir = copy("tiny-llama", tmp.resolve("c"));
+        editConfig(dir, c -> c.put("model_type", "mistral").put("sliding_window", 6));
+        try (LoadedModel m = ModelFolder.load(dir)) {
+            long[] prefix = {50264, 817, 2917, 25, 314, 761, 284, 869, 262, 6193, 7824, 13, 314, 761, 284, 869, 262, 25};
+            List<long[]> prompts = new ArrayList<>();
+            prompts.add(concat(prefix, 2917, 13));
+            for (long[] tail : new long[][] {{7824}, {6193, 7824, 13, 314, 761, 284}, {869, 262, 6193}}) prompts.add(concat(prefix, tail));
+            GenerationConfig greedy = GenerationConfig.greedy(10).withStopAtEos(false);
+            List<ContinuousDecoder.Slot> slots = new ArrayList<>();
+            try (ContinuousDecoder d = new ContinuousDecoder(m.model(), m.tokenizer(), 4, 64)) {
+                slots.add(d.admit(prompts.get(0), greedy, null, null));
+                d.step();
+                for (long[] p : prompts.subList(1, prompts.size())) slots.add(d.admit(p, greedy, null, null));
+                while (slots.stream().anyMatch(s -> !s.done())) d.step();
+            }
+            Generator alone = new Generator(m.model(), m.tokenizer(), false);
+            for (int i = 0; i < prompts.size(); i++) {
+                assertArrayEquals(alone.generate(List.of(prompts.get(i)), greedy).get(0).ids(), slots.get(i).output().ids(), "prompt " + i);
+            }
+        }
+    }
+
+    /**
+     * Qwen2's refusal counts each row's tokens too: a sequence that joined the engine's timeline late sits after
+     * columns the others used, and stays within the window.
+     */
+    @Test
+    void qwenWindowRefusalCountsTheRowsTokensInTheEngine() throws IOException {
+        Path dir = copy("tiny-qwen2", tmp.resolve("e"));
+        editConfig(dir, c -> c.put("use_sliding_window", true).put("sliding_window", 8).put("max_window_layers", 1));
+        try (LoadedModel m = ModelFolder.load(dir)) {
+            GenerationConfig greedy = GenerationConfig.greedy(5).withStopAtEos(false);
+            long[] early = {100, 200, 300};
+            long[] late = {400, 500, 600};
+            ContinuousDecoder.Slot second;
+            try (ContinuousDecoder d = new ContinuousDecoder(m.model(), m.tokenizer(), 2, 64)) {
+                ContinuousDecoder.Slot first = d.admit(early, greedy, null, null);
+                for (int i = 0; i < 3; i++) d.step();
+                second = d.admit(late, greedy, null, null);
+                while (!first.done() || !second.done()) d.step();
+            }
+            assertArrayEquals(new Generator(m.model(), m.tokenizer(), false).generate(List.of(late), greedy).get(0).ids(),
+                    second.output().ids());
+        }
+    }
+
+    private static long[] concat(long[] a, long... b) {
+        long[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
