@@ -98,7 +98,7 @@ public final class ContinuousDecoder implements AutoCloseable {
     public ContinuousDecoder(CausalLM model, Tokenizer tokenizer, int maxSequences, int prefillChunk) {
         if (maxSequences < 1 || prefillChunk < 1) throw new IllegalArgumentException("maxSequences and prefillChunk must be >= 1");
         this.model = model;
-        this.limits = new Sequence.Limits(tokenizer, model.config().eosTokenIds(), model.config().maxPositionEmbeddings());
+        this.limits = new Sequence.Limits(tokenizer, model.config().eosTokenIds(), model.config().contextLength());
         this.maxSequences = maxSequences;
         this.prefillChunk = prefillChunk;
         this.manager = model.manager().newSubManager();
@@ -123,7 +123,7 @@ public final class ContinuousDecoder implements AutoCloseable {
                       Consumer<TokenLogprob> tokenListener) {
         if (prompt.length == 0) throw new BadInputException("prompt: empty");
         if (prompt.length > limits.maxPositions()) {
-            throw new BadInputException("prompt: " + prompt.length + " tokens, more than max_position_embeddings " + limits.maxPositions());
+            throw new BadInputException("prompt: " + prompt.length + " tokens, more than " + model.config().contextDescription());
         }
         if (!hasRoom()) throw new IllegalStateException("all " + maxSequences + " sequences are in use");
         Slot slot = new Slot(new Sequence(prompt, cfg, constraint, listener, tokenListener, limits));

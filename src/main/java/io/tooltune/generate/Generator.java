@@ -79,7 +79,7 @@ public final class Generator {
      */
     public List<Output> generate(List<long[]> prompts, GenerationConfig cfg, IntPredicate abandoned,
                                  List<? extends TokenConstraint> constraints) {
-        int maxPos = model.config().maxPositionEmbeddings();
+        int maxPos = model.config().contextLength();
         int vocab = model.config().vocabSize();
         for (int id : cfg.logitBias().keySet()) {
             if (id >= vocab) throw new BadInputException("logit bias: token id " + id + " is not below the vocabulary size " + vocab);
@@ -88,7 +88,7 @@ public final class Generator {
             int n = prompts.get(i).length;
             if (n == 0) throw new BadInputException("prompt " + i + ": empty");
             if (n > maxPos) {
-                throw new BadInputException("prompt " + i + ": " + n + " tokens, more than max_position_embeddings " + maxPos);
+                throw new BadInputException("prompt " + i + ": " + n + " tokens, more than " + model.config().contextDescription());
             }
         }
         try (GradMode.Scope noGrad = GradMode.noGrad()) {
@@ -181,7 +181,7 @@ public final class Generator {
 
     /** What every sequence of this model shares: the tokenizer, the EOS ids and the position limit. */
     Sequence.Limits limits() {
-        return new Sequence.Limits(tokenizer, model.config().eosTokenIds(), model.config().maxPositionEmbeddings());
+        return new Sequence.Limits(tokenizer, model.config().eosTokenIds(), model.config().contextLength());
     }
 
     /**

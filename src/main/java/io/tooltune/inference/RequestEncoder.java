@@ -25,7 +25,7 @@ final class RequestEncoder {
     }
 
     long[] ids(InferenceRequest r) {
-        int room = Math.max(1, loaded.model().config().maxPositionEmbeddings() - r.config().maxNewTokens());
+        int room = Math.max(1, loaded.model().config().contextLength() - r.config().maxNewTokens());
         long[] all = r.promptIds() != null ? r.promptIds() : loaded.tokenizer().encode(r.prompt());
         return all.length > room ? Arrays.copyOfRange(all, all.length - room, all.length) : all;
     }

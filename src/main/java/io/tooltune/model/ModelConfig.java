@@ -14,6 +14,19 @@ public interface ModelConfig {
 
     int maxPositionEmbeddings();
 
+    /**
+     * The most tokens one sequence may hold, prompt and generated: {@link #maxPositionEmbeddings}, or fewer where the
+     * family refuses longer sequences (a Qwen2/Qwen3 sliding window, which is not implemented).
+     */
+    default int contextLength() {
+        return maxPositionEmbeddings();
+    }
+
+    /** The context length as an error message names it: the config field it comes from, and its value. */
+    default String contextDescription() {
+        return (contextLength() == maxPositionEmbeddings() ? "max_position_embeddings " : "sliding_window ") + contextLength();
+    }
+
     int padTokenId();
 
     int bosTokenId();

@@ -51,7 +51,7 @@ public final class LocalModelBackend implements ModelBackend {
 
     @Override
     public int contextLength() {
-        return loaded.model().config().maxPositionEmbeddings();
+        return loaded.model().config().contextLength();
     }
 
     @Override

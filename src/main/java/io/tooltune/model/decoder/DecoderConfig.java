@@ -65,6 +65,14 @@ public record DecoderConfig(DecoderVariant variant, int vocabSize, int hiddenSiz
         return variant.modelType();
     }
 
+    /** Shorter than the positions where a sliding window is on and refused beyond its length (Qwen2, Qwen3). */
+    @Override
+    public int contextLength() {
+        boolean windowed = slidingWindow > 0 && maxWindowLayers < numLayers;
+        return windowed && variant.window() == DecoderVariant.Window.REFUSED_BEYOND
+                ? Math.min(slidingWindow, maxPositionEmbeddings) : maxPositionEmbeddings;
+    }
+
     /** The first EOS id, or -1 when there is none. */
     @Override
     public int eosTokenId() {

@@ -102,7 +102,8 @@ class SlidingWindowTest {
 
     /**
      * Qwen2's refusal counts each row's tokens too: a sequence that joined the engine's timeline late sits after
-     * columns the others used, and stays within the window.
+     * columns the others used, and stays within the window. A sequence that reaches the window ends there as at a
+     * length limit (the window is the model's context), without failing the others.
      */
     @Test
     void qwenWindowRefusalCountsTheRowsTokensInTheEngine() throws IOException {
@@ -114,10 +115,13 @@ class SlidingWindowTest {
             long[] late = {400, 500, 600};
             ContinuousDecoder.Slot second;
             try (ContinuousDecoder d = new ContinuousDecoder(m.model(), m.tokenizer(), 2, 64)) {
-                ContinuousDecoder.Slot first = d.admit(early, greedy, null, null);
+                ContinuousDecoder.Slot first = d.admit(early, greedy.withMaxNewTokens(20), null, null);
                 for (int i = 0; i < 3; i++) d.step();
                 second = d.admit(late, greedy, null, null);
                 while (!first.done() || !second.done()) d.step();
+                assertEquals(8, m.model().config().contextLength());
+                assertEquals(5, first.output().ids().length, "3 prompt tokens and 5 generated fill the window of 8");
+                assertTrue(first.output().hitMaxTokens());
             }
             assertArrayEquals(new Generator(m.model(), m.tokenizer(), false).generate(List.of(late), greedy).get(0).ids(),
                     second.output().ids());
