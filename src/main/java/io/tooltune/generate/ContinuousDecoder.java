@@ -172,14 +172,13 @@ public final class ContinuousDecoder implements AutoCloseable {
         }
     }
 
-    /** A prefill seeded with the prefix its prompt shares with the previous prompt (when long enough to pay). */
+    /** A prefill that starts from the prefix its prompt shares with the previous prompt (when long enough to pay), read in place. */
     private Prefill startPrefill(Slot slot) {
         long[] p = slot.seq.prompt();
         int shared = prefix.match(p, p.length - 1);
         if (shared < PrefixCache.MIN_PREFIX) shared = 0;
         NDManager m = manager.newSubManager();
-        KvCache own = new KvCache(model.config().numLayers());
-        if (shared > 0) prefix.seed(own, m, shared, 1);
+        KvCache own = shared > 0 ? prefix.startCache(shared, 1, m) : new KvCache(model.config().numLayers());
         return new Prefill(slot, m, own, new int[] {shared});
     }
 
@@ -211,8 +210,8 @@ public final class ContinuousDecoder implements AutoCloseable {
 
     /**
      * Prefills the waiting sequences whose prompts share the cached prefix and whose rest fits in one chunk as one
-     * left-padded batch (one pass over the weights for all of them, as a static batch would), and adds them to the
-     * rows. Does nothing unless at least two qualify.
+     * left-padded batch (one pass over the weights for all of them, as a static batch would; the prefix is read in
+     * place, once for all of them), and adds them to the rows. Does nothing unless at least two qualify.
      */
     private void prefillTogether(List<Slot> finished) {
         List<Slot> group = new ArrayList<>();
@@ -238,8 +237,7 @@ public final class ContinuousDecoder implements AutoCloseable {
             System.arraycopy(p, shared, ids, r * len + len - n, n);
             Arrays.fill(mask, r * len + len - n, (r + 1) * len, 1);
         }
-        try (NDManager m = manager.newSubManager(); KvCache together = new KvCache(model.config().numLayers())) {
-            prefix.seed(together, m, shared, b);
+        try (NDManager m = manager.newSubManager(); KvCache together = prefix.startCache(shared, b, m)) {
             Shape shape = new Shape(b, len);
             NDArray h = Generator.forward(model, m, m.create(ids, shape), m.create(mask, shape), together);
             together.attachAll(m);
