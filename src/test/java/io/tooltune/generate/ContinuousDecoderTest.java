@@ -177,6 +177,33 @@ class ContinuousDecoderTest {
     }
 
     /**
+     * Rows that read the cached system prompt in place decode exactly as alone while other rows do not share it: a
+     * prompt without it, then prompts on a second system prompt that join while the first one's rows still run (the
+     * prefix cache moves on to the new prompt; the running rows keep reading the old one), then the first system
+     * prompt again after its rows are gone. OPT (plain attention) and Llama (grouped-query attention).
+     */
+    @Test
+    void rowsOnDifferentSystemPromptsAndNoneDecodeAsAlone() {
+        for (String fixture : List.of("fixtures/opt/tiny-opt-prenorm", "fixtures/llama/tiny-llama")) {
+            try (LoadedModel m = ModelFolder.load(Shared.path(fixture))) {
+                String first = "You are a helpful assistant with tools. Answer briefly and call a function when needed. User: ";
+                String second = "System: you book trains and flights for the traveller, one leg at a time. Request: ";
+                List<Planned> plan = List.of(
+                        new Planned(m.tokenizer().encode(first + "what is the weather in Paris today?"), greedy(14), 0),
+                        new Planned(m.tokenizer().encode(first + "book me a table"), greedy(16), 1),
+                        new Planned(m.tokenizer().encode(first + "and a taxi"), greedy(16), 1),
+                        new Planned(m.tokenizer().encode("Numbers: 1, 2, 3,"), greedy(8), 3),
+                        new Planned(m.tokenizer().encode(second + "Paris to Lyon"), greedy(10), 4),
+                        new Planned(m.tokenizer().encode(second + "Lyon to Rome, tomorrow morning"), greedy(7), 5),
+                        new Planned(m.tokenizer().encode(second + "back home"), greedy(6), 5),
+                        new Planned(m.tokenizer().encode(first + "hi"), greedy(5), 24),
+                        new Planned(m.tokenizer().encode(first + "hello there"), greedy(5), 24));
+                assertSameAsAlone(m, plan, 4, 512);
+            }
+        }
+    }
+
+    /**
      * Streamed text arrives piece by piece over the steps, and the pieces make the final text: a stop string is cut
      * and never sent, not even its first characters.
      */
