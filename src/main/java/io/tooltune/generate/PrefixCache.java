@@ -42,15 +42,7 @@ final class PrefixCache implements AutoCloseable {
         if (common < MIN_PREFIX) return 0;
         int reuse = match(prompt, common);
         if (coversEnough(reuse, common)) return reuse;
-        long[] ids = Arrays.copyOf(prompt, common);
-        NDManager manager = model.manager().newSubManager();
-        KvCache cache = new KvCache(model.config().numLayers());
-        try (NDManager pass = manager.newSubManager()) {
-            Shape shape = new Shape(1, common);
-            Generator.forward(model, pass, pass.create(ids, shape), pass.ones(shape, DataType.INT64), cache);
-            cache.attachAll(manager);
-        }
-        replace(cache.toShared(ids, manager));
+        replace(SharedPrefix.compute(model, Arrays.copyOf(prompt, common)));
         return common;
     }
 

@@ -3,6 +3,8 @@ package io.tooltune.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * The keys and values of one prompt prefix, {@code [1,kvHeads,length,headDim]} per layer, read in place by every
@@ -24,6 +26,21 @@ public final class SharedPrefix {
         this.manager = manager;
         this.keys = keys;
         this.values = values;
+    }
+
+    /** The keys and values of {@code ids} from one pass of {@code model} (one row), in a new manager under the model's. */
+    public static SharedPrefix compute(CausalLM model, long[] ids) {
+        NDManager owner = model.manager().newSubManager();
+        KvCache cache = new KvCache(model.config().numLayers());
+        try (NDManager pass = owner.newSubManager()) {
+            Shape shape = new Shape(1, ids.length);
+            CausalLM.Embedded e = model.embed(pass.create(ids, shape), pass.ones(shape, DataType.INT64), cache);
+            NDArray h = e.hidden();
+            for (int l = 0; l < model.config().numLayers(); l++) h = model.layer(l, h, e.attentionBias(), cache, false);
+            cache.advance(ids.length);
+            cache.attachAll(owner);
+        }
+        return cache.toShared(ids, owner);
     }
 
     /** The tokens whose keys and values these are (not copied: do not change). */

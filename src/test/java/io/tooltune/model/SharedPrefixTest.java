@@ -38,7 +38,7 @@ class SharedPrefixTest {
             CausalLM model = loaded.model();
             SplittableRandom rnd = new SplittableRandom(5);
             long[] system = randomIds(rnd, model, PREFIX);
-            SharedPrefix prefix = prefixOf(model, system);
+            SharedPrefix prefix = SharedPrefix.compute(model, system);
             try {
                 for (int columns : new int[] {PREFIX, PREFIX - 9}) {
                     List<long[]> prompts = new ArrayList<>();
@@ -71,8 +71,8 @@ class SharedPrefixTest {
             SplittableRandom rnd = new SplittableRandom(9);
             long[] system = randomIds(rnd, model, PREFIX);
             long[] otherSystem = randomIds(rnd, model, PREFIX - 4);
-            SharedPrefix prefix = prefixOf(model, system);
-            SharedPrefix other = prefixOf(model, otherSystem);
+            SharedPrefix prefix = SharedPrefix.compute(model, system);
+            SharedPrefix other = SharedPrefix.compute(model, otherSystem);
             List<Row> rows = new ArrayList<>();
             try (SlotKvCache slot = new SlotKvCache(m, layers, 5, 8)) {
                 List<long[]> sharing = List.of(concat(system, randomIds(rnd, model, 4)), concat(system, randomIds(rnd, model, 9)),
@@ -173,15 +173,6 @@ class SharedPrefixTest {
         float[][] rows = new float[b][];
         for (int r = 0; r < b; r++) rows[r] = Arrays.copyOfRange(last, r * vocab, (r + 1) * vocab);
         return rows;
-    }
-
-    private static SharedPrefix prefixOf(CausalLM model, long[] ids) {
-        NDManager owner = model.manager().newSubManager();
-        KvCache cache = new KvCache(model.config().numLayers());
-        Shape shape = new Shape(1, ids.length);
-        model.forward(owner.create(ids, shape), owner.ones(shape, DataType.INT64), cache, false);
-        cache.attachAll(owner);
-        return cache.toShared(ids, owner);
     }
 
     /** The last logits of a full pass over {@code ids}, without a cache. */
