@@ -130,8 +130,8 @@ public final class Generator {
 
         List<Output> decode() {
             try (NDManager run = model.manager().newSubManager();
-                 KvCache cache = useKvCache ? new KvCache(model.config().numLayers()) : null) {
-                if (shared > 0) prefix.seed(cache, run, shared, b);
+                 KvCache cache = !useKvCache ? null
+                         : shared > 0 ? prefix.startCache(shared, b, run) : new KvCache(model.config().numLayers())) {
                 long[][] stepIds = ids;
                 long[][] stepMask = mask;
                 while (!allDone()) {

@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.tooltune.model.CausalLM;
 import io.tooltune.model.KvCache;
 import io.tooltune.model.SharedPrefix;
@@ -14,8 +12,8 @@ import java.util.Arrays;
 
 /**
  * The keys and values of one prompt prefix (a tool-calling system prompt, typically), computed once (or kept from a
- * whole prompt's prefill) and read by the caches of the prompts that start the same way: in place
- * ({@link #startCache}) or copied per row ({@link #seed}). The prefix is a {@link SharedPrefix}, so moving on to
+ * whole prompt's prefill) and read in place by the caches of the prompts that start the same way
+ * ({@link #startCache}), once for all their rows. The prefix is a {@link SharedPrefix}, so moving on to
  * another prompt never frees arrays a running cache still reads. Not thread-safe.
  */
 final class PrefixCache implements AutoCloseable {
@@ -87,22 +85,6 @@ final class PrefixCache implements AutoCloseable {
      */
     KvCache startCache(int columns, int rows, NDManager m) {
         return KvCache.startingWith(model.config().numLayers(), shared, columns, rows, m);
-    }
-
-    /** Starts {@code target} with the first {@code columns} cached positions, copied once for each of its {@code b} rows. */
-    void seed(KvCache target, NDManager m, int columns, int b) {
-        for (int l = 0; l < model.config().numLayers(); l++) {
-            NDArray[] kv = shared.layer(l, columns, m);
-            try (NDArray ks = kv[0]; NDArray vs = kv[1]) {
-                NDArray k = ks.repeat(0, b);
-                NDArray v = vs.repeat(0, b);
-                k.attach(m);
-                v.attach(m);
-                target.append(l, k, v);
-            }
-        }
-        target.setMask(m.ones(new Shape(b, columns), DataType.INT64));
-        target.advance(columns);
     }
 
     /** Length of the longest common prefix of {@code a} and {@code b}, at most {@code limit}. */
