@@ -172,7 +172,10 @@ public final class ContinuousDecoder implements AutoCloseable {
         }
     }
 
-    /** A prefill that starts from the prefix its prompt shares with the previous prompt (when long enough to pay), read in place. */
+    /**
+     * A prefill that starts from the prefix its prompt shares with the previous prompt (when long enough to pay),
+     * read in place.
+     */
     private Prefill startPrefill(Slot slot) {
         long[] p = slot.seq.prompt();
         int shared = prefix.match(p, p.length - 1);
