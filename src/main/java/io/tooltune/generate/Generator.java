@@ -197,24 +197,9 @@ public final class Generator {
         return prefixCaching ? prefix.take(first, common) : 0;
     }
 
-    /**
-     * Runs the decoder over {@code ids} (appending to {@code cache} when given) and returns the last hidden states.
-     * Each layer's intermediates (attention scores: B x heads x T x T) are freed as soon as the layer is done; kept
-     * until the pass ends, a 2000-token prefill of opt-350m would hold tens of GB.
-     */
+    /** {@link CausalLM#hidden}: the decoder over {@code ids}, without the head. */
     static NDArray forward(CausalLM model, NDManager m, NDArray ids, NDArray attentionMask, KvCache cache) {
-        CausalLM.Embedded e = model.embed(ids, attentionMask, cache);
-        NDArray h = e.hidden();
-        for (int l = 0; l < model.config().numLayers(); l++) {
-            try (NDManager layer = m.newSubManager()) {
-                h.attach(layer);
-                h = model.layer(l, h, e.attentionBias(), cache, false);
-                h.attach(m);
-                if (cache != null) cache.attachAll(m);
-            }
-        }
-        if (cache != null) cache.advance(ids.getShape().get(1));
-        return h;
+        return model.hidden(m, ids, attentionMask, cache);
     }
 
     private static long[][] column(long[] v) {

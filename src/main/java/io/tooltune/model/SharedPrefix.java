@@ -34,10 +34,7 @@ public final class SharedPrefix {
         KvCache cache = new KvCache(model.config().numLayers());
         try (NDManager pass = owner.newSubManager()) {
             Shape shape = new Shape(1, ids.length);
-            CausalLM.Embedded e = model.embed(pass.create(ids, shape), pass.ones(shape, DataType.INT64), cache);
-            NDArray h = e.hidden();
-            for (int l = 0; l < model.config().numLayers(); l++) h = model.layer(l, h, e.attentionBias(), cache, false);
-            cache.advance(ids.length);
+            model.hidden(pass, pass.create(ids, shape), pass.ones(shape, DataType.INT64), cache);
             cache.attachAll(owner);
         }
         return cache.toShared(ids, owner);

@@ -144,10 +144,7 @@ public final class PrefixShareBenchmark implements Callable<Integer> {
 
     /** As the engine runs a pass: the layers, then the head on each row's last position only. */
     private float[] lastLogits(NDArray ids, NDArray mask, KvCache cache) {
-        CausalLM.Embedded e = model.embed(ids, mask, cache);
-        NDArray h = e.hidden();
-        for (int l = 0; l < model.config().numLayers(); l++) h = model.layer(l, h, e.attentionBias(), cache, false);
-        cache.advance(ids.getShape().get(1));
+        NDArray h = model.hidden(ids.getManager(), ids, mask, cache);
         return model.head(h.get(":, -1:, :")).toFloatArray();
     }
 
