@@ -198,12 +198,14 @@ public final class ContinuousDecoder implements AutoCloseable {
         }
     }
 
-    /** A prefill seeded with the prefix its prompt shares with the previous prompt (when long enough to pay). */
+    /**
+     * A prefill that starts from the prefix its prompt shares with the previous prompt (when long enough to pay),
+     * read in place.
+     */
     private Prefill startPrefill(Slot slot) {
         int shared = sharedPrefix(slot.seq.prompt());
         NDManager m = manager.newSubManager();
-        KvCache own = new KvCache(model.config().numLayers());
-        if (shared > 0) prefix.seed(own, m, shared, 1);
+        KvCache own = shared > 0 ? prefix.startCache(shared, 1, m) : new KvCache(model.config().numLayers());
         return new Prefill(slot, m, own, new int[] {shared});
     }
 
@@ -269,8 +271,8 @@ public final class ContinuousDecoder implements AutoCloseable {
 
     /**
      * Prefills the waiting sequences whose prompts share the cached prefix and whose rest fits in one chunk as one
-     * left-padded batch (one pass over the weights for all of them, as a static batch would), and adds them to the
-     * rows. Does nothing unless at least two qualify.
+     * left-padded batch (one pass over the weights for all of them, as a static batch would; the prefix is read in
+     * place, once for all of them), and adds them to the rows. Does nothing unless at least two qualify.
      */
     private void prefillTogether(List<Slot> finished) {
         List<Slot> group = new ArrayList<>();
@@ -297,10 +299,9 @@ public final class ContinuousDecoder implements AutoCloseable {
             Arrays.fill(mask, r * len + len - n, (r + 1) * len, 1);
         }
         NDManager m = manager.newSubManager();
-        KvCache together = new KvCache(model.config().numLayers());
+        KvCache together = prefix.startCache(shared, b, m);
         float[] logits;
         try {
-            prefix.seed(together, m, shared, b);
             Shape shape = new Shape(b, len);
             NDArray h = Generator.forward(model, m, m.create(ids, shape), m.create(mask, shape), together);
             together.attachAll(m);

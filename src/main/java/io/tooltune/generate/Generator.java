@@ -130,8 +130,8 @@ public final class Generator {
 
         List<Output> decode() {
             try (NDManager run = model.manager().newSubManager();
-                 KvCache cache = useKvCache ? new KvCache(model.config().numLayers()) : null) {
-                if (shared > 0) prefix.seed(cache, run, shared, b);
+                 KvCache cache = !useKvCache ? null
+                         : shared > 0 ? prefix.startCache(shared, b, run) : new KvCache(model.config().numLayers())) {
                 long[][] stepIds = ids;
                 long[][] stepMask = mask;
                 while (!allDone()) {
@@ -197,31 +197,14 @@ public final class Generator {
         return prefixCaching ? prefix.take(first, common) : 0;
     }
 
-    /**
-     * Runs the decoder over {@code ids} (appending to {@code cache} when given) and returns the last hidden states.
-     * Each layer's intermediates (attention scores: B x heads x T x T) are freed as soon as the layer is done; kept
-     * until the pass ends, a 2000-token prefill of opt-350m would hold tens of GB.
-     */
+    /** {@link CausalLM#hidden}: the decoder over {@code ids}, without the head. */
     static NDArray forward(CausalLM model, NDManager m, NDArray ids, NDArray attentionMask, KvCache cache) {
-        return forward(model, m, ids, attentionMask, cache, null);
+        return model.hidden(m, ids, attentionMask, cache, null);
     }
 
     /** As {@link #forward(CausalLM, NDManager, NDArray, NDArray, KvCache)}; {@code betweenLayers} (may be null) runs after every layer but the last. */
     static NDArray forward(CausalLM model, NDManager m, NDArray ids, NDArray attentionMask, KvCache cache, Runnable betweenLayers) {
-        CausalLM.Embedded e = model.embed(ids, attentionMask, cache);
-        NDArray h = e.hidden();
-        int layers = model.config().numLayers();
-        for (int l = 0; l < layers; l++) {
-            try (NDManager layer = m.newSubManager()) {
-                h.attach(layer);
-                h = model.layer(l, h, e.attentionBias(), cache, false);
-                h.attach(m);
-                if (cache != null) cache.attachAll(m);
-            }
-            if (betweenLayers != null && l < layers - 1) betweenLayers.run();
-        }
-        if (cache != null) cache.advance(ids.getShape().get(1));
-        return h;
+        return model.hidden(m, ids, attentionMask, cache, betweenLayers);
     }
 
     private static long[][] column(long[] v) {

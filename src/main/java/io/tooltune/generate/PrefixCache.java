@@ -1,25 +1,26 @@
 package io.tooltune.generate;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.tooltune.model.CausalLM;
 import io.tooltune.model.KvCache;
+import io.tooltune.model.SharedPrefix;
 
 import java.util.Arrays;
 
 /**
  * The keys and values of one prompt prefix (a tool-calling system prompt, typically), computed once (or kept from a
- * whole prompt's prefill) and copied into the caches of the prompts that start the same way. Not thread-safe.
+ * whole prompt's prefill) and read in place by the caches of the prompts that start the same way
+ * ({@link #startCache}), once for all their rows. The prefix is a {@link SharedPrefix}, so moving on to
+ * another prompt never frees arrays a running cache still reads. Not thread-safe.
  */
 final class PrefixCache implements AutoCloseable {
     /** Shortest shared prompt prefix worth caching (a ToolLLaMA system prompt is several hundred tokens). */
     static final int MIN_PREFIX = 16;
     private final CausalLM model;
-    private long[] ids;
-    private NDManager manager;
-    private KvCache cache;
+    private SharedPrefix shared;
 
     PrefixCache(CausalLM model) {
         this.model = model;
@@ -27,10 +28,7 @@ final class PrefixCache implements AutoCloseable {
 
     /** Leading tokens of {@code prompt} (at most {@code limit}) the cached prefix holds. */
     int match(long[] prompt, int limit) {
-        if (ids == null) return 0;
-        int n = 0;
-        while (n < Math.min(limit, ids.length) && ids[n] == prompt[n]) n++;
-        return n;
+        return shared == null ? 0 : shared.match(prompt, limit);
     }
 
     /**
@@ -41,45 +39,52 @@ final class PrefixCache implements AutoCloseable {
     int take(long[] prompt, int common) {
         if (common < MIN_PREFIX) return 0;
         int reuse = match(prompt, common);
-        if (reuse >= MIN_PREFIX && reuse * 10 >= common * 9) return reuse;
-        close();
-        ids = Arrays.copyOf(prompt, common);
-        manager = model.manager().newSubManager();
-        cache = new KvCache(model.config().numLayers());
-        try (NDManager pass = manager.newSubManager()) {
-            Shape shape = new Shape(1, common);
-            Generator.forward(model, pass, pass.create(ids, shape), pass.ones(shape, DataType.INT64), cache);
-            cache.attachAll(manager);
-        }
+        if (coversEnough(reuse, common)) return reuse;
+        replace(SharedPrefix.compute(model, Arrays.copyOf(prompt, common)));
         return common;
     }
 
-    /**
-     * Adopts {@code cache} (in {@code manager}, both closed by this from now on), the keys and values of all of
-     * {@code ids}, as the cached prefix: the next prompts reuse whatever they share with it.
-     */
-    void keep(long[] ids, NDManager manager, KvCache cache) {
-        close();
-        this.ids = ids;
-        this.manager = manager;
-        this.cache = cache;
+    private static boolean coversEnough(int reuse, int wanted) {
+        return reuse >= MIN_PREFIX && reuse * 10L >= wanted * 9L;
     }
 
-    /** Starts {@code target} with the first {@code shared} cached positions, once for each of its {@code b} rows. */
-    void seed(KvCache target, NDManager m, int shared, int b) {
-        String slice = ":, :, :" + shared + ", :";
-        for (int l = 0; l < model.config().numLayers(); l++) {
-            NDArray[] kv = cache.layer(l);
-            try (NDArray ks = kv[0].get(slice); NDArray vs = kv[1].get(slice)) {
-                NDArray k = ks.repeat(0, b);
-                NDArray v = vs.repeat(0, b);
-                k.attach(m);
-                v.attach(m);
-                target.append(l, k, v);
-            }
+    /**
+     * Takes over {@code cache} (one row holding all of {@code ids}, its arrays in {@code manager}; both closed by this
+     * from now on) so that the next prompts reuse what they share with {@code ids}. When the cache itself started
+     * from the cached prefix and that covers at least 90 % of {@code ids}, the prefix stays as it is; otherwise
+     * {@code ids} becomes the prefix (its keys and values copied out of the prefix the cache read, if any).
+     */
+    void keep(long[] ids, NDManager manager, KvCache cache) {
+        if (cache.sharedPrefix() == null) {
+            replace(cache.toShared(ids, manager));
+            cache.close();
+            return;
         }
-        target.setMask(m.ones(new Shape(b, shared), DataType.INT64));
-        target.advance(shared);
+        if (!coversEnough(cache.prefixColumns(), ids.length)) {
+            NDManager whole = model.manager().newSubManager();
+            int layers = model.config().numLayers();
+            NDArray[] keys = new NDArray[layers];
+            NDArray[] values = new NDArray[layers];
+            for (int l = 0; l < layers; l++) {
+                NDArray[] before = cache.prefixLayer(l, manager);
+                NDArray[] own = cache.layer(l);
+                keys[l] = NDArrays.concat(new NDList(before[0], own[0]), 2);
+                values[l] = NDArrays.concat(new NDList(before[1], own[1]), 2);
+                keys[l].attach(whole);
+                values[l].attach(whole);
+            }
+            replace(new SharedPrefix(ids, whole, keys, values));
+        }
+        cache.close();
+        manager.close();
+    }
+
+    /**
+     * A cache for {@code rows} rows that starts with the first {@code columns} cached positions, read in place (its
+     * mask in {@code m}).
+     */
+    KvCache startCache(int columns, int rows, NDManager m) {
+        return KvCache.startingWith(model.config().numLayers(), shared, columns, rows, m);
     }
 
     /** Length of the longest common prefix of {@code a} and {@code b}, at most {@code limit}. */
@@ -90,12 +95,14 @@ final class PrefixCache implements AutoCloseable {
         return n;
     }
 
+    private void replace(SharedPrefix next) {
+        close();
+        shared = next;
+    }
+
     @Override
     public void close() {
-        if (cache != null) cache.close();
-        if (manager != null) manager.close();
-        ids = null;
-        cache = null;
-        manager = null;
+        if (shared != null) shared.release();
+        shared = null;
     }
 }

@@ -59,6 +59,37 @@ public interface CausalLM extends AutoCloseable {
         return head(h);
     }
 
+    /**
+     * Inference without the head: runs the decoder over {@code ids} (appending to {@code cache} when given, then
+     * advancing it) and returns the last hidden states, in {@code m}. Each layer's intermediates (attention scores:
+     * B x heads x T x T) are freed as soon as the layer is done; kept until the pass ends, a 2000-token prefill of
+     * opt-350m would hold tens of GB.
+     */
+    default NDArray hidden(NDManager m, NDArray ids, NDArray attentionMask, KvCache cache) {
+        return hidden(m, ids, attentionMask, cache, null);
+    }
+
+    /**
+     * As {@link #hidden(NDManager, NDArray, NDArray, KvCache)}; {@code betweenLayers} (may be null) runs after every
+     * layer but the last (the continuous engine prefills arrivals there).
+     */
+    default NDArray hidden(NDManager m, NDArray ids, NDArray attentionMask, KvCache cache, Runnable betweenLayers) {
+        Embedded e = embed(ids, attentionMask, cache);
+        NDArray h = e.hidden();
+        int layers = config().numLayers();
+        for (int l = 0; l < layers; l++) {
+            try (NDManager layer = m.newSubManager()) {
+                h.attach(layer);
+                h = layer(l, h, e.attentionBias(), cache, false);
+                h.attach(m);
+                if (cache != null) cache.attachAll(m);
+            }
+            if (betweenLayers != null && l < layers - 1) betweenLayers.run();
+        }
+        if (cache != null) cache.advance(ids.getShape().get(1));
+        return h;
+    }
+
     @Override
     void close();
 

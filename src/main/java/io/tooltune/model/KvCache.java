@@ -5,21 +5,74 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Arrays;
 
 /**
  * Keys and values of every layer for the tokens seen so far, [B,heads,past,headDim] each, plus the attention
  * mask of those tokens [B,past] (needed for positions and padding when decoding continues). This one grows by
  * concatenation, which suits a prefill; {@link SlotKvCache} writes into preallocated rows for long decodes.
+ *
+ * <p>A cache may start with the first columns of a {@link SharedPrefix}: they are logically the first columns of
+ * every row ({@link #length} and {@link #mask} cover them), but stored once and read in place
+ * ({@link #prefixLayer}); {@link #append} and {@link #layer} hold the cache's own columns after them.
  */
 public class KvCache implements AutoCloseable {
     private final NDArray[] keys;
     private final NDArray[] values;
     private NDArray mask;
     private long length;
+    private SharedPrefix prefix;
+    private int prefixColumns;
 
     public KvCache(int numLayers) {
         this.keys = new NDArray[numLayers];
         this.values = new NDArray[numLayers];
+    }
+
+    /**
+     * A cache of {@code rows} rows that all start with the first {@code columns} positions of {@code prefix} (held
+     * until {@link #close}), their mask (ones) in {@code m}.
+     */
+    public static KvCache startingWith(int numLayers, SharedPrefix prefix, int columns, int rows, NDManager m) {
+        if (columns < 1 || columns > prefix.length()) throw new IllegalArgumentException("prefix columns " + columns + " of " + prefix.length());
+        KvCache c = new KvCache(numLayers);
+        c.prefix = prefix.retain();
+        c.prefixColumns = columns;
+        c.mask = m.ones(new Shape(rows, columns), DataType.INT64);
+        c.length = columns;
+        return c;
+    }
+
+    /** The shared prefix the rows start with, or null. */
+    public SharedPrefix sharedPrefix() {
+        return prefix;
+    }
+
+    /** Leading columns read from the shared prefix (0 without one). */
+    public int prefixColumns() {
+        return prefixColumns;
+    }
+
+    /** Views of the shared prefix's keys and values of {@code layer} ([1,heads,columns,headDim]), or null without one. */
+    public NDArray[] prefixLayer(int layer, NDManager owner) {
+        return prefix == null ? null : prefix.layer(layer, prefixColumns, owner);
+    }
+
+    /**
+     * Turns this one-row cache without a shared prefix into a {@link SharedPrefix} of {@code ids} whose arrays are
+     * freed with {@code manager} (which must own them); this cache is left empty.
+     */
+    public SharedPrefix toShared(long[] ids, NDManager manager) {
+        if (prefix != null) throw new IllegalStateException("the cache reads a shared prefix itself");
+        if (length != ids.length) throw new IllegalArgumentException(ids.length + " ids for " + length + " cached positions");
+        SharedPrefix shared = new SharedPrefix(ids, manager, keys.clone(), values.clone());
+        Arrays.fill(keys, null);
+        Arrays.fill(values, null);
+        mask = null;
+        length = 0;
+        return shared;
     }
 
     /** Tokens already cached (the past length). */
@@ -55,7 +108,7 @@ public class KvCache implements AutoCloseable {
         return (full.getDataType() == DataType.INT64 ? full : full.toType(DataType.INT64, false)).toLongArray();
     }
 
-    /** Appends this step's keys and values for a layer and returns the full keys and values. */
+    /** Appends this step's keys and values for a layer and returns the full keys and values of its own columns. */
     public NDArray[] append(int layer, NDArray k, NDArray v) {
         if (keys[layer] == null) {
             keys[layer] = k;
@@ -71,7 +124,7 @@ public class KvCache implements AutoCloseable {
         return new NDArray[] {keys[layer], values[layer]};
     }
 
-    /** The cached keys and values of one layer (null before its first append). */
+    /** The cached keys and values of one layer's own columns (null before its first append). */
     public NDArray[] layer(int layer) {
         return new NDArray[] {keys[layer], values[layer]};
     }
@@ -100,5 +153,8 @@ public class KvCache implements AutoCloseable {
         if (mask != null) mask.close();
         mask = null;
         length = 0;
+        if (prefix != null) prefix.release();
+        prefix = null;
+        prefixColumns = 0;
     }
 }

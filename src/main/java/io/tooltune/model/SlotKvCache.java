@@ -16,6 +16,11 @@ import java.util.Arrays;
  * {@code end} columns, so a step copies only its own keys and values. When the columns run out, the columns no
  * running row uses are dropped from the left, and only then does the capacity double.
  *
+ * <p>Rows whose prompts start with the same {@link SharedPrefix} read it in place, once for all rows, as columns
+ * before the timeline (a row uses its first columns, the rest masked); a row joins with only its columns after the
+ * prefix. The cache holds one prefix at a time, from the first row that brings one until no row uses it; a row
+ * prefilled on another prefix is copied in whole.
+ *
  * <p>Driven by one thread: {@link #beginStep} before each forward pass, then the model's usual
  * {@code embed}/{@code layer} calls and {@link #advance}.
  */
@@ -32,6 +37,9 @@ public final class SlotKvCache extends KvCache {
     /** Per row, 1 where a column holds one of its tokens. */
     private long[][] mask;
     private NDArray stepMask;
+    /** The prefix the rows read in place (null when no row uses one), and per row how many of its columns. */
+    private SharedPrefix prefix;
+    private final int[] prefixUse;
 
     /** Up to {@code maxRows} sequences, starting with {@code capacity} columns; arrays live in {@code manager}. */
     public SlotKvCache(NDManager manager, int numLayers, int maxRows, int capacity) {
@@ -44,12 +52,28 @@ public final class SlotKvCache extends KvCache {
         this.keys = new NDArray[numLayers];
         this.values = new NDArray[numLayers];
         this.mask = new long[maxRows][capacity];
+        this.prefixUse = new int[maxRows];
     }
 
-    /** The shared timeline: columns in use. */
+    /** The shared prefix's columns, then the shared timeline's columns in use. */
     @Override
     public long length() {
-        return end;
+        return prefixColumns() + end;
+    }
+
+    @Override
+    public SharedPrefix sharedPrefix() {
+        return prefix;
+    }
+
+    @Override
+    public int prefixColumns() {
+        return prefix == null ? 0 : prefix.length();
+    }
+
+    @Override
+    public NDArray[] prefixLayer(int layer, NDManager owner) {
+        return prefix == null ? null : prefix.layer(layer, prefix.length(), owner);
     }
 
     /**
@@ -59,9 +83,14 @@ public final class SlotKvCache extends KvCache {
     public void beginStep(NDManager step, int tokens) {
         if (rows == 0) throw new IllegalStateException("no sequence in the cache");
         ensureRoom(tokens);
-        long[] flat = new long[rows * end];
-        for (int r = 0; r < rows; r++) System.arraycopy(mask[r], 0, flat, r * end, end);
-        stepMask = step.create(flat, new Shape(rows, end));
+        int before = prefixColumns();
+        int width = before + end;
+        long[] flat = new long[rows * width];
+        for (int r = 0; r < rows; r++) {
+            Arrays.fill(flat, r * width, r * width + prefixUse[r], 1);
+            System.arraycopy(mask[r], 0, flat, r * width + before, end);
+        }
+        stepMask = step.create(flat, new Shape(rows, width));
     }
 
     @Override
@@ -113,34 +142,54 @@ public final class SlotKvCache extends KvCache {
 
     /**
      * Adds a sequence whose prompt is cached in row {@code row} of {@code prefill} (its mask marking pads, if any) as
-     * the last row; returns its row.
+     * the last row; returns its row. When {@code prefill} starts with a shared prefix that this cache reads too (or
+     * reads nothing yet), only the columns after it are copied.
      */
     public int addRow(KvCache prefill, int row) {
         if (rows == maxRows) throw new IllegalStateException("all " + maxRows + " rows are in use");
         int p = Math.toIntExact(prefill.length());
-        long[] own = new long[p];
-        Arrays.fill(own, 1);
+        long[] marks = new long[p];
+        Arrays.fill(marks, 1);
         if (prefill.mask() != null) {
             try (NDArray m = prefill.mask().get(row)) {
-                long[] marks = m.toType(DataType.INT64, false).toLongArray();
-                for (int j = 0; j < p; j++) own[j] = marks[j] != 0 ? 1 : 0;
+                long[] given = m.toType(DataType.INT64, false).toLongArray();
+                for (int j = 0; j < p; j++) marks[j] = given[j] != 0 ? 1 : 0;
             }
         }
+        SharedPrefix from = prefill.sharedPrefix();
+        int fromColumns = prefill.prefixColumns();
+        if (from != null && prefix == null) prefix = from.retain();
+        boolean shares = from != null && (from == prefix || prefix.match(from.ids(), fromColumns) == fromColumns);
+        int first = shares ? fromColumns : 0;
+        int width = p - first;
         if (rows == 0) end = 0;
-        if (end < p) shiftRight(p - end);
+        if (end < width) shiftRight(width - end);
         if (rows == allocatedRows && keys[0] != null) resize(Math.min(maxRows, allocatedRows * 2), capacity);
+        int at = end - width;
         for (int l = 0; l < layers; l++) {
             NDArray[] kv = prefill.layer(l);
             if (keys[l] == null) allocate(l, kv[0]);
-            NDIndex at = new NDIndex(rows + ", :, " + (end - p) + ":" + end);
+            if (!shares && fromColumns > 0) {
+                NDArray[] pkv = from.layer(l, fromColumns, manager);
+                try (NDArray pk = pkv[0]; NDArray pv = pkv[1]; NDArray k = pk.get(0); NDArray v = pv.get(0)) {
+                    write(l, at, k, v);
+                }
+            }
             try (NDArray k = kv[0].get(row); NDArray v = kv[1].get(row)) {
-                keys[l].set(at, k);
-                values[l].set(at, v);
+                write(l, end - (p - fromColumns), k, v);
             }
         }
         Arrays.fill(mask[rows], 0);
-        System.arraycopy(own, 0, mask[rows], end - p, p);
+        System.arraycopy(marks, first, mask[rows], at, width);
+        prefixUse[rows] = shares ? fromColumns : 0;
         return rows++;
+    }
+
+    /** Writes {@code [heads,n,headDim]} keys and values into the next free row's columns from {@code at}. */
+    private void write(int layer, int at, NDArray k, NDArray v) {
+        NDIndex to = new NDIndex().addIndices(rows).addAllDim().addSliceDim(at, at + k.getShape().get(1));
+        keys[layer].set(to, k);
+        values[layer].set(to, v);
     }
 
     /** Frees {@code row}; the last row moves into its place (callers renumber the same way). */
@@ -160,9 +209,16 @@ public final class SlotKvCache extends KvCache {
             long[] swap = mask[row];
             mask[row] = mask[last];
             mask[last] = swap;
+            prefixUse[row] = prefixUse[last];
         }
         rows--;
         if (rows == 0) end = 0;
+        boolean used = false;
+        for (int r = 0; r < rows; r++) used |= prefixUse[r] > 0;
+        if (prefix != null && !used) {
+            prefix.release();
+            prefix = null;
+        }
     }
 
     /** Drops the columns no row uses from the left, then doubles the capacity while {@code tokens} do not fit. */
@@ -252,5 +308,7 @@ public final class SlotKvCache extends KvCache {
             keys[l] = values[l] = null;
         }
         rows = end = allocatedRows = 0;
+        if (prefix != null) prefix.release();
+        prefix = null;
     }
 }

@@ -25,6 +25,11 @@ class ContinuousDecoderTest {
         return GenerationConfig.greedy(n).withStopAtEos(false);
     }
 
+    /** Greedy, each token's log-probability kept (compared with the sequence decoded alone). */
+    private static GenerationConfig withLogprobs(int n) {
+        return greedy(n).withLogprobs(0);
+    }
+
     /** A sequence to run: its prompt, settings, and the step at which it asks to join. */
     private record Planned(long[] prompt, GenerationConfig cfg, int joinAt) {}
 
@@ -64,6 +69,12 @@ class ContinuousDecoderTest {
             Generator.Output want = alone.generate(List.of(plan.get(i).prompt()), plan.get(i).cfg()).get(0);
             assertArrayEquals(want.ids(), got.get(i).ids(), "sequence " + i + " decoded alone and in the running batch");
             assertEquals(want.text(), got.get(i).text());
+            if (plan.get(i).cfg().logprobs()) {
+                for (int t = 0; t < want.logprobs().size(); t++) {
+                    assertEquals(want.logprobs().get(t).logprob(), got.get(i).logprobs().get(t).logprob(), 1e-4,
+                            "sequence " + i + ", token " + t + ": log-probability alone and in the running batch");
+                }
+            }
         }
         return running;
     }
@@ -173,6 +184,34 @@ class ContinuousDecoderTest {
                     new Planned(m.tokenizer().encode(system + "hi"), greedy(9), 0));
             List<Integer> running = assertSameAsAlone(m, together, 4, 512);
             assertEquals(List.of(1, 4), running.subList(0, 2), "three joined in one step: " + running);
+        }
+    }
+
+    /**
+     * Rows that read the cached system prompt in place decode exactly as alone while other rows do not share it: a
+     * prompt without it, then prompts on a second system prompt that join while the first one's rows still run (the
+     * prefix cache moves on to the new prompt; the running rows keep reading the old one), then the first system
+     * prompt again after its rows are gone. OPT (plain attention) and Llama (grouped-query attention); the tokens and
+     * their log-probabilities (within 1e-4) are those of each sequence decoded alone.
+     */
+    @Test
+    void rowsOnDifferentSystemPromptsAndNoneDecodeAsAlone() {
+        for (String fixture : List.of("fixtures/opt/tiny-opt-prenorm", "fixtures/llama/tiny-llama")) {
+            try (LoadedModel m = ModelFolder.load(Shared.path(fixture))) {
+                String first = "You are a helpful assistant with tools. Answer briefly and call a function when needed. User: ";
+                String second = "System: you book trains and flights for the traveller, one leg at a time. Request: ";
+                List<Planned> plan = List.of(
+                        new Planned(m.tokenizer().encode(first + "what is the weather in Paris today?"), withLogprobs(14), 0),
+                        new Planned(m.tokenizer().encode(first + "book me a table"), withLogprobs(16), 1),
+                        new Planned(m.tokenizer().encode(first + "and a taxi"), withLogprobs(16), 1),
+                        new Planned(m.tokenizer().encode("Numbers: 1, 2, 3,"), withLogprobs(8), 3),
+                        new Planned(m.tokenizer().encode(second + "Paris to Lyon"), withLogprobs(10), 4),
+                        new Planned(m.tokenizer().encode(second + "Lyon to Rome, tomorrow morning"), withLogprobs(7), 5),
+                        new Planned(m.tokenizer().encode(second + "back home"), withLogprobs(6), 5),
+                        new Planned(m.tokenizer().encode(first + "hi"), withLogprobs(5), 24),
+                        new Planned(m.tokenizer().encode(first + "hello there"), withLogprobs(5), 24));
+                assertSameAsAlone(m, plan, 4, 512);
+            }
         }
     }
 

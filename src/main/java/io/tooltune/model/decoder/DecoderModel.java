@@ -7,9 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.norm.Dropout;
 import io.tooltune.BadInputException;
-import io.tooltune.model.Casts;
+import io.tooltune.model.Attention;
 import io.tooltune.model.CausalLM;
 import io.tooltune.model.Device;
 import io.tooltune.model.GraphScalar;
@@ -206,12 +205,15 @@ public final class DecoderModel implements CausalLM {
         q = pass.tables().apply(q.transpose(0, 2, 1, 3)).mul(queryScale);
         k = pass.tables().apply(k.transpose(0, 2, 1, 3));
         v = v.transpose(0, 2, 1, 3);
+        NDArray[] prefix = null;
         if (cache != null) {
+            prefix = cache.prefixLayer(index, k.getManager());
             NDArray[] kv = cache.append(index, k, v);
             k = kv[0];
             v = kv[1];
         }
-        NDArray attended = attention(q, k, v, pass.biasHidesNothing() ? null : attentionBias, training);
+        NDArray attended = Attention.attend(q, prefix, k, v, pass.biasHidesNothing() ? null : attentionBias, true,
+                config.attentionDropout(), training);
         NDArray x = hidden.add(project(attended, l + "self_attn.o_proj", config.attentionBias(), training));
         h = RmsNorm.apply(x, w(l + "post_attention_layernorm.weight"), eps);
         NDArray gate = project(h, l + "mlp.gate_proj", config.mlpBias(), training);
@@ -224,29 +226,6 @@ public final class DecoderModel implements CausalLM {
             if (p.bias() == attentionBias) return p;
         }
         throw new IllegalStateException("layer() needs the attention bias of one of the latest embed() calls");
-    }
-
-    /**
-     * Grouped-query attention without copying keys and values: the query heads that share a key/value head are
-     * stacked along the time axis ({@code [B,kv,group·T,D]}), so each kv head is multiplied once. A null {@code bias} hides nothing.
-     */
-    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias, boolean training) {
-        long b = q.getShape().get(0);
-        long t = q.getShape().get(2);
-        long keys = k.getShape().get(2);
-        int heads = config.numHeads();
-        int kvHeads = config.numKvHeads();
-        int group = heads / kvHeads;
-        int d = config.headDim();
-        NDArray scores = q.reshape(b, kvHeads, group * t, d).matMul(k.transpose(0, 1, 3, 2)).reshape(b, heads, t, keys);
-        if (bias != null) scores = scores.add(bias);
-        NDArray probs = scores.getDataType() == DataType.FLOAT32 ? scores.softmax(-1)
-                : Casts.to(Casts.to(scores, DataType.FLOAT32).softmax(-1), scores.getDataType());
-        if (training && config.attentionDropout() > 0) {
-            probs = Dropout.dropout(probs, (float) config.attentionDropout(), true).singletonOrThrow();
-        }
-        NDArray out = probs.reshape(b, kvHeads, group * t, keys).matMul(v).reshape(b, heads, t, d);
-        return out.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * d);
     }
 
     @Override

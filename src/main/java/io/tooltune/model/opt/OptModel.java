@@ -11,6 +11,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
+import io.tooltune.model.Attention;
 import io.tooltune.model.CausalLM;
 import io.tooltune.model.Device;
 import io.tooltune.model.GraphScalar;
@@ -245,14 +246,14 @@ public final class OptModel implements CausalLM {
         NDArray q = heads(lin(h, l + "self_attn.q_proj", training).mul(queryScale), b, t);
         NDArray k = heads(lin(h, l + "self_attn.k_proj", training), b, t);
         NDArray v = heads(lin(h, l + "self_attn.v_proj", training), b, t);
+        NDArray[] prefix = null;
         if (cache != null) {
+            prefix = cache.prefixLayer(index, k.getManager());
             NDArray[] kv = cache.append(index, k, v);
             k = kv[0];
             v = kv[1];
         }
-        NDArray probs = q.matMul(k.transpose(0, 1, 3, 2)).add(attentionBias).softmax(-1);
-        probs = dropout(probs, config.attentionDropout(), training);
-        NDArray a = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.hiddenSize());
+        NDArray a = Attention.attend(q, prefix, k, v, attentionBias, false, config.attentionDropout(), training);
         NDArray x = hidden.add(dropout(lin(a, l + "self_attn.out_proj", training), config.dropout(), training));
         if (!pre) x = norm(x, l + "self_attn_layer_norm");
         h = pre ? norm(x, l + "final_layer_norm") : x;
