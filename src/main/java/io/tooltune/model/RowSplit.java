@@ -33,6 +33,8 @@ public final class RowSplit {
 
     /** {@link VectorMatVec#linear}, or null where the kernel is off or this JVM cannot run it. */
     private static final MethodHandle VECTOR = vectorKernel();
+    /** Whether {@link #linear} uses {@link #VECTOR}; tests turn it off to compare with libtorch in one JVM. */
+    private static boolean vectorOn = VECTOR != null;
 
     /** Set on the helper thread once it runs with one intra-op thread and no autograd. */
     private static final ThreadLocal<Boolean> READY = ThreadLocal.withInitial(() -> false);
@@ -78,7 +80,7 @@ public final class RowSplit {
 
     /** The Vector API kernel's product, or null where it is off or does not take these tensors. */
     private static NDArray vectorProduct(NDArray x, NDArray weight, NDArray bias) {
-        if (VECTOR == null) return null;
+        if (!vectorOn) return null;
         try {
             return (NDArray) VECTOR.invokeExact(x, weight, bias, HELPER);
         } catch (RuntimeException | Error e) {
@@ -90,7 +92,12 @@ public final class RowSplit {
 
     /** Whether batch-1 products use {@link VectorMatVec} in this JVM. */
     static boolean vectorKernelOn() {
-        return VECTOR != null;
+        return vectorOn;
+    }
+
+    /** Turns the kernel off, or back on where this JVM can run it (tests). */
+    static void useVectorKernel(boolean on) {
+        vectorOn = on && VECTOR != null;
     }
 
     /**
