@@ -10,7 +10,7 @@ export DJL_OFFLINE=true OPT_OUT_TRACKING=true
   && mvn -q -B -ntp dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >&2)
 bench_java() {
   local main="$1"; shift
-  "$JAVA_HOME/bin/java" "${JVM_OPTS[@]}" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true \
+  "$JAVA_HOME/bin/java" "${JVM_OPTS[@]}" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dai.djl.offline=true \
     -Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error \
     -cp "$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/test-classpath.txt")" "io.tooltune.bench.$main" "$@"
 }
