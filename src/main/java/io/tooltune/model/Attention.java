@@ -38,8 +38,11 @@ public final class Attention {
         long kvHeads = k.getShape().get(1);
         long rows = heads / kvHeads * t;
         long own = k.getShape().get(2);
-        NDArray grouped = q.reshape(b, kvHeads, rows, d);
-        NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)).reshape(b, heads, t, own);
+        // without grouping (OPT, Llama without GQA) the reshapes would be no-ops, each one more node in a training graph
+        boolean grouping = kvHeads != heads;
+        NDArray grouped = grouping ? q.reshape(b, kvHeads, rows, d) : q;
+        NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2));
+        if (grouping) scores = scores.reshape(b, heads, t, own);
         long s = prefix == null ? 0 : prefix[0].getShape().get(2);
         if (prefix != null) {
             NDArray fromPrefix = allRows(grouped).matMul(prefix[0].transpose(0, 1, 3, 2));
@@ -51,13 +54,13 @@ public final class Attention {
         if (training && dropout > 0) probs = Dropout.dropout(probs, (float) dropout, true).singletonOrThrow();
         NDArray out;
         if (prefix == null) {
-            out = probs.reshape(b, kvHeads, rows, own).matMul(v);
+            out = (grouping ? probs.reshape(b, kvHeads, rows, own) : probs).matMul(v);
         } else {
             NDArray prefixProbs = probs.get(new NDIndex().addAllDim(3).addSliceDim(0, s)).reshape(b, kvHeads, rows, s);
             NDArray ownProbs = probs.get(new NDIndex().addAllDim(3).addSliceDim(s, s + own)).reshape(b, kvHeads, rows, own);
             out = perRow(allRows(prefixProbs).matMul(prefix[1]), b).add(ownProbs.matMul(v));
         }
-        return out.reshape(b, heads, t, d).transpose(0, 2, 1, 3).reshape(b, t, heads * d);
+        return (grouping ? out.reshape(b, heads, t, d) : out).transpose(0, 2, 1, 3).reshape(b, t, heads * d);
     }
 
     /** {@code [B,kv,R,X]} to {@code [1,kv,B·R,X]}: every row's queries side by side. */
