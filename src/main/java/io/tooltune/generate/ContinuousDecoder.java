@@ -217,7 +217,7 @@ public final class ContinuousDecoder implements AutoCloseable {
         float[] logits = null;
         try (NDManager pass = pf.manager().newSubManager()) {
             Shape shape = new Shape(1, n);
-            NDArray h = Generator.forward(model, pass, pass.create(Arrays.copyOfRange(p, from, from + n), shape),
+            NDArray h = model.hidden(pass, pass.create(Arrays.copyOfRange(p, from, from + n), shape),
                     pass.ones(shape, DataType.INT64), pf.cache());
             pf.cache().attachAll(pf.manager());
             if (from + n == p.length) logits = model.head(h.get(":, -1:, :")).toFloatArray();
@@ -272,15 +272,15 @@ public final class ContinuousDecoder implements AutoCloseable {
     /**
      * Prefills the waiting sequences whose prompts share the cached prefix and whose rest fits in one chunk as one
      * left-padded batch (one pass over the weights for all of them, as a static batch would; the prefix is read in
-     * place, once for all of them), and adds them to the rows. Does nothing unless at least two qualify.
+     * place, once for all of them); they join the rows at the next {@link #joinReady}. Does nothing unless at least two qualify.
      */
     private void prefillTogether(List<Slot> finished) {
         List<Slot> group = new ArrayList<>();
         int shared = Integer.MAX_VALUE;
         for (Slot s : waiting) {
             long[] p = s.seq.prompt();
-            int match = prefix.match(p, p.length - 1);
-            if (match < PrefixCache.MIN_PREFIX || p.length - match > prefillChunk) continue;
+            int match = sharedPrefix(p);
+            if (match == 0 || p.length - match > prefillChunk) continue;
             group.add(s);
             shared = Math.min(shared, match);
         }
@@ -303,7 +303,7 @@ public final class ContinuousDecoder implements AutoCloseable {
         float[] logits;
         try {
             Shape shape = new Shape(b, len);
-            NDArray h = Generator.forward(model, m, m.create(ids, shape), m.create(mask, shape), together);
+            NDArray h = model.hidden(m, m.create(ids, shape), m.create(mask, shape), together);
             together.attachAll(m);
             logits = model.head(h.get(":, -1:, :")).toFloatArray();
         } catch (RuntimeException | Error e) {
@@ -338,7 +338,7 @@ public final class ContinuousDecoder implements AutoCloseable {
         try (NDManager step = manager.newSubManager()) {
             cache.beginStep(step, 1);
             Shape shape = new Shape(n, 1);
-            NDArray h = Generator.forward(model, step, step.create(ids, shape), step.ones(shape, DataType.INT64), cache,
+            NDArray h = model.hidden(step, step.create(ids, shape), step.ones(shape, DataType.INT64), cache,
                     betweenLayers);
             logits = model.head(h).toFloatArray();
         }

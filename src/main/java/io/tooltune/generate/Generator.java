@@ -7,6 +7,7 @@ import io.tooltune.BadInputException;
 import io.tooltune.model.CausalLM;
 import io.tooltune.model.GradMode;
 import io.tooltune.model.KvCache;
+import io.tooltune.model.SharedPrefix;
 import io.tooltune.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
@@ -174,7 +175,7 @@ public final class Generator {
             int t = cache == null ? ids[0].length : stepIds[0].length;
             long[][] src = cache == null ? ids : stepIds;
             long[][] srcMask = cache == null ? mask : stepMask;
-            NDArray h = forward(model, m, m.create(flat(src), new Shape(b, t)), m.create(flat(srcMask), new Shape(b, t)), cache);
+            NDArray h = model.hidden(m, m.create(flat(src), new Shape(b, t)), m.create(flat(srcMask), new Shape(b, t)), cache);
             return model.head(h.get(":, -1:, :")).toFloatArray();
         }
     }
@@ -193,18 +194,8 @@ public final class Generator {
     private int sharedPrefix(List<long[]> prompts) {
         long[] first = prompts.get(0);
         int common = first.length - 1;
-        for (long[] p : prompts) common = PrefixCache.commonPrefix(first, p, Math.min(common, p.length - 1));
+        for (long[] p : prompts) common = SharedPrefix.commonPrefix(first, p, Math.min(common, p.length - 1));
         return prefixCaching ? prefix.take(first, common) : 0;
-    }
-
-    /** {@link CausalLM#hidden}: the decoder over {@code ids}, without the head. */
-    static NDArray forward(CausalLM model, NDManager m, NDArray ids, NDArray attentionMask, KvCache cache) {
-        return model.hidden(m, ids, attentionMask, cache, null);
-    }
-
-    /** As {@link #forward(CausalLM, NDManager, NDArray, NDArray, KvCache)}; {@code betweenLayers} (may be null) runs after every layer but the last. */
-    static NDArray forward(CausalLM model, NDManager m, NDArray ids, NDArray attentionMask, KvCache cache, Runnable betweenLayers) {
-        return model.hidden(m, ids, attentionMask, cache, betweenLayers);
     }
 
     private static long[][] column(long[] v) {

@@ -87,14 +87,6 @@ final class PrefixCache implements AutoCloseable {
         return KvCache.startingWith(model.config().numLayers(), shared, columns, rows, m);
     }
 
-    /** Length of the longest common prefix of {@code a} and {@code b}, at most {@code limit}. */
-    static int commonPrefix(long[] a, long[] b, int limit) {
-        int n = 0;
-        int max = Math.min(limit, Math.min(a.length, b.length));
-        while (n < max && a[n] == b[n]) n++;
-        return n;
-    }
-
     private void replace(SharedPrefix next) {
         close();
         shared = next;

@@ -319,9 +319,10 @@ public final class InferenceWorker implements AutoCloseable {
      */
     private void admitArrivals() {
         if (lockstepCallers != null) return;
-        List<Pending> joining = new ArrayList<>();
+        List<Pending> joining;
         synchronized (queue) {
             if (closed || queue.isEmpty()) return;
+            joining = new ArrayList<>();
             queue.removeIf(Pending::cancelled);
             takeWhileRoom(joining);
         }

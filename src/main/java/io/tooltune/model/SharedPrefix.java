@@ -51,9 +51,14 @@ public final class SharedPrefix {
 
     /** Leading tokens of {@code prompt} (at most {@code limit}) that this prefix holds. */
     public int match(long[] prompt, int limit) {
+        return commonPrefix(ids, prompt, limit);
+    }
+
+    /** Length of the longest common prefix of {@code a} and {@code b}, at most {@code limit}. */
+    public static int commonPrefix(long[] a, long[] b, int limit) {
         int n = 0;
-        int max = Math.min(limit, Math.min(ids.length, prompt.length));
-        while (n < max && ids[n] == prompt[n]) n++;
+        int max = Math.min(limit, Math.min(a.length, b.length));
+        while (n < max && a[n] == b[n]) n++;
         return n;
     }
 
